@@ -1,0 +1,110 @@
+"""Problems found in case or workflow files, and the errors that stop a command.
+
+A `Problem` is data, never an exception: loaders, gates and checks collect them and
+return them. Each one points into a file by a field path (``("entries", 3, "date")``);
+the line and column are filled in from that path only when a problem is shown, so that
+reading a clean case never pays for positions it does not need.
+
+Messages never repeat a value from the file (names, dates, free text are personal data
+about a child): the location says where, the message says what is wrong.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from pathlib import Path
+
+FieldPath = tuple[str | int, ...]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth knowing) about a file, with where it is."""
+
+    file: Path
+    path: FieldPath
+    message: str
+    severity: Severity = Severity.ERROR
+    hint: str = ""
+    code: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def at(self, line: int, column: int) -> Problem:
+        return replace(self, line=line, column=column)
+
+    def field_name(self) -> str:
+        """The field path as a reader would write it: ``entries[3].date``."""
+        text = ""
+        for part in self.path:
+            if isinstance(part, int):
+                text += f"[{part}]"
+            else:
+                text += f".{part}" if text else part
+        return text
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (str(self.file), self.line or 0, self.column or 0, self.message)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+class ReunifyError(Exception):
+    """A command could not run (exit status 2): bad arguments, no such case, ..."""
+
+    exit_code = 2
+
+
+class CaseError(ReunifyError):
+    """The case folder itself is missing or unusable."""
+
+
+class Refused(ReunifyError):
+    """A recording command refused to change anything (exit status 1).
+
+    ``reasons`` lists exactly what is missing, one line each.
+    """
+
+    exit_code = 1
+
+    def __init__(self, message: str, reasons: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.reasons = list(reasons)
+
+
+@dataclass
+class ProblemList:
+    """Problems collected while loading or checking, in the order found."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        file: Path,
+        path: FieldPath,
+        message: str,
+        *,
+        severity: Severity = Severity.ERROR,
+        hint: str = "",
+        code: str = "",
+    ) -> None:
+        self.items.append(Problem(file, path, message, severity, hint, code))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)

@@ -1,0 +1,125 @@
+"""A case folder: load every record file, validated, with problems instead of exceptions."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import TypeVar
+
+from reunify.problems import CaseError
+from reunify.problems import Problem
+from reunify.records import models as m
+from reunify.records.validation import validate
+from reunify.yamlio import load_file
+
+R = TypeVar("R", bound=m.Record)
+
+CASE_FILE = "case.yaml"
+
+
+@dataclass(frozen=True)
+class Case:
+    """Every record of one case, validated. Missing optional files are empty records."""
+
+    folder: Path
+    case: m.CaseFile
+    people: m.PeopleFile
+    chronology: m.ChronologyFile
+    assessment: m.AssessmentFile
+    risk: m.RiskFile
+    decisions: m.DecisionsFile
+    agreement: m.AgreementFile
+    plan: m.PlanFile
+    events: m.EventsFile
+    present: frozenset[str] = field(default_factory=frozenset)
+
+    def file(self, name: str) -> Path:
+        return self.folder / name
+
+    def person(self, person_id: str | None) -> m.Person | None:
+        return self._people_by_id.get(person_id or "")
+
+    def member(self, member_id: str | None) -> m.TeamMember | None:
+        return self._team_by_id.get(member_id or "")
+
+    @property
+    def child(self) -> m.Person | None:
+        return self.person(self.case.child)
+
+    @functools.cached_property
+    def _people_by_id(self) -> dict[str, m.Person]:
+        return {p.id: p for p in self.people.people}
+
+    @functools.cached_property
+    def _team_by_id(self) -> dict[str, m.TeamMember]:
+        return {t.id: t for t in self.case.team}
+
+    def household(self, household_id: str | None) -> m.Household | None:
+        return next((h for h in self.people.households if h.id == household_id), None)
+
+
+def is_case_folder(folder: Path) -> bool:
+    return (folder / CASE_FILE).is_file()
+
+
+def find_case_folder(folder: Path) -> Path:
+    """The case folder to use, or a `CaseError` saying why there is none."""
+    if not folder.exists():
+        raise CaseError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise CaseError(f"{folder}: not a folder")
+    if not is_case_folder(folder):
+        raise CaseError(f"{folder}: not a case folder (no {CASE_FILE})")
+    return folder
+
+
+def load_case(folder: Path) -> tuple[Case | None, list[Problem]]:
+    """Load and validate every record file of the case in `folder`.
+
+    Returns the case (None when any file could not be loaded or validated) and the
+    problems met. Raises `CaseError` only when `folder` is not a case folder at all.
+    """
+    folder = find_case_folder(folder)
+    problems: list[Problem] = []
+    records: dict[str, m.Record] = {}
+    present = set()
+    for name, model in m.FILE_MODELS.items():
+        loaded = load_file(folder / name)
+        problems.extend(loaded.problems)
+        if not loaded.exists:
+            records[name] = model.model_validate({})
+            continue
+        present.add(name)
+        if loaded.problems:
+            continue
+        if name == CASE_FILE and loaded.data is None:
+            problems.append(Problem(loaded.path, (), "the case record is empty", code="schema",
+                                    hint="run 'reunify new' to start a case folder").at(1, 1))
+            continue
+        record, found = validate(model, loaded.data, loaded.path)
+        problems.extend(found)
+        if record is not None:
+            records[name] = record
+    if len(records) < len(m.FILE_MODELS):
+        return None, problems
+    case = Case(
+        folder=folder,
+        case=_as(records[CASE_FILE], m.CaseFile),
+        people=_as(records["people.yaml"], m.PeopleFile),
+        chronology=_as(records["chronology.yaml"], m.ChronologyFile),
+        assessment=_as(records["assessment.yaml"], m.AssessmentFile),
+        risk=_as(records["risk.yaml"], m.RiskFile),
+        decisions=_as(records["decisions.yaml"], m.DecisionsFile),
+        agreement=_as(records["agreement.yaml"], m.AgreementFile),
+        plan=_as(records["plan.yaml"], m.PlanFile),
+        events=_as(records["events.yaml"], m.EventsFile),
+        present=frozenset(present),
+    )
+    return case, problems
+
+
+def _as(record: m.Record, model: type[R]) -> R:
+    assert isinstance(record, model)
+    return record

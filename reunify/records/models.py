@@ -1,0 +1,345 @@
+"""Typed models of every record file in a case folder.
+
+Strict: a value must already have the right type (YAML gives dates, numbers and
+booleans their own types), unknown keys are errors, and text fields may not be blank.
+References to people, team members and households are ids, marked so that one generic
+walk (`reunify.records.fields`) can check every reference and every date in a case.
+
+Nothing derived is stored: no ages, stages or due dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from typing import Any
+from typing import Literal
+from typing import TypeVar
+
+from pydantic import BaseModel
+from pydantic import BeforeValidator
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StringConstraints
+
+
+class Ref:
+    """Marks a field whose value is the id of something defined elsewhere."""
+
+    def __init__(self, kind: Literal["person", "team", "household"]) -> None:
+        self.kind = kind
+
+    def __repr__(self) -> str:
+        return f"Ref({self.kind!r})"
+
+
+class PlannedDate:
+    """Marks a date that may lie in the future (a target, a due date)."""
+
+
+class Born:
+    """Marks a date of birth (it may precede the child's birth)."""
+
+
+PLANNED = PlannedDate()
+BORN = Born()
+
+T = TypeVar("T")
+
+
+def _none_is_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _none_is_empty_map(value: Any) -> Any:
+    return {} if value is None else value
+
+
+ListOf = Annotated[list[T], BeforeValidator(_none_is_empty)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+PersonRef = Annotated[Identifier, Ref("person")]
+TeamRef = Annotated[Identifier, Ref("team")]
+HouseholdRef = Annotated[Identifier, Ref("household")]
+Planned = Annotated[dt.date, PLANNED]
+Level = Annotated[Literal["low", "medium", "high", "severe"], BeforeValidator(_lower)]
+Rating = Annotated[Literal["red", "amber", "green"], BeforeValidator(_lower)]
+Sex = Annotated[Literal["male", "female", "unknown"], BeforeValidator(_lower)]
+
+LEVELS: tuple[str, ...] = ("low", "medium", "high", "severe")
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# case.yaml ---------------------------------------------------------------------------
+
+
+class LegalStatus(Record):
+    code: Identifier
+    since: dt.date = Field(alias="from")
+
+
+class Placement(Record):
+    code: Identifier
+    since: dt.date = Field(alias="from")
+    carer: PersonRef | None = None
+
+
+class LeftCare(Record):
+    date: dt.date
+    reason: Identifier
+
+
+class TeamMember(Record):
+    id: Identifier
+    name: Text
+    role: Identifier
+
+
+class CaseFile(Record):
+    reference: Text
+    child: PersonRef
+    workflow: Identifier = "reference"
+    legal_status: ListOf[LegalStatus] = []
+    placements: ListOf[Placement] = []
+    left_care: LeftCare | None = None
+    home: HouseholdRef | None = None
+    trusted_adult: PersonRef | None = None
+    team: ListOf[TeamMember] = []
+
+
+# people.yaml -------------------------------------------------------------------------
+
+
+class Person(Record):
+    id: Identifier
+    name: Text
+    sex: Sex = "unknown"
+    born: Annotated[dt.date, BORN] | None = None
+    died: dt.date | None = None
+    relationship: Text | None = None
+    parents: ListOf[PersonRef] = []
+    parent_link: Literal["birth", "adopted", "fostered", "step"] = "birth"
+    notes: Text | None = None
+
+
+class Couple(Record):
+    people: Annotated[list[PersonRef], Field(min_length=2, max_length=2)]
+    status: Literal["married", "cohabiting", "separated", "divorced"]
+    since: dt.date | None = None
+
+
+class Tie(Record):
+    people: Annotated[list[PersonRef], Field(min_length=2, max_length=2)]
+    quality: Literal["close", "conflict", "cut_off"]
+
+
+class Household(Record):
+    id: Identifier
+    name: Text
+    address: Text | None = None
+    members: ListOf[PersonRef] = []
+    regular_visitors: ListOf[PersonRef] = []
+
+
+class PeopleFile(Record):
+    people: ListOf[Person] = []
+    couples: ListOf[Couple] = []
+    relationships: ListOf[Tie] = []
+    households: ListOf[Household] = []
+
+
+# chronology.yaml ---------------------------------------------------------------------
+
+
+class ChronologyEntry(Record):
+    date: dt.date
+    event: Text
+    source: Text
+    factors: ListOf[Identifier] = []
+    impact: Text | None = None
+    response: Text | None = None
+    analysis: Text | None = None
+
+
+class ChronologyFile(Record):
+    chronologist: TeamRef | None = None
+    entries: ListOf[ChronologyEntry] = []
+
+
+# assessment.yaml ---------------------------------------------------------------------
+
+
+class ParentAssessment(Record):
+    person: PersonRef
+    risk_factors: ListOf[Text] = []
+    protective_factors: ListOf[Text] = []
+    interaction: Text | None = None
+    capacity_to_change: Text | None = None
+
+
+class PoliceCheck(Record):
+    person: PersonRef
+    date: dt.date
+    result: Text
+
+
+class SignOff(Record):
+    by: TeamRef
+    date: dt.date
+
+
+class AssessmentFile(Record):
+    started: dt.date | None = None
+    parents: ListOf[ParentAssessment] = []
+    child_views: Text | None = None
+    child_seen_alone: dt.date | None = None
+    housing: Text | None = None
+    finances: Text | None = None
+    school: Text | None = None
+    support_needs: ListOf[Text] = []
+    police_checks: ListOf[PoliceCheck] = []
+    conclusion: Text | None = None
+    signed_off: SignOff | None = None
+
+
+# risk.yaml ---------------------------------------------------------------------------
+
+
+class Classification(Record):
+    id: Identifier
+    date: dt.date
+    level: Level
+    rationale: Text
+    recommended_by: Annotated[list[TeamRef], Field(min_length=1)]
+    confirmed_by: TeamRef | None = None
+    confirmed: dt.date | None = None
+
+
+class RiskFile(Record):
+    classifications: ListOf[Classification] = []
+
+
+# decisions.yaml ----------------------------------------------------------------------
+
+
+class Decision(Record):
+    id: Identifier
+    date: dt.date
+    by: TeamRef
+    outcome: Identifier
+    reason: Text | None = None
+    ratified_by: TeamRef | None = None
+    ratified: dt.date | None = None
+
+
+class DecisionsFile(Record):
+    decisions: ListOf[Decision] = []
+
+
+# agreement.yaml ----------------------------------------------------------------------
+
+
+class GoalReview(Record):
+    date: dt.date
+    rating: Rating
+    evidence: Text | None = None
+
+
+class Goal(Record):
+    change: Text | None = None
+    steps: ListOf[Text] = []
+    evidence: Text | None = None
+    due: Planned | None = None
+    support: Text | None = None
+    reviews: ListOf[GoalReview] = []
+
+
+class ParentAgreement(Record):
+    person: PersonRef
+    strengths: ListOf[Text] = []
+    concerns: ListOf[Text] = []
+    goals: ListOf[Goal] = []
+    signed: dt.date | None = None
+
+
+class AgreementFile(Record):
+    agreed: dt.date | None = None
+    review_date: Planned | None = None
+    parents: ListOf[ParentAgreement] = []
+
+
+# plan.yaml ---------------------------------------------------------------------------
+
+
+class Service(Record):
+    service: Text
+    provider: Text | None = None
+    recipients: ListOf[PersonRef] = Field(default=[], alias="for")
+    frequency: Text | None = None
+    since: Planned | None = Field(default=None, alias="from")
+    until: Planned | None = None
+
+
+class ContactArrangement(Record):
+    people: ListOf[PersonRef] = Field(default=[], alias="with")
+    arrangement: Text
+    supervised: bool = False
+    since: Planned | None = Field(default=None, alias="from")
+
+
+class TransitionStep(Record):
+    step: Text
+    date: Planned | None = None
+
+
+class PlanFile(Record):
+    support: ListOf[Service] = []
+    contact: ListOf[ContactArrangement] = []
+    transition: ListOf[TransitionStep] = []
+    child_communication: Text | None = None
+    contingency: Text | None = None
+    after_return: ListOf[Service] = []
+
+
+# events.yaml -------------------------------------------------------------------------
+
+
+class StepDone(Record):
+    step: Identifier
+    date: dt.date
+    by: TeamRef
+    note: Text | None = None
+    override: Text | None = None
+
+
+class Exit(Record):
+    date: dt.date
+    reason: Identifier
+    by: TeamRef
+    note: Text | None = None
+
+
+class EventsFile(Record):
+    timetable: Annotated[dict[Identifier, Planned], BeforeValidator(_none_is_empty_map)] = {}
+    steps: ListOf[StepDone] = []
+    exit: Exit | None = None
+
+
+FILE_MODELS: dict[str, type[Record]] = {
+    "case.yaml": CaseFile,
+    "people.yaml": PeopleFile,
+    "chronology.yaml": ChronologyFile,
+    "assessment.yaml": AssessmentFile,
+    "risk.yaml": RiskFile,
+    "decisions.yaml": DecisionsFile,
+    "agreement.yaml": AgreementFile,
+    "plan.yaml": PlanFile,
+    "events.yaml": EventsFile,
+}

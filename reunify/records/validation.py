@@ -1,0 +1,109 @@
+"""Validate loaded YAML against a model, turning pydantic's errors into `Problem`s.
+
+Messages say what was expected, never what was found: the value may be personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any
+from typing import TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError
+
+from reunify.problems import FieldPath
+from reunify.problems import Problem
+from reunify.records.fields import model_at
+from reunify.records.fields import model_fields
+from reunify.yamlio import InvalidDate
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """' (did you mean 'x'?)' when a close choice exists, else ''."""
+    lowered = {c.lower(): c for c in choices}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
+
+
+def _one_of(choices: list[str]) -> str:
+    if len(choices) <= 8:
+        return ", ".join(choices)
+    return ", ".join(choices[:8]) + ", ..."
+
+
+def _expected_literals(error: dict[str, Any]) -> list[str]:
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    return [part.strip().strip("'") for part in expected.replace(" or ", ",").split(",") if part.strip()]
+
+
+def _describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[FieldPath, str, str]:
+    """(field path, message, hint) for one pydantic error."""
+    path: FieldPath = tuple(error["loc"])
+    kind = error["type"]
+    found = error.get("input")
+    hint = ""
+    if kind == "missing":
+        message = f"missing required field '{path[-1]}'"
+    elif kind == "extra_forbidden":
+        owner = model_at(root, path[:-1])
+        known = list(model_fields(owner)) if owner else []
+        message = f"unknown field '{path[-1]}'" + did_you_mean(str(path[-1]), known)
+        if known:
+            hint = "fields here: " + ", ".join(known)
+    elif kind == "date_type":
+        if isinstance(found, InvalidDate):
+            message = "not a real calendar date"
+        elif isinstance(found, dt.datetime):
+            message = "expected a date without a time (YYYY-MM-DD)"
+        else:
+            message = "expected a date as YYYY-MM-DD"
+    elif kind in ("string_type",):
+        message = "expected text"
+        if isinstance(found, int | float | bool | dt.date):
+            hint = "put the value in quotes to keep it as text"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "string_pattern_mismatch":
+        message = "expected an id made of letters, digits, '-', '_' or '.'"
+    elif kind == "string_too_long":
+        message = "is too long for an id"
+    elif kind == "bool_type":
+        message = "expected true or false"
+    elif kind in ("int_type", "int_parsing"):
+        message = "expected a whole number"
+    elif kind == "literal_error":
+        choices = _expected_literals(error)
+        message = "expected one of: " + _one_of(choices)
+        if isinstance(found, str):
+            message += did_you_mean(found, choices)
+    elif kind == "list_type":
+        message = "expected a list"
+        hint = "write each item on its own line starting with '- '"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = "expected a mapping of fields" if path else "the file must hold a mapping of fields"
+    elif kind == "too_short":
+        message = f"needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)"
+    elif kind == "too_long":
+        message = f"allows at most {error.get('ctx', {}).get('max_length', 1)} item(s)"
+    else:
+        message = str(error.get("msg", "invalid value")).split(",")[0]
+    return path, message, hint
+
+
+def validate(model: type[M], data: Any, file: Path) -> tuple[M | None, list[Problem]]:
+    """The validated record, or None and one problem per error."""
+    if data is None:
+        data = {}
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False, include_context=True, include_input=True):
+            path, message, hint = _describe(dict(error), model)
+            problems.append(Problem(file, path, message, hint=hint, code="schema"))
+        return None, problems

@@ -1,0 +1,365 @@
+"""All YAML goes through this module (the only one that imports ruamel.yaml).
+
+Two ways in, one way out:
+
+- `load_file` reads a file fast (ruamel's C parser with YAML 1.2 safe types) into plain
+  dicts, lists, strings, numbers and dates. Reading never fails with an exception for
+  anything a user wrote: syntax errors, duplicate keys, impossible dates, aliases that
+  would blow up, undecodable bytes all come back as `Problem`s with a position.
+- `Locator` finds the line and column of a field path, parsing a file round-trip only
+  when a problem in it has to be shown.
+- `edit_file` loads round-trip (comments, key order, quoting, indentation, line
+  endings kept), lets the caller change the data, and writes it back atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.util import load_yaml_guess_indent
+
+from reunify.problems import FieldPath
+from reunify.problems import Problem
+
+MAX_BYTES = 10 * 1024 * 1024
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+__all__ = [
+    "CommentedMap",
+    "CommentedSeq",
+    "InvalidDate",
+    "LoadedFile",
+    "Locator",
+    "edit_file",
+    "load_file",
+    "write_new_file",
+]
+
+
+class InvalidDate(str):
+    """A scalar shaped like a date that is not a real one (2024-02-30).
+
+    Loading keeps it as text so that the rest of the file still loads and validation
+    can report this field, with its position, along with everything else.
+    """
+
+
+def _construct_timestamp(constructor: Any, node: Any, values: Any = None) -> Any:
+    try:
+        return constructor._construct_timestamp_checked(node, values)
+    except ValueError:
+        return InvalidDate(node.value)
+
+
+class _SafeConstructor(SafeConstructor):
+    def _construct_timestamp_checked(self, node: Any, values: Any = None) -> Any:
+        return SafeConstructor.construct_yaml_timestamp(self, node, values)
+
+    construct_yaml_timestamp = _construct_timestamp
+
+
+class _RoundTripConstructor(RoundTripConstructor):
+    def _construct_timestamp_checked(self, node: Any, values: Any = None) -> Any:
+        return RoundTripConstructor.construct_yaml_timestamp(self, node, values)
+
+    construct_yaml_timestamp = _construct_timestamp
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_SafeConstructor.add_constructor(_TIMESTAMP, _SafeConstructor.construct_yaml_timestamp)
+_RoundTripConstructor.add_constructor(_TIMESTAMP, _RoundTripConstructor.construct_yaml_timestamp)
+
+_safe_yaml: YAML | None = None
+
+
+def _safe() -> YAML:
+    global _safe_yaml
+    if _safe_yaml is None:
+        yaml = YAML(typ="safe", pure=False)
+        yaml.Constructor = _SafeConstructor
+        _safe_yaml = yaml
+    return _safe_yaml
+
+
+def _round_trip() -> YAML:
+    yaml = YAML()
+    yaml.Constructor = _RoundTripConstructor
+    yaml.preserve_quotes = True
+    yaml.width = 4096  # never re-wrap what a person wrote
+    return yaml
+
+
+@dataclass
+class LoadedFile:
+    """A file's data (plain Python values) and the problems met reading it."""
+
+    path: Path
+    data: Any = None
+    problems: list[Problem] = field(default_factory=list)
+    exists: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.exists and not any(p.is_error for p in self.problems)
+
+
+def _problem(path: Path, message: str, line: int, column: int, hint: str = "") -> Problem:
+    return Problem(path, (), message, hint=hint, code="yaml").at(line, column)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    line = before.count("\n") + 1
+    return line, offset - (before.rfind("\n") + 1) + 1
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The file's text, or problems saying why it cannot be read as UTF-8 YAML."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [_problem(path, f"file is larger than {MAX_BYTES // 1024 // 1024} MB", 1, 1)]
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return None, [_problem(path, f"cannot read the file ({reason.lower()})", 1, 1)]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, column = _position(good, len(good))
+        return None, [
+            _problem(
+                path,
+                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02X})",
+                line,
+                column,
+                hint="save the file with UTF-8 encoding",
+            )
+        ]
+
+
+def _yaml_error(path: Path, text: str, exc: YAMLError) -> Problem:
+    if isinstance(exc, ReaderError):
+        line, column = _position(text, exc.position)
+        return _problem(path, "a character that YAML does not allow in a file", line, column,
+                        hint="remove control characters; save as plain UTF-8 text")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    kind = type(exc).__name__
+    if kind == "DuplicateKeyError":
+        return _problem(path, "a key appears twice in the same mapping", line, column,
+                        hint="keep one of them")
+    if kind == "ConstructorError":
+        return _problem(path, "a YAML tag that records may not use", line, column,
+                        hint="remove the '!' tag")
+    message = exc.problem if isinstance(exc, MarkedYAMLError) and exc.problem else "invalid YAML"
+    hint = "check indentation and quoting"
+    if "\t" in text and "cannot start any token" in message:
+        hint = "YAML indents with spaces, not tabs"
+    return _problem(path, f"invalid YAML: {message}", line, column, hint=hint)
+
+
+def _first_shared_container(data: Any) -> bool:
+    """True when a list or mapping appears twice: the mark of a YAML alias.
+
+    Aliases have no use in records, and expanding a nest of them (an alias bomb) would
+    take exponential time further on. The walk visits each container once.
+    """
+    seen: set[int] = set()
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            if id(item) in seen:
+                return True
+            seen.add(id(item))
+            stack.extend(item.values() if isinstance(item, dict) else item)
+    return False
+
+
+def _alias_position(text: str) -> tuple[int, int]:
+    for event in _safe().parse(text):
+        if isinstance(event, AliasEvent):
+            mark = event.start_mark
+            return mark.line + 1, mark.column + 1
+    return 1, 1
+
+
+def load_file(path: Path) -> LoadedFile:
+    """Read one YAML file into plain data. A missing file gives ``exists=False``."""
+    if not path.exists():
+        return LoadedFile(path, exists=False)
+    text, problems = read_text(path)
+    if text is None:
+        return LoadedFile(path, problems=problems)
+    try:
+        data = _safe().load(text)
+    except YAMLError as exc:
+        return LoadedFile(path, problems=[_yaml_error(path, text, exc)])
+    except RecursionError:
+        return LoadedFile(path, problems=[_problem(path, "the YAML is nested too deeply", 1, 1)])
+    if _first_shared_container(data):
+        line, column = _alias_position(text)
+        return LoadedFile(
+            path,
+            problems=[
+                _problem(path, "YAML anchors and aliases are not allowed in records", line,
+                         column, hint="write the values out in full")
+            ],
+        )
+    return LoadedFile(path, data=data)
+
+
+class Locator:
+    """Finds the line and column of field paths, parsing each file at most once."""
+
+    def __init__(self) -> None:
+        self._trees: dict[Path, Any] = {}
+
+    def _tree(self, path: Path) -> Any:
+        if path not in self._trees:
+            tree = None
+            text, _ = read_text(path) if path.exists() else (None, [])
+            if text is not None:
+                with contextlib.suppress(YAMLError, RecursionError):
+                    tree = _round_trip().load(text)
+            self._trees[path] = tree
+        return self._trees[path]
+
+    def position(self, path: Path, field_path: FieldPath) -> tuple[int, int]:
+        node = self._tree(path)
+        line, column = 0, 0
+        for part in field_path:
+            if isinstance(node, CommentedMap) and part in node:
+                value = node[part]
+                if isinstance(value, CommentedMap | CommentedSeq) or value is None:
+                    line, column = node.lc.key(part)
+                else:
+                    line, column = node.lc.value(part)
+                node = value
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+                line, column = node.lc.item(part)
+                node = node[part]
+            else:
+                if isinstance(node, CommentedMap | CommentedSeq) and node.lc.line is not None:
+                    line, column = node.lc.line, node.lc.col
+                break
+        return line + 1, column + 1
+
+    def locate(self, problem: Problem) -> Problem:
+        if problem.line is not None:
+            return problem
+        return problem.at(*self.position(problem.file, problem.path))
+
+
+def _write_atomic(path: Path, data: bytes, mode: int) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Write a file that must not exist yet, readable by its owner only."""
+    if path.exists():
+        raise FileExistsError(path)
+    _write_atomic(path, text.encode("utf-8"), FILE_MODE)
+
+
+@dataclass
+class Edit:
+    """A file loaded round-trip for changing; `data` is its top-level mapping."""
+
+    path: Path
+    data: CommentedMap
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    import io
+
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def _load_round_trip(text: str) -> tuple[YAML, Any]:
+    """Load text round-trip with a dumper set to the file's own indentation."""
+    yaml = _round_trip()
+    if text.strip():
+        data, sequence_indent, offset = load_yaml_guess_indent(text, yaml=yaml)
+    else:
+        data, sequence_indent, offset = None, None, None
+    yaml.indent(mapping=2, sequence=sequence_indent or 4, offset=2 if offset is None else offset)
+    return yaml, data
+
+
+def _dump_like(yaml: YAML, data: Any, original: str) -> str:
+    out = _dump(yaml, data)
+    if "\r\n" in original:
+        out = out.replace("\r\n", "\n").replace("\n", "\r\n")
+    return out
+
+
+def round_trip_text(text: str) -> str:
+    """Load and dump unchanged, as `edit_file` does: used to prove files survive."""
+    yaml, data = _load_round_trip(text)
+    return _dump_like(yaml, data, text)
+
+
+@contextlib.contextmanager
+def edit_file(path: Path) -> Iterator[Edit]:
+    """Change a YAML file in place, keeping everything about it a person would notice.
+
+    The file is written (atomically, keeping its permissions) only if the block ends
+    without an exception and the data changed.
+    """
+    original = path.read_bytes() if path.exists() else b""
+    text = original.decode("utf-8-sig")
+    yaml, data = _load_round_trip(text)
+    if data is None:
+        data = CommentedMap()
+    if not isinstance(data, CommentedMap):
+        raise ValueError(f"{path.name}: the top level is not a mapping")
+    before = _dump_like(yaml, data, text) if text.strip() else ""
+    edit = Edit(path, data)
+    yield edit
+    after = _dump_like(yaml, edit.data, text)
+    if after == before:
+        return
+    out = after.encode("utf-8")
+    if original.startswith(b"\xef\xbb\xbf"):
+        out = b"\xef\xbb\xbf" + out
+    mode = path.stat().st_mode & 0o777 if path.exists() else FILE_MODE
+    _write_atomic(path, out, mode)
