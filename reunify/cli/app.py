@@ -1,0 +1,51 @@
+"""The typer application and the options every command shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reunify.dates import parse_iso_date
+from reunify.problems import ReunifyError
+
+app = typer.Typer(
+    name="reunify",
+    help="Run the NSPCC Reunification Practice Framework on case folders of YAML records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+Today = Annotated[
+    str | None,
+    typer.Option("--today", envvar="REUNIFY_TODAY", metavar="YYYY-MM-DD",
+                 help="The day to work out deadlines for (default: the real today)."),
+]
+CaseFolder = Annotated[Path, typer.Argument(help="The case folder (default: the current folder).",
+                                            show_default=False)]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+When = Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="When it happened.")]
+By = Annotated[str, typer.Option("--by", help="Who: a team member's id or name.")]
+
+
+def resolve_today(value: str | None) -> dt.date:
+    """The injected day, or the clock's: the only place that reads the clock."""
+    if value is None or not value.strip():
+        return dt.date.today()
+    try:
+        return parse_iso_date(value.strip())
+    except ValueError as exc:
+        source = "--today" if os.environ.get("REUNIFY_TODAY") != value else "REUNIFY_TODAY"
+        raise ReunifyError(f"{source}: {exc}") from None
+
+
+def parse_date(option: str, value: str) -> dt.date:
+    try:
+        return parse_iso_date(value.strip())
+    except ValueError as exc:
+        raise ReunifyError(f"{option}: {exc}") from None

@@ -1,0 +1,79 @@
+"""The only module that imports rich: one console for output, one for errors.
+
+Everything shown goes through here, so that width (80 columns when piped), colour (off
+when NO_COLOR is set or output is not a terminal) and escaping are decided in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+__all__ = ["Table", "err", "escape", "out", "print_json", "table"]
+
+_PIPED_WIDTH = 80
+
+
+class _TrimmedLines:
+    """A text stream that drops the spaces rich pads table rows with at line ends."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._pending = ""
+
+    @property
+    def _stream(self) -> TextIO:
+        # Looked up on every write, so that a redirected sys.stdout is honoured.
+        return sys.stderr if self._stderr else sys.stdout
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._stream.write(line.rstrip(" ") + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._stream.write(self._pending)
+            self._pending = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return getattr(self._stream, "encoding", "utf-8")
+
+
+def _console(stderr: bool) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else _PIPED_WIDTH
+    return Console(file=_TrimmedLines(stderr), width=width, highlight=False, soft_wrap=False)  # type: ignore[arg-type]
+
+
+out = _console(stderr=False)
+err = _console(stderr=True)
+
+
+def print_json(data: Any) -> None:
+    """JSON on stdout, unstyled, one document."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def table(*columns: str) -> Table:
+    grid = Table(show_edge=False, box=None, pad_edge=False,
+                 header_style="bold", padding=(0, 2, 0, 0))
+    for column in columns:
+        grid.add_column(column, overflow="fold")
+    return grid

@@ -1,0 +1,278 @@
+"""Read-only commands: next, status, check. They never write and never import documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reunify import report
+from reunify.cli.app import CaseFolder
+from reunify.cli.app import Json
+from reunify.cli.app import Today
+from reunify.cli.app import app
+from reunify.cli.app import resolve_today
+from reunify.cli.console import escape
+from reunify.cli.console import out
+from reunify.cli.console import print_json
+from reunify.cli.console import table
+from reunify.engine import Evaluation
+from reunify.engine import StepState
+from reunify.engine import evaluate
+from reunify.engine import workflow_for
+from reunify.engine.evaluate import child_summary
+from reunify.engine.evaluate import key_dates
+from reunify.problems import CaseError
+from reunify.problems import Problem
+from reunify.records import is_case_folder
+from reunify.records import load_case
+from reunify.yamlio import Locator
+
+
+def load_evaluation(folder: Path, today: dt.date) -> tuple[Evaluation | None, list[Problem]]:
+    """The evaluation of the case in `folder`, or None and the problems that prevent it."""
+    case, problems = load_case(folder)
+    if case is None:
+        return None, problems
+    workflow, workflow_problems = workflow_for(case)
+    if workflow is None:
+        return None, problems + workflow_problems
+    evaluation = evaluate(case, workflow, today)
+    return evaluation, problems + evaluation.problems
+
+
+def _evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluation:
+    evaluation, problems = load_evaluation(folder, today)
+    if evaluation is None:
+        located = report.located(problems)
+        if as_json:
+            print_json({"case": str(folder), "problems": [report.problem_data(p) for p in located]})
+        else:
+            out.print("The case records cannot be read until these are fixed:\n")
+            _print_problems(located)
+        raise typer.Exit(1)
+    return evaluation
+
+
+def _relative_day(day: dt.date, today: dt.date) -> str:
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+def _print_problems(problems: list[Problem], indent: str = "") -> None:
+    for p in problems:
+        colour = {"error": "red", "warning": "yellow"}.get(str(p.severity), "cyan")
+        out.print(f"{indent}{escape(str(p.file))}:{p.line}:{p.column}: "
+                  f"[{colour}]{p.severity}[/]: {escape(p.message)}")
+        if p.hint:
+            out.print(f"{indent}    [dim]hint: {escape(p.hint)}[/]")
+
+
+def _header(ev: Evaluation) -> None:
+    child = child_summary(ev.facts)
+    who = escape(child.get("name", "the child"))
+    age = f", {child['age']}" if "age" in child else ""
+    out.print(f"[bold]{escape(child['reference'])}[/]  {who}{age}  ·  risk: [bold]{escape(child['risk'])}[/]")
+    out.print(f"Legal status {escape(child['legal_status'])}")
+    out.print(f"Placement {escape(child['placement'])}")
+    if ev.stage is not None:
+        number = ev.workflow.stages.index(ev.stage) + 1
+        out.print(f"Stage {number} of {len(ev.workflow.stages)}: [bold]{escape(ev.stage.title)}[/]"
+                  f" ({escape(ev.status)})")
+
+
+def _who(ev: Evaluation, state: StepState) -> str:
+    role = ev.workflow.roles.get(state.step.role)
+    title = role.title if role else state.step.role
+    names = ", ".join(state.who)
+    return f"{title}: {names}" if names else f"{title} (none in the case team)"
+
+
+def _due(state: StepState, today: dt.date) -> str:
+    if state.due is None:
+        return ""
+    text = f"due {state.due.isoformat()} ({_relative_day(state.due, today)})"
+    return f"[red]{text}[/]" if state.overdue else text
+
+
+@app.command("next")
+def next_command(
+    case: CaseFolder = Path("."),
+    today: Today = None,
+    as_json: Json = False,
+) -> None:
+    """The one to three things to do now: who does each, by when, and what is missing."""
+    day = resolve_today(today)
+    ev = _evaluation_or_exit(case, day, as_json)
+    if as_json:
+        print_json(report.next_data(ev))
+        return
+    locator = Locator()
+    _header(ev)
+    out.print()
+    if not ev.next:
+        if ev.status.startswith("closed"):
+            out.print("Nothing to do: the reunification episode is closed.")
+        else:
+            waiting = [s for s in ev.steps if s.state == "waiting" and not s.optional]
+            out.print("Nothing can be done yet.")
+            for state in waiting[:1]:
+                out.print(f"{escape(state.step.title)} is waiting on " + escape("; ".join(state.waiting_on)))
+    else:
+        out.print("[bold]Next[/]")
+    for number, state in enumerate(ev.next, 1):
+        due = _due(state, day)
+        out.print(f"{number}. [bold]{escape(state.step.title)}[/]" + (f"  {due}" if due else ""))
+        out.print(f"   {escape(_who(ev, state))}")
+        missing = report.located(list(state.missing), locator)
+        if missing:
+            out.print("   Still needed before it can be marked done:")
+            for p in missing:
+                out.print(f"   - {escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]")
+        out.print(f"   [dim]{escape(report.command_for(state))}[/]")
+    late = [s for s in ev.overdue if s not in ev.next]
+    if late:
+        out.print("\n[bold red]Overdue[/]")
+        for state in late:
+            out.print(f"- {escape(state.step.title)}: {_due(state, day)}")
+    attention = report.located(ev.attention, locator)
+    if attention:
+        out.print("\n[bold yellow]Needs attention[/]")
+        for p in attention:
+            out.print(f"- {escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]")
+    if ev.coming_up:
+        out.print("\n[bold]Coming up[/]")
+        for state in ev.coming_up:
+            out.print(f"- {escape(state.step.title)}: {_due(state, day)}")
+    errors = sum(1 for p in ev.problems if p.is_error)
+    if errors:
+        out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
+
+
+STATE_TEXT = {
+    "done": "[green]done[/]",
+    "ready": "[bold]ready[/]",
+    "waiting": "waiting",
+    "not_applicable": "[dim]n/a[/]",
+}
+
+
+@app.command("status")
+def status_command(
+    case: CaseFolder = Path("."),
+    today: Today = None,
+    as_json: Json = False,
+) -> None:
+    """Every stage and step with its state, the risk history, key dates and deadlines."""
+    day = resolve_today(today)
+    ev = _evaluation_or_exit(case, day, as_json)
+    if as_json:
+        print_json(report.status_data(ev))
+        return
+    _header(ev)
+    for number, stage in enumerate(ev.workflow.stages, 1):
+        out.print(f"\n[bold]{number}. {escape(stage.title)}[/]")
+        grid = table("Step", "State", "When")
+        for state in (s for s in ev.steps if s.stage.id == stage.id):
+            title = escape(state.step.title) + (" [dim](optional)[/]" if state.optional else "")
+            when = ""
+            if state.done is not None:
+                when = state.done.date.isoformat()
+                if state.done.override:
+                    when += f" [yellow]override: {escape(state.done.override)}[/]"
+            elif state.state == "waiting":
+                when = _due(state, day) or "[dim]after " + escape(", ".join(state.waiting_on)) + "[/]"
+            elif state.state == "ready":
+                when = _due(state, day)
+            elif state.reason:
+                when = f"[dim]{escape(state.reason)}[/]"
+            grid.add_row(title, STATE_TEXT[state.state], when)
+        out.print(grid)
+    history = ev.facts.risk_history
+    out.print("\n[bold]Risk history[/]")
+    if not history:
+        out.print("No risk classification yet.")
+    else:
+        grid = table("", "Date", "Level", "Confirmed")
+        for item in history:
+            confirmed = f"{item.confirmed.isoformat()} by {item.confirmed_by}" if item.confirmed else "not yet"
+            grid.add_row(item.id, item.date.isoformat(), ev.workflow.level_label(item.level), escape(confirmed))
+        out.print(grid)
+    out.print("\n[bold]Key dates[/]")
+    grid = table("Date", "What")
+    for label, happened in key_dates(ev.facts):
+        grid.add_row(happened.isoformat(), escape(label))
+    out.print(grid)
+    deadlines = [s for s in ev.steps if s.due is not None and s.state in ("ready", "waiting")]
+    if deadlines:
+        out.print("\n[bold]Deadlines[/]")
+        grid = table("Due", "Step", "Rule")
+        for state in sorted(deadlines, key=lambda s: s.due or day):
+            grid.add_row(_due(state, day), escape(state.step.title), escape(state.due_rule or ""))
+        out.print(grid)
+    overrides = [s for s in ev.steps if s.done is not None and s.done.override]
+    if overrides:
+        out.print("\n[bold yellow]Manager overrides[/]")
+        for state in overrides:
+            assert state.done is not None and state.done.override is not None
+            out.print(f"- {escape(state.step.title)}: {state.done.date.isoformat()} by "
+                      f"{escape(state.done.by)}: {escape(state.done.override)}")
+    errors = [p for p in ev.problems if p.is_error]
+    if errors:
+        out.print(f"\n[red]{len(errors)} error(s) in the records[/]: run 'reunify check' to see them.")
+
+
+def _case_folders(paths: list[Path]) -> list[Path]:
+    """Each argument is a case folder, or a folder holding case folders."""
+    found: list[Path] = []
+    for path in paths:
+        if is_case_folder(path):
+            found.append(path)
+        elif path.is_dir():
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and is_case_folder(p))
+            if not inner:
+                raise CaseError(f"{path}: not a case folder, and no case folders in it")
+            found.extend(inner)
+        elif path.exists() and not path.is_dir():
+            continue  # a file caught by a shell glob, such as a README
+        else:
+            raise CaseError(f"{path}: no such folder")
+    return found
+
+
+@app.command("check")
+def check_command(
+    cases: Annotated[list[Path] | None, typer.Argument(help="Case folders, or folders of cases.",
+                                                      show_default=False)] = None,
+    today: Today = None,
+    as_json: Json = False,
+) -> None:
+    """Every problem in the records as path:line:col: severity: message. Exit 1 on errors."""
+    day = resolve_today(today)
+    folders = _case_folders(cases or [Path(".")])
+    results: list[tuple[Path, list[Problem]]] = []
+    locator = Locator()
+    for folder in folders:
+        _, problems = load_evaluation(folder, day)
+        results.append((folder, report.located(problems, locator)))
+    summary = report.check_data(results)
+    if as_json:
+        print_json(summary)
+    else:
+        for _, problems in results:
+            _print_problems(problems)
+        counts = [f"{summary[k]} {k[:-1] if summary[k] == 1 else k}"
+                  for k in ("errors", "warnings", "notes") if summary[k]]
+        cases_text = f"{len(folders)} case{'s' if len(folders) != 1 else ''}"
+        out.print(("\n" if any(p for _, p in results) else "")
+                  + (", ".join(counts) + f" in {cases_text}" if counts else f"{cases_text} checked: no problems"))
+    if summary["errors"]:
+        raise typer.Exit(1)

@@ -1,0 +1,12 @@
+"""The engine: case + workflow + today -> status, next actions, gates, deadlines, problems."""
+
+from __future__ import annotations
+
+from reunify.engine.evaluate import Evaluation
+from reunify.engine.evaluate import StepState
+from reunify.engine.evaluate import evaluate
+from reunify.engine.facts import Facts
+from reunify.engine.gates import GATES
+from reunify.engine.workflows import workflow_for
+
+__all__ = ["GATES", "Evaluation", "Facts", "StepState", "evaluate", "workflow_for"]

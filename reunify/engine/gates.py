@@ -1,0 +1,375 @@
+"""Gates: what must exist, and be valid, before a step counts as done.
+
+Each gate is a plain function ``(facts, args) -> problems`` registered under the name the
+workflow uses in ``needs:``. A gate with arguments declares them as a small model, so a
+workflow file that passes a wrong argument is caught when the workflow loads. An empty
+list means the gate passes; each problem says exactly what is missing and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+
+from reunify.dates import add
+from reunify.dates import age_in_years
+from reunify.engine.facts import Facts
+from reunify.problems import FieldPath
+from reunify.problems import Problem
+from reunify.workflow.grammar import parse_span
+from reunify.workflow.model import Levels
+
+CASE = "case.yaml"
+PEOPLE = "people.yaml"
+CHRONOLOGY = "chronology.yaml"
+ASSESSMENT = "assessment.yaml"
+RISK = "risk.yaml"
+AGREEMENT = "agreement.yaml"
+PLAN = "plan.yaml"
+
+GateFunction = Callable[[Facts, Any], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Gate:
+    name: str
+    function: GateFunction
+    args: type[BaseModel] | None
+    summary: str
+
+
+GATES: dict[str, Gate] = {}
+
+
+def gate(name: str, summary: str, args: type[BaseModel] | None = None) -> Callable[[GateFunction], GateFunction]:
+    def register(function: GateFunction) -> GateFunction:
+        GATES[name] = Gate(name, function, args, summary)
+        return function
+
+    return register
+
+
+def gate_args() -> dict[str, type[BaseModel] | None]:
+    return {name: g.args for name, g in GATES.items()}
+
+
+def run_gate(facts: Facts, name: str, args: dict[str, Any]) -> list[Problem]:
+    found = GATES[name]
+    parsed = found.args.model_validate(args) if found.args is not None else None
+    return found.function(facts, parsed)
+
+
+class _Missing:
+    """Collects what a gate finds missing, all against one case."""
+
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.items: list[Problem] = []
+
+    def add(self, file: str, path: FieldPath, message: str, hint: str = "") -> None:
+        self.items.append(Problem(self.facts.file(file), path, message, hint=hint, code="gate"))
+
+
+# -- assessment -------------------------------------------------------------------------
+
+
+@gate("assessment_team", "the team names an assessing social worker and a chronologist")
+def check_assessment_team(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    team = facts.case.case.team
+    if not any(member.role == "social_worker" for member in team):
+        missing.add(CASE, ("team",), "no assessing social worker in the team",
+                    "add a team member with role: social_worker")
+    if facts.case.chronology.chronologist is None:
+        missing.add(CHRONOLOGY, ("chronologist",), "no chronologist named",
+                    "set chronologist: to the id of a team member")
+    return missing.items
+
+
+@gate("trusted_adult", "a trusted adult is identified for the child")
+def check_trusted_adult(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    if facts.case.case.trusted_adult is None:
+        missing.add(CASE, ("trusted_adult",), "no trusted adult identified for the child",
+                    "set trusted_adult: to the id of a person in people.yaml")
+    return missing.items
+
+
+@gate("chronology", "chronology entries with date, source and event, in date order")
+def check_chronology(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    entries = facts.case.chronology.entries
+    if not entries:
+        missing.add(CHRONOLOGY, ("entries",), "the chronology has no entries yet")
+    for index in range(1, len(entries)):
+        if entries[index].date < entries[index - 1].date:
+            missing.add(CHRONOLOGY, ("entries", index, "date"),
+                        "entry is earlier than the one before it: keep entries in date order")
+    if facts.child_born is None:
+        missing.add(PEOPLE, ("people",), "the child's date of birth is not recorded, so ages cannot be shown",
+                    "set born: on the child in people.yaml")
+    return missing.items
+
+
+@gate("genogram", "the child, at least one parent, households, known relationships")
+def check_genogram(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    child = facts.case.child
+    people = facts.case.people
+    if child is None:
+        missing.add(CASE, ("child",), "the child is not in people.yaml")
+        return missing.items
+    if not child.parents:
+        index = people.people.index(child)
+        missing.add(PEOPLE, ("people", index, "parents"), "the child's parents are not recorded",
+                    "list the ids of the child's parents under parents:")
+    if not people.households:
+        missing.add(PEOPLE, ("households",), "no households recorded")
+    return missing.items
+
+
+def police_check_people(facts: Facts) -> list[tuple[str, FieldPath, int | None]]:
+    """Everyone who needs a police check: (person id, where listed, age or None)."""
+    households = facts.case.people.households
+    home = facts.case.household(facts.case.case.home)
+    child = facts.case.child
+    parents = set(child.parents) if child else set()
+    if home is not None:
+        chosen = [home]
+    else:
+        chosen = [h for h in households if parents & set(h.members)]
+    threshold = facts.workflow.rules.police_check_age
+    needed: list[tuple[str, FieldPath, int | None]] = []
+    seen: set[str] = set()
+    for household in chosen:
+        h_index = households.index(household)
+        for key in ("members", "regular_visitors"):
+            for index, person_id in enumerate(getattr(household, key)):
+                person = facts.case.person(person_id)
+                if person is None or person_id in seen or (child and person_id == child.id):
+                    continue
+                age = age_in_years(person.born, facts.today) if person.born else None
+                if age is None or age >= threshold:
+                    seen.add(person_id)
+                    needed.append((person_id, ("households", h_index, key, index), age))
+    return needed
+
+
+@gate("police_checks", "police checks for everyone 16 or over in the household and regular visitors")
+def check_police_checks(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    checked = {c.person for c in facts.case.assessment.police_checks}
+    threshold = facts.workflow.rules.police_check_age
+    for person_id, path, age in police_check_people(facts):
+        if person_id in checked:
+            continue
+        if age is None:
+            missing.add(PEOPLE, path, f"no police check for household person '{person_id}', whose age is "
+                        "not recorded", f"record born: or add a police check in {ASSESSMENT}")
+        else:
+            missing.add(PEOPLE, path, f"no police check for household person '{person_id}' "
+                        f"(aged {threshold} or over)", f"add it under police_checks: in {ASSESSMENT}")
+    return missing.items
+
+
+@gate("support_needs", "support needs are identified")
+def check_support_needs(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    if not facts.case.assessment.support_needs:
+        missing.add(ASSESSMENT, ("support_needs",), "no support needs recorded",
+                    "list them under support_needs:, or write 'none identified'")
+    return missing.items
+
+
+@gate("assessment", "the Return Home Assessment is complete")
+def check_assessment(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    assessment = facts.case.assessment
+    if not assessment.parents:
+        missing.add(ASSESSMENT, ("parents",), "no parent assessed yet")
+    for index, parent in enumerate(assessment.parents):
+        at: FieldPath = ("parents", index)
+        if not parent.risk_factors:
+            missing.add(ASSESSMENT, (*at, "risk_factors"), f"no risk factors for '{parent.person}'")
+        if not parent.protective_factors:
+            missing.add(ASSESSMENT, (*at, "protective_factors"), f"no protective factors for '{parent.person}'")
+        if parent.interaction is None:
+            missing.add(ASSESSMENT, (*at, "interaction"),
+                        f"how the risk and protective factors of '{parent.person}' interact is not analysed")
+        if parent.capacity_to_change is None:
+            missing.add(ASSESSMENT, (*at, "capacity_to_change"),
+                        f"capacity to change of '{parent.person}' not assessed")
+    for key, label in (("child_views", "the child's views"), ("housing", "housing"),
+                       ("finances", "finances"), ("school", "school")):
+        if getattr(assessment, key) is None:
+            missing.add(ASSESSMENT, (key,), f"{label} not recorded")
+    missing.items.extend(check_police_checks(facts, None))
+    return missing.items
+
+
+@gate("assessment_signed_off", "the team manager has signed off the assessment")
+def check_assessment_signed_off(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    sign_off = facts.case.assessment.signed_off
+    if sign_off is None:
+        missing.add(ASSESSMENT, ("signed_off",), "the assessment is not signed off",
+                    "add signed_off: {by: <team manager id>, date: YYYY-MM-DD}")
+    else:
+        member = facts.case.member(sign_off.by)
+        if member is not None and member.role not in facts.workflow.managers():
+            missing.add(ASSESSMENT, ("signed_off", "by"), "signed off by someone who is not a manager")
+    return missing.items
+
+
+# -- risk -------------------------------------------------------------------------------
+
+
+class ClassificationArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    confirmed: bool = False
+
+
+@gate("classification", "a risk classification with level, rationale, who recommended and confirmed",
+      ClassificationArgs)
+def check_classification(facts: Facts, args: ClassificationArgs) -> list[Problem]:
+    missing = _Missing(facts)
+    found = facts.classifications.get(args.id)
+    if found is None:
+        missing.add(RISK, ("classifications",), f"{args.id} is not recorded",
+                    f"run 'reunify classify {args.id}'")
+    elif args.confirmed and (found[1].confirmed_by is None or found[1].confirmed is None):
+        missing.add(RISK, ("classifications", found[0]), f"{args.id} is not confirmed by a manager",
+                    f"run 'reunify classify {args.id} --confirm --by <manager>'")
+    return missing.items
+
+
+class SustainedArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    levels: list[Levels] | None = None
+    period: str | None = Field(default=None, alias="for")
+    only_if_ever: Levels | None = None
+
+
+@gate("sustained_risk", "risk held at the required levels for long enough", SustainedArgs)
+def check_sustained_risk(facts: Facts, args: SustainedArgs) -> list[Problem]:
+    """With no arguments: the rule for a case that was ever High before a return."""
+    missing = _Missing(facts)
+    rule = facts.workflow.rules.sustained_before_return
+    if args.levels is None and not facts.was_ever("high"):
+        return []
+    levels: set[str] = set(args.levels or rule.levels)
+    span = parse_span(args.period) if args.period else rule.span
+    start = facts.sustained(levels, span, facts.today)
+    names = " or ".join(facts.workflow.level_label(level) for level in sorted(levels, key=_rank))
+    if start is None:
+        missing.add(RISK, ("classifications",), f"the latest risk level is not {names}")
+    elif add(start, span.amount, span.unit) > facts.today:
+        ready = add(start, span.amount, span.unit)
+        missing.add(RISK, ("classifications",), f"risk has been {names} only since {start.isoformat()}: "
+                    f"{span} are needed (from {ready.isoformat()})")
+    return missing.items
+
+
+def _rank(level: str) -> int:
+    return ["low", "medium", "high", "severe"].index(level)
+
+
+# -- agreement and plan -----------------------------------------------------------------
+
+
+@gate("agreement", "per parent, a goal stating the change, its evidence, a date and the support")
+def check_agreement(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    agreement = facts.case.agreement
+    if agreement.agreed is None:
+        missing.add(AGREEMENT, ("agreed",), "the date the agreement was made is not recorded")
+    if agreement.review_date is None:
+        missing.add(AGREEMENT, ("review_date",), "no review date set")
+    if not agreement.parents:
+        missing.add(AGREEMENT, ("parents",), "no parent in the agreement")
+    for index, parent in enumerate(agreement.parents):
+        at: FieldPath = ("parents", index)
+        if not parent.goals:
+            missing.add(AGREEMENT, (*at, "goals"), f"no goals for '{parent.person}'")
+        for g_index, goal in enumerate(parent.goals):
+            here: FieldPath = (*at, "goals", g_index)
+            for key, label in (("change", "what must change"), ("evidence", "how it will be evidenced"),
+                               ("due", "by when"), ("support", "the support offered")):
+                if getattr(goal, key) is None:
+                    missing.add(AGREEMENT, (*here, key), f"goal {g_index + 1} of '{parent.person}' does not say "
+                                f"{label}")
+    return missing.items
+
+
+@gate("goal_reviews", "every goal has been reviewed at least once")
+def check_goal_reviews(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    parents = facts.case.agreement.parents
+    if not parents:
+        missing.add(AGREEMENT, ("parents",), "no parental agreement to review")
+    for index, parent in enumerate(parents):
+        for g_index, goal in enumerate(parent.goals):
+            if not goal.reviews:
+                missing.add(AGREEMENT, ("parents", index, "goals", g_index, "reviews"),
+                            f"goal {g_index + 1} of '{parent.person}' has not been reviewed")
+    return missing.items
+
+
+@gate("contingency_plan", "a contingency plan")
+def check_contingency_plan(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    if facts.case.plan.contingency is None:
+        missing.add(PLAN, ("contingency",), "no contingency plan")
+    return missing.items
+
+
+@gate("child_communication", "how the child's hopes, fears and support needs were heard")
+def check_child_communication(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    if facts.case.plan.child_communication is None:
+        missing.add(PLAN, ("child_communication",), "the conversation with the child is not recorded")
+    return missing.items
+
+
+@gate("reunification_plan", "support services, a contact schedule and a contingency plan")
+def check_reunification_plan(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    plan = facts.case.plan
+    if not plan.support:
+        missing.add(PLAN, ("support",), "no support services in the plan")
+    if not plan.contact:
+        missing.add(PLAN, ("contact",), "no contact schedule in the plan")
+    missing.items.extend(check_contingency_plan(facts, None))
+    return missing.items
+
+
+@gate("return_support", "support after the return, planned for long enough")
+def check_return_support(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    services = facts.case.plan.after_return
+    span = facts.workflow.rules.support_after_return.span
+    if not services:
+        missing.add(PLAN, ("after_return",), "no support planned for after the return")
+        return missing.items
+    start = facts.return_date or facts.today
+    needed = add(start, span.amount, span.unit)
+    if all(s.until is not None and s.until < needed for s in services):
+        missing.add(PLAN, ("after_return",), f"support after the return must last at least {span} "
+                    f"(to {needed.isoformat()} or later)")
+    return missing.items
+
+
+@gate("return_recorded", "the return is recorded: placement P1, or leaving care")
+def check_return_recorded(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    record = facts.case.case
+    if record.left_care is None and facts.placement != "P1":
+        missing.add(CASE, ("placements",), "the return is not recorded in case.yaml",
+                    "add a P1 placement (placed with parents), or left_care: with date and reason")
+    return missing.items

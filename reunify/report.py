@@ -1,0 +1,151 @@
+"""Result objects as plain data, for `--json` and for anyone calling reunify from Python.
+
+The text output and the JSON output are built from the same evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from reunify.engine.evaluate import Evaluation
+from reunify.engine.evaluate import StepState
+from reunify.engine.evaluate import child_summary
+from reunify.engine.evaluate import key_dates
+from reunify.problems import Problem
+from reunify.yamlio import Locator
+
+
+def located(problems: list[Problem], locator: Locator | None = None) -> list[Problem]:
+    """Problems with lines and columns, sorted by file and position."""
+    locator = locator or Locator()
+    return sorted((locator.locate(p) for p in problems), key=lambda p: p.sort_key())
+
+
+def problem_data(problem: Problem) -> dict[str, Any]:
+    return {
+        "file": str(problem.file),
+        "line": problem.line,
+        "column": problem.column,
+        "severity": str(problem.severity),
+        "field": problem.field_name(),
+        "message": problem.message,
+        "hint": problem.hint or None,
+        "code": problem.code or None,
+    }
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def command_for(state: StepState) -> str:
+    """The command that records the step once it is ready."""
+    kind, record_id = state.step.kind
+    if kind == "decision":
+        return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD --by NAME"
+    if kind == "classification":
+        return (f"reunify classify {record_id} --level LEVEL --rationale TEXT "
+                "--recommended-by NAME --date YYYY-MM-DD")
+    return f"reunify done {state.step.id} --date YYYY-MM-DD --by NAME"
+
+
+def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, Any]:
+    step = state.step
+    role = ev.workflow.roles.get(step.role)
+    data: dict[str, Any] = {
+        "step": step.id,
+        "title": step.title,
+        "stage": state.stage.id,
+        "state": state.state,
+        "optional": step.optional,
+        "role": step.role,
+        "role_title": role.title if role else step.role,
+        "who": list(state.who),
+        "due": _date(state.due),
+        "due_rule": state.due_rule,
+        "overdue": state.overdue,
+    }
+    if state.done is not None:
+        data["done"] = {"date": state.done.date.isoformat(), "by": state.done.by,
+                        "override": state.done.override}
+    if state.waiting_on:
+        data["waiting_on"] = list(state.waiting_on)
+    if state.reason:
+        data["reason"] = state.reason
+    if state.state in ("ready", "waiting"):
+        data["missing"] = [problem_data(p) for p in located(list(state.missing), locator)]
+        data["command"] = command_for(state)
+    if step.documents:
+        data["documents"] = list(step.documents)
+    return data
+
+
+def header_data(ev: Evaluation) -> dict[str, Any]:
+    stages = ev.workflow.stages
+    stage = ev.stage
+    return {
+        "case": str(ev.case.folder),
+        "today": ev.today.isoformat(),
+        "child": child_summary(ev.facts),
+        "workflow": ev.workflow.id,
+        "stage": {"number": stages.index(stage) + 1, "of": len(stages), "id": stage.id,
+                  "title": stage.title} if stage else None,
+        "status": ev.status,
+        "path": ev.facts.path,
+        "risk": ev.facts.level,
+    }
+
+
+def next_data(ev: Evaluation) -> dict[str, Any]:
+    locator = Locator()
+    return {
+        **header_data(ev),
+        "next": [step_data(ev, s, locator) for s in ev.next],
+        "overdue": [step_data(ev, s, locator) for s in ev.overdue],
+        "coming_up": [step_data(ev, s, locator) for s in ev.coming_up],
+        "attention": [problem_data(p) for p in located(ev.attention, locator)],
+        "errors": sum(1 for p in ev.problems if p.is_error),
+    }
+
+
+def status_data(ev: Evaluation) -> dict[str, Any]:
+    locator = Locator()
+    return {
+        **header_data(ev),
+        "stages": [
+            {"id": stage.id, "title": stage.title,
+             "steps": [step_data(ev, s, locator) for s in ev.steps if s.stage.id == stage.id]}
+            for stage in ev.workflow.stages
+        ],
+        "risk_history": [
+            {"id": c.id, "date": c.date.isoformat(), "level": c.level,
+             "label": ev.workflow.level_label(c.level), "recommended_by": list(c.recommended_by),
+             "confirmed_by": c.confirmed_by, "confirmed": _date(c.confirmed)}
+            for c in ev.facts.risk_history
+        ],
+        "key_dates": [{"what": what, "date": when.isoformat()} for what, when in key_dates(ev.facts)],
+        "deadlines": [
+            {"step": s.step.id, "title": s.step.title, "due": _date(s.due), "rule": s.due_rule,
+             "state": s.state, "overdue": s.overdue}
+            for s in ev.steps if s.due is not None and s.state != "not_applicable"
+        ],
+        "overrides": [
+            {"step": s.step.id, "date": s.done.date.isoformat(), "by": s.done.by, "reason": s.done.override}
+            for s in ev.steps if s.done is not None and s.done.override
+        ],
+        "problems": [problem_data(p) for p in located(ev.problems, locator)],
+    }
+
+
+def check_data(results: list[tuple[Path, list[Problem]]]) -> dict[str, Any]:
+    cases = [{"case": str(folder), "problems": [problem_data(p) for p in problems]}
+             for folder, problems in results]
+    every = [p for _, problems in results for p in problems]
+    return {
+        "cases": cases,
+        "errors": sum(1 for p in every if p.is_error),
+        "warnings": sum(1 for p in every if str(p.severity) == "warning"),
+        "notes": sum(1 for p in every if str(p.severity) == "note"),
+    }

@@ -1,0 +1,159 @@
+"""A new case folder: every record file, commented, owner-only, with the essentials filled."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from reunify import codes
+from reunify.problems import ReunifyError
+from reunify.records.case import CASE_FILE
+from reunify.records.models import FILE_MODELS
+from reunify.yamlio import DIR_MODE
+from reunify.yamlio import write_new_file
+
+
+@dataclass(frozen=True)
+class Essentials:
+    reference: str
+    child_name: str
+    born: dt.date | None = None
+    sex: str = "unknown"
+    legal_status: str | None = None
+    legal_status_from: dt.date | None = None
+    placement: str | None = None
+    placement_from: dt.date | None = None
+    social_worker: str | None = None
+    team_manager: str | None = None
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar: anything typed is kept as text, never as YAML."""
+    return json.dumps(text.strip(), ensure_ascii=False)
+
+
+def _check(essentials: Essentials) -> None:
+    if not essentials.reference.strip():
+        raise ReunifyError("--reference must not be empty")
+    if not essentials.child_name.strip():
+        raise ReunifyError("--child must not be empty")
+    if essentials.legal_status and essentials.legal_status not in codes.LEGAL_STATUS:
+        raise ReunifyError("--legal-status must be an SSDA903 code: " + ", ".join(codes.LEGAL_STATUS))
+    if essentials.placement and essentials.placement not in codes.PLACEMENT:
+        raise ReunifyError("--placement must be an SSDA903 code: " + ", ".join(codes.PLACEMENT))
+    if essentials.sex not in ("male", "female", "unknown"):
+        raise ReunifyError("--sex must be male, female or unknown")
+
+
+def skeleton_files(e: Essentials, today: dt.date) -> dict[str, str]:
+    team = []
+    if e.social_worker:
+        team.append(f"  - id: sw\n    name: {_q(e.social_worker)}\n    role: social_worker\n")
+    if e.team_manager:
+        team.append(f"  - id: tm\n    name: {_q(e.team_manager)}\n    role: team_manager\n")
+    legal = (f"  - code: {e.legal_status}\n    from: {(e.legal_status_from or today).isoformat()}\n"
+             if e.legal_status else "")
+    placement = (f"  - code: {e.placement}\n    from: {(e.placement_from or today).isoformat()}\n"
+                 if e.placement else "")
+    born = f"\n    born: {e.born.isoformat()}" if e.born else ""
+    return {
+        CASE_FILE: f"""\
+# The case: the child, legal status and placement (SSDA903 codes), and the team.
+# Dates are YYYY-MM-DD. People are referred to by the ids in people.yaml.
+reference: {_q(e.reference)}
+child: child
+workflow: reference
+# Legal status over time, oldest first: C1 interim care order, C2 care order,
+# V2 accommodated under section 20, ...
+legal_status:{" []" if not legal else ""}
+{legal}# Placements over time, oldest first: U6 foster placement, P1 placed with parents, ...
+placements:{" []" if not placement else ""}
+{placement}# The household the child would return to (an id from people.yaml).
+# home: parents-home
+# The child's trusted adult for the reunification (an id from people.yaml).
+# trusted_adult: aunt
+# The team: everyone who records or decides. Roles come from the workflow.
+team:{" []" if not team else ""}
+{"".join(team)}""",
+        "people.yaml": f"""\
+# Everyone in the child's family and household: the genogram, police checks and the
+# documents' names all come from here. Ids are stable; everything refers to them.
+people:
+  - id: child
+    name: {_q(e.child_name)}
+    sex: {e.sex}{born}
+    # parents: [mother, father]
+# Couples: status is married, cohabiting, separated or divorced.
+couples: []
+# Relationships worth drawing: quality is close, conflict or cut_off.
+relationships: []
+# Households: members and regular visitors (police checks apply to those 16 and over).
+households: []
+""",
+        "chronology.yaml": """\
+# The analytical chronology: one entry per significant event, in date order.
+# The child's age at each entry is worked out from their date of birth.
+# chronologist: the id of the team member who writes it
+entries: []
+""",
+        "assessment.yaml": """\
+# The Return Home Assessment: risk and protective factors per parent and how they
+# interact, capacity to change, the child's views, housing, finances, school, police
+# checks, the conclusion and the team manager's sign-off.
+parents: []
+support_needs: []
+police_checks: []
+""",
+        "risk.yaml": """\
+# Risk classifications (RC1, RC2, RC3): level, rationale, who recommended and who
+# confirmed. 'reunify classify' appends here.
+classifications: []
+""",
+        "decisions.yaml": """\
+# Decisions 1 to 3 with who made them and when. 'reunify decide' appends here.
+decisions: []
+""",
+        "agreement.yaml": """\
+# The parental agreement: per parent, strengths, concerns and SMART goals (what must
+# change, the steps, how it will be evidenced, by when, the support offered), with
+# red/amber/green reviews.
+parents: []
+""",
+        "plan.yaml": """\
+# The reunification plan: support, contact schedule, transition steps, the
+# contingency plan, and support after the return.
+support: []
+contact: []
+transition: []
+after_return: []
+""",
+        "events.yaml": """\
+# Steps of the workflow as they are done, oldest first. 'reunify done' appends here.
+# A step done by a manager's professional-judgement override carries its reason.
+# timetable: planned dates for steps, set at the assessment planning meeting.
+timetable: {}
+steps: []
+""",
+    }
+
+
+def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
+    """Create `folder` (owner-only) with a commented skeleton of every record file."""
+    _check(essentials)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ReunifyError(f"{folder}: already exists and is not an empty folder")
+    files = skeleton_files(essentials, today)
+    assert set(files) == set(FILE_MODELS)
+    try:
+        folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        os.chmod(folder, DIR_MODE)
+        written = []
+        for name, text in files.items():
+            write_new_file(folder / name, text)
+            written.append(folder / name)
+    except OSError as exc:
+        raise ReunifyError(f"{folder}: cannot create the case ({(exc.strerror or 'error').lower()})") from None
+    return written

@@ -1,0 +1,198 @@
+"""Load a workflow file and check that it makes sense, with file:line problems.
+
+Shape (types, unknown keys) is checked by the models; meaning (steps that exist, no
+cycles, known roles, gates, decisions, conditions and deadlines in the vocabulary) is
+checked here. Gate names are checked against the registry the caller passes in, so that
+this layer does not depend on the engine.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterator
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import ValidationError
+
+from reunify import codes
+from reunify.problems import FieldPath
+from reunify.problems import Problem
+from reunify.records.validation import did_you_mean
+from reunify.records.validation import validate
+from reunify.workflow.grammar import parse_condition
+from reunify.workflow.model import LEVEL_NAMES
+from reunify.workflow.model import Step
+from reunify.workflow.model import Workflow
+from reunify.workflow.model import gate_spec
+from reunify.yamlio import load_file
+
+WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
+REFERENCE = WORKFLOWS / "reference.yaml"
+
+GateArgs = Mapping[str, type[BaseModel] | None]
+
+
+def load_workflow(path: Path, gates: GateArgs) -> tuple[Workflow | None, list[Problem]]:
+    """The workflow in `path` and every problem in it (None if it cannot be used)."""
+    loaded = load_file(path)
+    if not loaded.exists:
+        return None, [Problem(path, (), "no such workflow file", code="workflow").at(1, 1)]
+    if loaded.problems:
+        return None, loaded.problems
+    workflow, problems = validate(Workflow, loaded.data, path)
+    if workflow is None:
+        return None, problems
+    problems = list(_check(workflow, path, gates))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return workflow, problems
+
+
+def _check(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Problem]:
+    def problem(path: FieldPath, message: str, hint: str = "") -> Problem:
+        return Problem(file, path, message, hint=hint, code="workflow")
+
+    step_ids = [s.id for stage in wf.stages for s in stage.steps]
+    seen: set[str] = set()
+    for s_index, stage in enumerate(wf.stages):
+        for index, step in enumerate(stage.steps):
+            at: FieldPath = ("stages", s_index, "steps", index)
+            if step.id in seen:
+                yield problem((*at, "id"), f"step '{step.id}' is defined twice")
+            seen.add(step.id)
+            yield from _check_step(wf, step, at, step_ids, gates, problem)
+    for name, decision in wf.decisions.items():
+        at = ("decisions", name)
+        for key in ("by", "ratified_by"):
+            role = getattr(decision, key)
+            if role is not None and role not in wf.roles:
+                yield problem((*at, key), f"unknown role '{role}'" + did_you_mean(role, list(wf.roles)))
+        for outcome_name, outcome in decision.outcomes.items():
+            here = (*at, "outcomes", outcome_name)
+            if outcome.path is not None and outcome.path not in wf.paths:
+                yield problem((*here, "path"), f"unknown path '{outcome.path}'"
+                              + did_you_mean(outcome.path, list(wf.paths)))
+            if outcome.when:
+                yield from _check_condition(wf, outcome.when, (*here, "when"), problem)
+            for g_index, item in enumerate(outcome.needs):
+                yield from _check_gate(item, (*here, "needs", g_index), gates, problem)
+    yield from _check_cycles(wf, problem)
+
+
+def _check_step(
+    wf: Workflow, step: Step, at: FieldPath, step_ids: list[str], gates: GateArgs, problem: Any
+) -> Iterator[Problem]:
+    if step.role not in wf.roles:
+        yield problem((*at, "role"), f"unknown role '{step.role}'" + did_you_mean(step.role, list(wf.roles)),
+                      "roles are defined under 'roles:'")
+    for index, other in enumerate(step.after):
+        if other == step.id:
+            yield problem((*at, "after", index), "a step cannot come after itself")
+        elif other not in step_ids:
+            yield problem((*at, "after", index), f"unknown step '{other}'" + did_you_mean(other, step_ids))
+    for index, item in enumerate(step.needs):
+        yield from _check_gate(item, (*at, "needs", index), gates, problem)
+    kind, record_id = step.kind
+    if kind == "decision" and record_id not in wf.decisions:
+        yield problem((*at, "records"), f"unknown decision '{record_id}'"
+                      + did_you_mean(record_id, list(wf.decisions)))
+    elif kind == "classification" and record_id not in wf.classifications:
+        yield problem((*at, "records"), f"unknown classification '{record_id}'"
+                      + did_you_mean(record_id, list(wf.classifications)))
+    elif kind not in ("date", "meeting", "decision", "classification") or (
+        kind in ("date", "meeting") and record_id
+    ):
+        yield problem((*at, "records"), "expected 'date', 'meeting', 'decision <id>' or 'classification <id>'")
+    if step.path is not None and step.path not in wf.paths:
+        yield problem((*at, "path"), f"unknown path '{step.path}'" + did_you_mean(step.path, list(wf.paths)))
+    if step.when:
+        yield from _check_condition(wf, step.when, (*at, "when"), problem)
+    for key in ("due", "not_before"):
+        text = getattr(step, key)
+        if text is None:
+            continue
+        try:
+            deadline = step.deadline if key == "due" else step.earliest
+        except ValueError as exc:
+            yield problem((*at, key), str(exc))
+            continue
+        assert deadline is not None
+        if deadline.step not in step_ids:
+            yield problem((*at, key), f"the deadline counts from an unknown step '{deadline.step}'"
+                          + did_you_mean(deadline.step, step_ids))
+    for index, document in enumerate(step.documents):
+        if document not in wf.documents:
+            yield problem((*at, "documents", index), f"unknown document '{document}'"
+                          + did_you_mean(document, list(wf.documents)))
+
+
+def _check_gate(item: Any, at: FieldPath, gates: GateArgs, problem: Any) -> Iterator[Problem]:
+    if isinstance(item, dict) and len(item) != 1:
+        yield problem(at, "a gate with arguments is written '{name: {argument: value}}'")
+        return
+    name, args = gate_spec(item)
+    if name not in gates:
+        yield problem(at, f"unknown gate '{name}'" + did_you_mean(name, list(gates)),
+                      "gates: " + ", ".join(sorted(gates)))
+        return
+    model = gates[name]
+    if model is None:
+        if args:
+            yield problem(at, f"gate '{name}' takes no arguments")
+        return
+    try:
+        model.model_validate(args)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        yield problem(at, f"gate '{name}': {where or 'arguments'}: {first['msg'].lower()}")
+
+
+def _check_condition(wf: Workflow, text: str, at: FieldPath, problem: Any) -> Iterator[Problem]:
+    try:
+        condition = parse_condition(text)
+    except ValueError as exc:
+        yield problem(at, str(exc))
+        return
+    subject = condition.subject
+    if subject == "risk" or subject in wf.classifications:
+        allowed: list[str] = list(LEVEL_NAMES)
+        values = [v.lower() for v in condition.values]
+    elif subject in wf.decisions:
+        allowed = list(wf.decisions[subject].outcomes)
+        values = list(condition.values)
+    elif subject == "legal status":
+        allowed, values = list(codes.LEGAL_STATUS), [v.upper() for v in condition.values]
+    elif subject == "placement":
+        allowed, values = list(codes.PLACEMENT), [v.upper() for v in condition.values]
+    else:
+        subjects = ["risk", "legal status", "placement", *wf.classifications, *wf.decisions]
+        yield problem(at, f"unknown subject '{subject}'" + did_you_mean(subject, subjects),
+                      "conditions name: " + ", ".join(subjects))
+        return
+    for value in values:
+        if value not in allowed:
+            yield problem(at, f"'{value}' is not a value of {subject}" + did_you_mean(value, allowed))
+
+
+def _check_cycles(wf: Workflow, problem: Any) -> Iterator[Problem]:
+    graph = {step.id: [a for a in step.after if a in wf.steps] for step in wf.steps.values()}
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = list(dict.fromkeys(exc.args[1]))
+        first = cycle[0]
+        location = _step_location(wf, first)
+        yield problem((*location, "after"), "steps wait for each other in a cycle: "
+                      + " -> ".join([*cycle, first]), "remove one of these 'after' entries")
+
+
+def _step_location(wf: Workflow, step_id: str) -> FieldPath:
+    for s_index, stage in enumerate(wf.stages):
+        for index, step in enumerate(stage.steps):
+            if step.id == step_id:
+                return ("stages", s_index, "steps", index)
+    return ()

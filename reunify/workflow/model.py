@@ -1,0 +1,196 @@
+"""Typed models of a workflow file: stages, steps, roles, decisions, risk levels, rules."""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StringConstraints
+
+from reunify.records.models import ListOf
+from reunify.workflow.grammar import Condition
+from reunify.workflow.grammar import Deadline
+from reunify.workflow.grammar import Span
+from reunify.workflow.grammar import parse_condition
+from reunify.workflow.grammar import parse_deadline
+from reunify.workflow.grammar import parse_span
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+Levels = Literal["low", "medium", "high", "severe"]
+LEVEL_NAMES: tuple[str, ...] = ("low", "medium", "high", "severe")
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Role(Part):
+    title: Text
+    manager: bool = False
+
+
+class RiskLevel(Part):
+    label: Text
+    meaning: Text
+    follows: Text | None = None
+
+
+class ClassificationDef(Part):
+    title: Text
+
+
+class Outcome(Part):
+    title: Text
+    when: Text | None = None
+    path: Name | None = None
+    ends: bool = False
+    needs: ListOf[Name | dict[Name, Any]] = []
+
+    @functools.cached_property
+    def condition(self) -> Condition | None:
+        return parse_condition(self.when) if self.when else None
+
+
+class DecisionDef(Part):
+    title: Text
+    by: Name
+    ratified_by: Name | None = None
+    outcomes: dict[Name, Outcome]
+
+
+class PathDef(Part):
+    title: Text
+
+
+class SustainedRule(Part):
+    levels: list[Levels]
+    period: Text = Field(alias="for")
+
+    @functools.cached_property
+    def span(self) -> Span:
+        return parse_span(self.period)
+
+
+class AfterRule(Part):
+    after: Text
+
+    @functools.cached_property
+    def span(self) -> Span:
+        return parse_span(self.after)
+
+
+class ForRule(Part):
+    period: Text = Field(alias="for")
+
+    @functools.cached_property
+    def span(self) -> Span:
+        return parse_span(self.period)
+
+
+class Rules(Part):
+    high_becomes_severe: AfterRule = AfterRule(after="6 months")
+    sustained_before_return: SustainedRule = SustainedRule.model_validate(
+        {"levels": ["low", "medium"], "for": "6 months"}
+    )
+    support_after_return: ForRule = ForRule.model_validate({"for": "12 months"})
+    involvement_until_low: ForRule = ForRule.model_validate({"for": "6 months"})
+    police_check_age: int = 16
+
+
+class Step(Part):
+    id: Name
+    title: Text
+    role: Name
+    does: Text | None = None
+    after: ListOf[Name] = []
+    needs: ListOf[Name | dict[Name, Any]] = []
+    records: Text = "date"
+    when: Text | None = None
+    path: Name | None = None
+    optional: bool = False
+    final: bool = False
+    due: Text | None = None
+    not_before: Text | None = None
+    documents: ListOf[Name] = []
+
+    @functools.cached_property
+    def condition(self) -> Condition | None:
+        return parse_condition(self.when) if self.when else None
+
+    @functools.cached_property
+    def deadline(self) -> Deadline | None:
+        return parse_deadline(self.due) if self.due else None
+
+    @functools.cached_property
+    def earliest(self) -> Deadline | None:
+        return parse_deadline(self.not_before) if self.not_before else None
+
+    @functools.cached_property
+    def kind(self) -> tuple[str, str]:
+        """What marks the step done: ("date"|"meeting"|"decision"|"classification", id)."""
+        words = self.records.split()
+        if len(words) == 2 and words[0] in ("decision", "classification"):
+            return words[0], words[1]
+        return words[0], ""
+
+    def gate_specs(self) -> list[tuple[str, dict[str, Any]]]:
+        return [gate_spec(item) for item in self.needs]
+
+
+def gate_spec(item: str | dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    if isinstance(item, str):
+        return item, {}
+    ((name, args),) = item.items()
+    return name, dict(args or {})
+
+
+class Stage(Part):
+    id: Name
+    title: Text
+    summary: Text | None = None
+    steps: list[Step] = Field(min_length=1)
+
+
+class Workflow(Part):
+    id: Name
+    title: Text
+    roles: dict[Name, Role]
+    risk_levels: dict[Levels, RiskLevel]
+    classifications: dict[Name, ClassificationDef]
+    decisions: dict[Name, DecisionDef]
+    paths: dict[Name, PathDef] = {}
+    exit_reasons: dict[Name, Text]
+    rules: Rules = Rules()
+    documents: dict[Name, Text] = {}
+    stages: list[Stage] = Field(min_length=1)
+
+    @functools.cached_property
+    def steps(self) -> dict[str, Step]:
+        return {step.id: step for stage in self.stages for step in stage.steps}
+
+    @functools.cached_property
+    def stage_of(self) -> dict[str, Stage]:
+        return {step.id: stage for stage in self.stages for step in stage.steps}
+
+    @functools.cached_property
+    def order(self) -> dict[str, int]:
+        return {step_id: index for index, step_id in enumerate(self.steps)}
+
+    def level_label(self, level: str | None) -> str:
+        if level is None:
+            return "not classified"
+        found = self.risk_levels.get(level)  # type: ignore[call-overload]
+        return found.label if found else level
+
+    def step_for(self, kind: str, record_id: str) -> Step | None:
+        """The step that records decision/classification `record_id`."""
+        return next((s for s in self.steps.values() if s.kind == (kind, record_id)), None)
+
+    def managers(self) -> set[str]:
+        return {name for name, role in self.roles.items() if role.manager}
