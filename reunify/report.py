@@ -43,12 +43,12 @@ def _date(value: dt.date | None) -> str | None:
 def command_for(state: StepState) -> str:
     """The command that records the step once it is ready."""
     kind, record_id = state.step.kind
+    by = state.who_ids[0] if len(state.who_ids) == 1 else "NAME"
     if kind == "decision":
-        return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD --by NAME"
+        return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD --by {by}"
     if kind == "classification":
-        return (f"reunify classify {record_id} --level LEVEL --rationale TEXT "
-                "--recommended-by NAME --date YYYY-MM-DD")
-    return f"reunify done {state.step.id} --date YYYY-MM-DD --by NAME"
+        return f"reunify classify {record_id} --level LEVEL --rationale TEXT --recommended-by {by}"
+    return f"reunify done {state.step.id} --date YYYY-MM-DD --by {by}"
 
 
 def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, Any]:

@@ -137,7 +137,7 @@ def next_command(
             out.print("   Still needed before it can be marked done:")
             for p in missing:
                 out.print(f"   - {escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]")
-        out.print(f"   [dim]{escape(report.command_for(state))}[/]")
+        out.print(f"   [dim]{escape(report.command_for(state))}[/]", soft_wrap=True)
     late = [s for s in ev.overdue if s not in ev.next]
     if late:
         out.print("\n[bold red]Overdue[/]")

@@ -43,6 +43,7 @@ class StepState:
     due_rule: str | None = None
     reason: str | None = None
     who: tuple[str, ...] = ()
+    who_ids: tuple[str, ...] = ()
     overdue: bool = False
 
     @property
@@ -97,10 +98,6 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
                       ready[:MAX_NEXT], coming[:MAX_NEXT], overdue)
 
 
-def _who(facts: Facts, role: str) -> tuple[str, ...]:
-    return tuple(member.name for member in facts.case.case.team if member.role == role)
-
-
 def _ended(facts: Facts) -> str | None:
     exit_record = facts.case.events.exit
     if exit_record is not None:
@@ -114,7 +111,9 @@ def _ended(facts: Facts) -> str | None:
 
 def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, StepState]) -> StepState:
     wf = facts.workflow
-    base: dict[str, Any] = {"step": step, "stage": stage, "who": _who(facts, step.role)}
+    team = [member for member in facts.case.case.team if member.role == step.role]
+    base: dict[str, Any] = {"step": step, "stage": stage, "who": tuple(t.name for t in team),
+                            "who_ids": tuple(t.id for t in team)}
     done = facts.done_steps.get(step.id)
     due, due_rule = _due(facts, step)
     if done is not None:

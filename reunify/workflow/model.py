@@ -1,6 +1,6 @@
 """Typed models of a workflow file: stages, steps, roles, decisions, risk levels, rules."""
 
-from __future__ import annotations
+# (no postponed annotations: they slow pydantic model building)
 
 import functools
 from typing import Annotated
