@@ -30,6 +30,7 @@ from reunify.workflow.model import gate_spec
 from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
 from reunify.yamlio import Locator
+from reunify.yamlio import append_entry
 from reunify.yamlio import edit_file
 
 
@@ -96,15 +97,21 @@ def _step(workflow: Workflow, step_id: str) -> Step:
     return step
 
 
-def _blockers(evaluation: Evaluation, step: Step, folder: Path) -> list[str]:
-    """Everything that stops `step` being recorded now, one line each."""
+def _blockers(evaluation: Evaluation, step: Step, folder: Path, date: dt.date,
+              *, gates: bool = True) -> list[str]:
+    """Everything that stops `step` being recorded as done on `date`, one line each."""
     state = evaluation.state(step.id)
     if state.state == "not_applicable":
         return [f"it does not apply: {state.reason}"]
-    reasons = [f"waiting on {item}" for item in state.waiting_on]
-    locator = Locator()
-    reasons += [describe_problem(p, locator, folder) for p in state.missing
-                if p.code == "gate"]
+    reasons = [f"waiting: {item}" for item in state.waiting_on]
+    for before_id in step.after:
+        before = evaluation.state(before_id).done
+        if before is not None and before.date > date:
+            reasons.append(f"'{before_id}', which comes first, is dated {before.date.isoformat()}: "
+                           "the date given is earlier")
+    if gates:
+        locator = Locator()
+        reasons += [describe_problem(p, locator, folder) for p in state.missing if p.code == "gate"]
     return reasons
 
 
@@ -119,7 +126,7 @@ def _append(path: Path, key: str, entry: dict[str, Any], header: str) -> None:
             # An empty `[]` would keep flow style and put every entry on one line.
             items = CommentedSeq()
             edit.data[key] = items
-        items.append(CommentedMap((k, v) for k, v in entry.items() if v is not None))
+        append_entry(items, CommentedMap((k, v) for k, v in entry.items() if v is not None))
 
 
 def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt.date,
@@ -144,17 +151,15 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
         if member.role not in workflow.managers():
             raise Refused(f"only a manager can override a gate; '{member.id}' is a "
                           f"{workflow.roles[member.role].title.lower() if member.role in workflow.roles else member.role}")
-        if state.state == "not_applicable":
-            raise Refused(f"'{step_id}' does not apply: {state.reason}")
-    else:
-        reasons = _blockers(evaluation, step, folder)
-        if reasons:
-            raise Refused(f"'{step_id}' cannot be marked done yet; nothing was changed", reasons)
+    # An override stands in for missing artefacts, never for the steps that come first.
+    reasons = _blockers(evaluation, step, folder, date, gates=override is None)
+    if reasons:
+        raise Refused(f"'{step_id}' cannot be marked done yet; nothing was changed", reasons)
     entry = {"step": step_id, "date": date, "by": member.id, "note": note,
              "override": override.strip() if override else None}
     path = case.file("events.yaml")
     _append(path, "steps", entry, EVENTS_HEADER)
-    how = "by a manager's override" if override else "done"
+    how = "done by a manager's override" if override else "done"
     return Recorded(path, f"recorded '{step_id}' ({step.title}) as {how} on {date.isoformat()}")
 
 
@@ -171,15 +176,15 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     member = team_member(case, by)
     _check_date(case, date, today)
     required = workflow.roles[definition.by]
-    if member.role != definition.by and member.role not in workflow.managers():
-        raise Refused(f"{decision_id} is made by the {required.title.lower()}")
+    if member.role != definition.by:
+        raise Refused(f"{decision_id} is made by the {required.title.lower()}; '{member.id}' is not one")
     facts = Facts(case, workflow, today)
     if decision_id in facts.decisions:
         raise Refused(f"{decision_id} is already recorded; change decisions.yaml by hand if it was wrong")
     reasons: list[str] = []
     step = workflow.step_for("decision", decision_id)
     if step is not None:
-        reasons += _blockers(evaluate(case, workflow, today), step, folder)
+        reasons += _blockers(evaluate(case, workflow, today), step, folder, date)
     if chosen.condition is not None and facts.condition(chosen.condition) is not True:
         reasons.append(f"outcome '{outcome}' needs {chosen.when}")
     locator = Locator()
@@ -244,7 +249,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
         raise Refused(f"{classification_id} is already recorded; change risk.yaml by hand if it was wrong")
     step = workflow.step_for("classification", classification_id)
     if step is not None:
-        reasons = _blockers(evaluate(case, workflow, today), step, folder)
+        reasons = _blockers(evaluate(case, workflow, today), step, folder, date)
         if reasons:
             raise Refused(f"{classification_id} cannot be recorded yet; nothing was changed", reasons)
     entry = {"id": classification_id, "date": date, "level": level, "rationale": rationale.strip(),

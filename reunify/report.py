@@ -66,6 +66,7 @@ def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, A
         "due": _date(state.due),
         "due_rule": state.due_rule,
         "overdue": state.overdue,
+        "not_before": _date(state.earliest),
     }
     if state.done is not None:
         data["done"] = {"date": state.done.date.isoformat(), "by": state.done.by,

@@ -35,7 +35,11 @@ def _q(text: str) -> str:
     return json.dumps(text.strip(), ensure_ascii=False)
 
 
-def _check(essentials: Essentials) -> None:
+def _check(essentials: Essentials, today: dt.date) -> None:
+    for option, day in (("--born", essentials.born), ("--legal-status date", essentials.legal_status_from),
+                        ("--placement date", essentials.placement_from)):
+        if day is not None and day > today:
+            raise ReunifyError(f"{option} is in the future (today is {today.isoformat()})")
     if not essentials.reference.strip():
         raise ReunifyError("--reference must not be empty")
     if not essentials.child_name.strip():
@@ -142,7 +146,7 @@ steps: []
 
 def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
     """Create `folder` (owner-only) with a commented skeleton of every record file."""
-    _check(essentials)
+    _check(essentials, today)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ReunifyError(f"{folder}: already exists and is not an empty folder")
     files = skeleton_files(essentials, today)

@@ -47,6 +47,7 @@ __all__ = [
     "InvalidDate",
     "LoadedFile",
     "Locator",
+    "append_entry",
     "edit_file",
     "load_file",
     "write_new_file",
@@ -298,6 +299,41 @@ def write_new_file(path: Path, text: str) -> None:
     _write_atomic(path, text.encode("utf-8"), FILE_MODE)
 
 
+def _last_key_comment(node: Any) -> tuple[Any, Any] | None:
+    """The container and key holding the comment after `node`'s last scalar, if any."""
+    while isinstance(node, CommentedMap | CommentedSeq) and len(node):
+        key = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
+        value = node[key]
+        if not isinstance(value, CommentedMap | CommentedSeq) or not len(value):
+            return node, key
+        node = value
+    return None
+
+
+def append_entry(items: CommentedSeq, entry: Any) -> None:
+    """Append to a sequence, keeping a comment that follows the old last entry after the new.
+
+    A comment below a list (often the one above the next key) belongs to the list's last
+    scalar in ruamel's model; appending would leave it stranded between the entries.
+    """
+    old = _last_key_comment(items[-1]) if len(items) else None
+    items.append(entry)
+    if old is None:
+        return
+    container, key = old
+    slot = container.ca.items.get(key)
+    if not slot or len(slot) < 3 or slot[2] is None:
+        return
+    token = slot[2]
+    new = _last_key_comment(entry)
+    if new is None:
+        return
+    slot[2] = None
+    new_container, new_key = new
+    target = new_container.ca.items.setdefault(new_key, [None, None, None, None])
+    target[2] = token
+
+
 @dataclass
 class Edit:
     """A file loaded round-trip for changing; `data` is its top-level mapping."""
@@ -348,14 +384,25 @@ def edit_file(path: Path) -> Iterator[Edit]:
     original = path.read_bytes() if path.exists() else b""
     text = original.decode("utf-8-sig")
     yaml, data = _load_round_trip(text)
+    # A file of comments only loads as nothing: its text is kept above what is added.
+    preamble = ""
     if data is None:
         data = CommentedMap()
+        preamble = text.replace("\r\n", "\n") if text.strip() else ""
+        if preamble and not preamble.endswith("\n"):
+            preamble += "\n"
     if not isinstance(data, CommentedMap):
         raise ValueError(f"{path.name}: the top level is not a mapping")
     before = _dump_like(yaml, data, text) if text.strip() else ""
     edit = Edit(path, data)
     yield edit
-    after = _dump_like(yaml, edit.data, text)
+    after = _dump_like(yaml, edit.data, text) if edit.data or not preamble else ""
+    if preamble:
+        if not edit.data:
+            return
+        after = preamble + after.replace("\r\n", "\n")
+        if "\r\n" in text:
+            after = after.replace("\n", "\r\n")
     if after == before:
         return
     out = after.encode("utf-8")

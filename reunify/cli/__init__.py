@@ -30,12 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = command.main(args=argv, prog_name="reunify", standalone_mode=False)
     except Refused as exc:
-        err.print(f"refused: {escape(str(exc))}")
+        err.print(f"refused: {escape(str(exc))}", soft_wrap=True)
         for reason in exc.reasons:
-            err.print(f"  - {escape(reason)}")
+            err.print(f"  - {escape(reason)}", soft_wrap=True)
         code = exc.exit_code
     except ReunifyError as exc:
-        err.print(f"error: {escape(str(exc))}")
+        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code

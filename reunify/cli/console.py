@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-__all__ = ["Table", "err", "escape", "out", "print_json", "table"]
+__all__ = ["Table", "bullets", "err", "escape", "out", "print_json", "table"]
 
 _PIPED_WIDTH = 80
 
@@ -76,4 +76,16 @@ def table(*columns: str) -> Table:
                  header_style="bold", padding=(0, 2, 0, 0))
     for column in columns:
         grid.add_column(column, overflow="fold")
+    return grid
+
+
+def bullets(items: list[str], indent: int = 0) -> Table:
+    """A list whose wrapped lines stay indented under their text (items are markup)."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    if indent:
+        grid.add_column(width=indent - 1)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    for item in items:
+        grid.add_row(*([""] if indent else []), "-", item)
     return grid

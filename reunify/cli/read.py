@@ -14,6 +14,7 @@ from reunify.cli.app import Json
 from reunify.cli.app import Today
 from reunify.cli.app import app
 from reunify.cli.app import resolve_today
+from reunify.cli.console import bullets
 from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import print_json
@@ -70,10 +71,11 @@ def _relative_day(day: dt.date, today: dt.date) -> str:
 def _print_problems(problems: list[Problem], indent: str = "") -> None:
     for p in problems:
         colour = {"error": "red", "warning": "yellow"}.get(str(p.severity), "cyan")
+        # One line per problem, never wrapped: editors and CI read these locations.
         out.print(f"{indent}{escape(str(p.file))}:{p.line}:{p.column}: "
-                  f"[{colour}]{p.severity}[/]: {escape(p.message)}")
+                  f"[{colour}]{p.severity}[/]: {escape(p.message)}", soft_wrap=True)
         if p.hint:
-            out.print(f"{indent}    [dim]hint: {escape(p.hint)}[/]")
+            out.print(f"{indent}    [dim]hint: {escape(p.hint)}[/]", soft_wrap=True)
 
 
 def _header(ev: Evaluation) -> None:
@@ -87,6 +89,8 @@ def _header(ev: Evaluation) -> None:
         number = ev.workflow.stages.index(ev.stage) + 1
         out.print(f"Stage {number} of {len(ev.workflow.stages)}: [bold]{escape(ev.stage.title)}[/]"
                   f" ({escape(ev.status)})")
+    else:
+        out.print(f"Status: [bold]{escape(ev.status[:1].upper() + ev.status[1:])}[/]")
 
 
 def _who(ev: Evaluation, state: StepState) -> str:
@@ -124,8 +128,8 @@ def next_command(
         else:
             waiting = [s for s in ev.steps if s.state == "waiting" and not s.optional]
             out.print("Nothing can be done yet.")
-            for state in waiting[:1]:
-                out.print(f"{escape(state.step.title)} is waiting on " + escape("; ".join(state.waiting_on)))
+            out.print(bullets([f"{escape(state.step.title)}: {escape('; '.join(state.waiting_on))}"
+                               for state in waiting[:1] if not ev.coming_up]))
     else:
         out.print("[bold]Next[/]")
     for number, state in enumerate(ev.next, 1):
@@ -135,23 +139,25 @@ def next_command(
         missing = report.located(list(state.missing), locator)
         if missing:
             out.print("   Still needed before it can be marked done:")
-            for p in missing:
-                out.print(f"   - {escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]")
+            out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
+                               for p in missing], indent=3))
         out.print(f"   [dim]{escape(report.command_for(state))}[/]", soft_wrap=True)
     late = [s for s in ev.overdue if s not in ev.next]
     if late:
         out.print("\n[bold red]Overdue[/]")
-        for state in late:
-            out.print(f"- {escape(state.step.title)}: {_due(state, day)}")
+        out.print(bullets([f"{escape(state.step.title)}: {_due(state, day)}" for state in late]))
     attention = report.located(ev.attention, locator)
     if attention:
         out.print("\n[bold yellow]Needs attention[/]")
-        for p in attention:
-            out.print(f"- {escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]")
+        out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
+                           for p in attention]))
     if ev.coming_up:
         out.print("\n[bold]Coming up[/]")
-        for state in ev.coming_up:
-            out.print(f"- {escape(state.step.title)}: {_due(state, day)}")
+        out.print(bullets([
+            escape(state.step.title) + ": "
+            + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + _due(state, day)
+            for state in ev.coming_up
+        ]))
     errors = sum(1 for p in ev.problems if p.is_error)
     if errors:
         out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
@@ -189,7 +195,7 @@ def status_command(
                 if state.done.override:
                     when += f" [yellow]override: {escape(state.done.override)}[/]"
             elif state.state == "waiting":
-                when = _due(state, day) or "[dim]after " + escape(", ".join(state.waiting_on)) + "[/]"
+                when = _due(state, day) or "[dim]" + escape("; ".join(state.waiting_on)) + "[/]"
             elif state.state == "ready":
                 when = _due(state, day)
             elif state.reason:

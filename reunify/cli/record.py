@@ -26,7 +26,7 @@ Note = Annotated[str | None, typer.Option("--note", help="A short note to keep w
 
 
 def _confirm(done: recording.Recorded) -> None:
-    out.print(f"{escape(done.summary)} [dim]({escape(str(done.file))})[/]")
+    out.print(f"{escape(done.summary)} [dim]({escape(str(done.file))})[/]", soft_wrap=True)
 
 
 def _ask(value: str | None, question: str, *, required: bool = True) -> str | None:

@@ -27,6 +27,7 @@ from reunify.workflow.model import Stage
 
 State = Literal["done", "ready", "waiting", "not_applicable"]
 MAX_NEXT = 3
+PATH_REASON = "only on the path: "
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class StepState:
     who: tuple[str, ...] = ()
     who_ids: tuple[str, ...] = ()
     overdue: bool = False
+    earliest: dt.date | None = None
 
     @property
     def optional(self) -> bool:
@@ -123,7 +125,7 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
         return StepState(state="not_applicable", reason=ended, **base)
     if step.path is not None and step.path != facts.path:
         return StepState(state="not_applicable",
-                         reason=f"only on the path: {wf.paths[step.path].title.lower()}", **base)
+                         reason=f"{PATH_REASON}{wf.paths[step.path].title.lower()}", **base)
     waiting: list[str] = []
     if step.condition is not None:
         holds = facts.condition(step.condition)
@@ -131,6 +133,12 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
             return StepState(state="not_applicable", reason=f"only when {step.when}", **base)
         if holds is None:
             waiting.append(f"{step.condition.subject} to be recorded (applies only when {step.when})")
+    # A step that only follows steps ruled out by the path taken is ruled out with them.
+    earlier = [states[o] for o in step.after if o in states]
+    if earlier and not step.final and all(
+        b.state == "not_applicable" and (b.reason or "").startswith(PATH_REASON) for b in earlier
+    ):
+        return StepState(state="not_applicable", reason=earlier[0].reason, **base)
     if ended is None:
         for other in step.after:
             before = states.get(other)
@@ -138,12 +146,13 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
                 continue
             if before.optional and not step.optional:
                 continue
-            waiting.append(f"'{other}'")
+            waiting.append(f"'{other}' is not done")
+    earliest = None
     if step.earliest is not None:
         earliest = facts.deadline_date(step.earliest)
         if earliest is None:
             if step.earliest.step not in step.after:
-                waiting.append(f"'{step.earliest.step}'")
+                waiting.append(f"'{step.earliest.step}' is not done")
         elif earliest > facts.today:
             waiting.append(f"not before {earliest.isoformat()} ({step.not_before})")
     missing = tuple(p for name, args in step.gate_specs() for p in run_gate(facts, name, args))
@@ -151,8 +160,9 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
     overdue = due is not None and due < facts.today and not step.optional
     if waiting:
         return StepState(state="waiting", waiting_on=tuple(waiting), missing=missing, due=due,
-                         due_rule=due_rule, overdue=overdue, **base)
-    return StepState(state="ready", missing=missing, due=due, due_rule=due_rule, overdue=overdue, **base)
+                         due_rule=due_rule, overdue=overdue, earliest=earliest, **base)
+    return StepState(state="ready", missing=missing, due=due, due_rule=due_rule, overdue=overdue,
+                     earliest=earliest, **base)
 
 
 def _record_missing(facts: Facts, step: Step) -> tuple[Problem, ...]:
@@ -180,12 +190,12 @@ def _stage(facts: Facts, states: list[StepState]) -> tuple[Stage | None, str]:
     final = [s for s in states if s.step.final]
     if ended is not None:
         closed = all(s.state == "done" for s in final)
-        return (final[0].stage if final else None), ("closed: " if closed else "") + ended
+        return None, ("closed; " if closed else "") + ended
     for wanted in ("ready", "waiting"):
         for state in states:
             if state.state == wanted and not state.optional:
                 path = facts.workflow.paths.get(facts.path)
-                where = f" ({path.title.lower()})" if facts.path != "return" and path else ""
+                where = f", {path.title.lower()}" if facts.path != "return" and path else ""
                 return state.stage, "in progress" + where
     return (states[-1].stage if states else None), "closed"
 
