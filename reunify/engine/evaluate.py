@@ -20,7 +20,6 @@ from reunify.engine.gates import run_gate
 from reunify.problems import Problem
 from reunify.problems import Severity
 from reunify.records import Case
-from reunify.records import models as m
 from reunify.workflow import Step
 from reunify.workflow import Workflow
 from reunify.workflow.model import Stage
@@ -238,7 +237,3 @@ def key_dates(facts: Facts) -> list[tuple[str, dt.date]]:
     if facts.case.events.exit is not None:
         found.append(("Ended part way", facts.case.events.exit.date))
     return sorted(found, key=lambda item: item[1])
-
-
-def risk_history(facts: Facts) -> list[m.Classification]:
-    return facts.risk_history

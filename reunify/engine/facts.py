@@ -141,9 +141,6 @@ class Facts:
         current = [s for s in items if s.since <= self.today] or items
         return current[-1].code if current else None
 
-    def ever_legal_status(self, wanted: frozenset[str]) -> bool:
-        return any(s.code in wanted for s in self.case.case.legal_status)
-
     def step_date(self, step_id: str) -> dt.date | None:
         done = self.done_steps.get(step_id)
         return done.date if done else None
@@ -173,11 +170,8 @@ class Facts:
             value = found_decision[1].outcome if found_decision else None
             values = set(condition.values)
         elif subject == "legal status":
-            if self.legal_status is None:
-                return None
-            wanted = frozenset(v.upper() for v in condition.values)
-            # A return ends a care episode; what counts is the status it was held under.
-            return self.legal_status in wanted or self.ever_legal_status(wanted)
+            value = self.legal_status
+            values = {v.upper() for v in condition.values}
         elif subject == "placement":
             value = self.placement
             values = {v.upper() for v in condition.values}
