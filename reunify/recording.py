@@ -188,9 +188,10 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     if chosen.condition is not None and facts.condition(chosen.condition) is not True:
         reasons.append(f"outcome '{outcome}' needs {chosen.when}")
     locator = Locator()
+    on_the_day = Facts(case, workflow, date)  # the outcome's rules apply on the decision's date
     for item in chosen.needs:
         name, args = gate_spec(item)
-        reasons += [describe_problem(p, locator, folder) for p in run_gate(facts, name, args)]
+        reasons += [describe_problem(p, locator, folder) for p in run_gate(on_the_day, name, args)]
     if reasons:
         raise Refused(f"{decision_id} cannot be recorded as '{outcome}' yet; nothing was changed", reasons)
     entry = {"id": decision_id, "date": date, "by": member.id, "outcome": outcome, "reason": reason}

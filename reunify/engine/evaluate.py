@@ -27,6 +27,7 @@ from reunify.workflow.model import Stage
 State = Literal["done", "ready", "waiting", "not_applicable"]
 MAX_NEXT = 3
 PATH_REASON = "only on the path: "
+CONDITION_REASON = "only when "
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,7 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
     if step.condition is not None:
         holds = facts.condition(step.condition)
         if holds is False:
-            return StepState(state="not_applicable", reason=f"only when {step.when}", **base)
+            return StepState(state="not_applicable", reason=f"{CONDITION_REASON}{step.when}", **base)
         if holds is None:
             waiting.append(f"{step.condition.subject} to be recorded (applies only when {step.when})")
     # A step that only follows steps ruled out by the path taken is ruled out with them.
@@ -139,13 +140,7 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
     ):
         return StepState(state="not_applicable", reason=earlier[0].reason, **base)
     if ended is None:
-        for other in step.after:
-            before = states.get(other)
-            if before is None or before.satisfied:
-                continue
-            if before.optional and not step.optional:
-                continue
-            waiting.append(f"'{other}' is not done")
+        waiting += [f"'{other}' is not done" for other in _unmet(facts, step, states)]
     earliest = None
     if step.earliest is not None:
         earliest = facts.deadline_date(step.earliest)
@@ -162,6 +157,33 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
                          due_rule=due_rule, overdue=overdue, earliest=earliest, **base)
     return StepState(state="ready", missing=missing, due=due, due_rule=due_rule, overdue=overdue,
                      earliest=earliest, **base)
+
+
+def _unmet(facts: Facts, step: Step, states: dict[str, StepState]) -> list[str]:
+    """The steps `step` still waits for.
+
+    A step ruled out by its condition (RC2 after a Low RC1) passes its own prerequisites
+    on, so that what follows it still waits for them.
+    """
+    unmet: list[str] = []
+    pending = list(step.after)
+    seen: set[str] = set()
+    while pending:
+        other = pending.pop(0)
+        if other in seen:
+            continue
+        seen.add(other)
+        before = states.get(other)
+        if before is None or before.state == "done":
+            continue
+        if before.state == "not_applicable":
+            if (before.reason or "").startswith(CONDITION_REASON):
+                pending += facts.workflow.steps[other].after
+            continue
+        if before.optional and not step.optional:
+            continue
+        unmet.append(other)
+    return unmet
 
 
 def _record_missing(facts: Facts, step: Step) -> tuple[Problem, ...]:
