@@ -24,6 +24,9 @@ from reunify.records import Case
 from reunify.records import load_case
 from reunify.records import models as m
 from reunify.records.validation import did_you_mean
+from reunify.skeleton import DECISIONS_HEADER
+from reunify.skeleton import EVENTS_HEADER
+from reunify.skeleton import RISK_HEADER
 from reunify.workflow import Step
 from reunify.workflow import Workflow
 from reunify.workflow.model import gate_spec
@@ -32,6 +35,7 @@ from reunify.yamlio import CommentedSeq
 from reunify.yamlio import Locator
 from reunify.yamlio import append_entry
 from reunify.yamlio import edit_file
+from reunify.yamlio import write_new_file
 
 
 @dataclass(frozen=True)
@@ -117,8 +121,6 @@ def _blockers(evaluation: Evaluation, step: Step, folder: Path, date: dt.date,
 
 def _append(path: Path, key: str, entry: dict[str, Any], header: str) -> None:
     if not path.exists():
-        from reunify.yamlio import write_new_file
-
         write_new_file(path, header)
     with edit_file(path) as edit:
         items = edit.data.get(key)
@@ -127,6 +129,14 @@ def _append(path: Path, key: str, entry: dict[str, Any], header: str) -> None:
             items = CommentedSeq()
             edit.data[key] = items
         append_entry(items, CommentedMap((k, v) for k, v in entry.items() if v is not None))
+
+
+def _set_fields(path: Path, key: str, index: int, values: dict[str, Any]) -> None:
+    """Add fields (a ratification, a confirmation) to one recorded entry of a list."""
+    with edit_file(path) as edit:
+        item = edit.data[key][index]
+        for name, value in values.items():
+            item[name] = value
 
 
 def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt.date,
@@ -221,10 +231,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
     if date < found[1].date:
         raise ReunifyError("--date is before the decision was made")
     path = case.file("decisions.yaml")
-    with edit_file(path) as edit:
-        item = edit.data["decisions"][found[0]]
-        item["ratified_by"] = member.id
-        item["ratified"] = date
+    _set_fields(path, "decisions", found[0], {"ratified_by": member.id, "ratified": date})
     return Recorded(path, f"recorded the ratification of {decision_id} on {date.isoformat()}")
 
 
@@ -276,10 +283,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
     if date < found[1].date:
         raise ReunifyError("--date is before the classification was recommended")
     path = case.file("risk.yaml")
-    with edit_file(path) as edit:
-        item = edit.data["classifications"][found[0]]
-        item["confirmed_by"] = member.id
-        item["confirmed"] = date
+    _set_fields(path, "classifications", found[0], {"confirmed_by": member.id, "confirmed": date})
     return Recorded(path, f"recorded the confirmation of {classification_id} on {date.isoformat()}")
 
 
@@ -297,8 +301,6 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
         raise Refused(f"the case already ended part way on {case.events.exit.date.isoformat()}")
     path = case.file("events.yaml")
     if not path.exists():
-        from reunify.yamlio import write_new_file
-
         write_new_file(path, EVENTS_HEADER)
     with edit_file(path) as edit:
         edit.data["exit"] = CommentedMap(
@@ -307,22 +309,3 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
         )
     return Recorded(path, f"recorded the end of the process on {date.isoformat()}: "
                           f"{workflow.exit_reasons[reason].lower()}")
-
-
-EVENTS_HEADER = """\
-# Steps of the workflow as they are done, oldest first. 'reunify done' appends here.
-# A step done by a manager's professional-judgement override carries its reason.
-timetable: {}
-steps: []
-"""
-
-DECISIONS_HEADER = """\
-# Decisions 1 to 3 with who made them and when. 'reunify decide' appends here.
-decisions: []
-"""
-
-RISK_HEADER = """\
-# Risk classifications (RC1, RC2, RC3): level, rationale, who recommended and who
-# confirmed. 'reunify classify' appends here.
-classifications: []
-"""

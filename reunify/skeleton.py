@@ -30,6 +30,26 @@ class Essentials:
     team_manager: str | None = None
 
 
+RISK_HEADER = """\
+# Risk classifications (RC1, RC2, RC3): level, rationale, who recommended and who
+# confirmed. 'reunify classify' appends here.
+classifications: []
+"""
+
+DECISIONS_HEADER = """\
+# Decisions 1 to 3 with who made them and when. 'reunify decide' appends here.
+decisions: []
+"""
+
+EVENTS_HEADER = """\
+# Steps of the workflow as they are done, oldest first. 'reunify done' appends here.
+# A step done by a manager's professional-judgement override carries its reason.
+# timetable: planned dates for steps, set at the assessment planning meeting.
+timetable: {}
+steps: []
+"""
+
+
 def _q(text: str) -> str:
     """A YAML double-quoted scalar: anything typed is kept as text, never as YAML."""
     return json.dumps(text.strip(), ensure_ascii=False)
@@ -111,15 +131,8 @@ parents: []
 support_needs: []
 police_checks: []
 """,
-        "risk.yaml": """\
-# Risk classifications (RC1, RC2, RC3): level, rationale, who recommended and who
-# confirmed. 'reunify classify' appends here.
-classifications: []
-""",
-        "decisions.yaml": """\
-# Decisions 1 to 3 with who made them and when. 'reunify decide' appends here.
-decisions: []
-""",
+        "risk.yaml": RISK_HEADER,
+        "decisions.yaml": DECISIONS_HEADER,
         "agreement.yaml": """\
 # The parental agreement: per parent, strengths, concerns and SMART goals (what must
 # change, the steps, how it will be evidenced, by when, the support offered), with
@@ -134,13 +147,7 @@ contact: []
 transition: []
 after_return: []
 """,
-        "events.yaml": """\
-# Steps of the workflow as they are done, oldest first. 'reunify done' appends here.
-# A step done by a manager's professional-judgement override carries its reason.
-# timetable: planned dates for steps, set at the assessment planning meeting.
-timetable: {}
-steps: []
-""",
+        "events.yaml": EVENTS_HEADER,
     }
 
 
