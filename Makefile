@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SAMPLE ?= sample_cases/03-medium-agreement-review
 TODAY ?= 2026-11-23
 
-.PHONY: demo test check lint typecheck pytest bench golden clean
+.PHONY: demo test check lint typecheck pytest bench golden templates clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ demo: $(STAMP)
 check: lint typecheck
 
 lint: $(STAMP)
-	$(BIN)/ruff check reunify tests bench
+	$(BIN)/ruff check reunify tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -37,6 +37,10 @@ golden: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/next.py
+	$(BIN)/python bench/render.py
+
+templates: $(STAMP)
+	$(BIN)/python tools/build_templates.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache

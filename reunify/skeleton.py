@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reunify import codes
+from reunify.files import DIR_MODE
 from reunify.problems import ReunifyError
 from reunify.records.case import CASE_FILE
 from reunify.records.models import FILE_MODELS
-from reunify.yamlio import DIR_MODE
 from reunify.yamlio import write_new_file
 
 

@@ -15,8 +15,6 @@ Two ways in, one way out:
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
@@ -34,12 +32,12 @@ from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from reunify.files import FILE_MODE
+from reunify.files import write_atomic
 from reunify.problems import FieldPath
 from reunify.problems import Problem
 
 MAX_BYTES = 10 * 1024 * 1024
-FILE_MODE = 0o600
-DIR_MODE = 0o700
 
 __all__ = [
     "CommentedMap",
@@ -271,32 +269,11 @@ class Locator:
         return problem.at(*self.position(problem.file, problem.path))
 
 
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-
-
 def write_new_file(path: Path, text: str) -> None:
     """Write a file that must not exist yet, readable by its owner only."""
     if path.exists():
         raise FileExistsError(path)
-    _write_atomic(path, text.encode("utf-8"), FILE_MODE)
+    write_atomic(path, text.encode("utf-8"), FILE_MODE)
 
 
 def _last_key_comment(node: Any) -> tuple[Any, Any] | None:
@@ -409,4 +386,4 @@ def edit_file(path: Path) -> Iterator[Edit]:
     if original.startswith(b"\xef\xbb\xbf"):
         out = b"\xef\xbb\xbf" + out
     mode = path.stat().st_mode & 0o777 if path.exists() else FILE_MODE
-    _write_atomic(path, out, mode)
+    write_atomic(path, out, mode)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
+from reunify.cli import documents as documents
 from reunify.cli import read as read
 from reunify.cli import record as record
 from reunify.cli.app import app

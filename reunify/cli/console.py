@@ -6,8 +6,11 @@ when NO_COLOR is set or output is not a terminal) and escaping are decided in on
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Any
 from typing import TextIO
 
@@ -15,7 +18,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-__all__ = ["Table", "bullets", "err", "escape", "out", "print_json", "table"]
+from reunify.problems import Problem
+
+__all__ = ["Table", "bullets", "err", "escape", "out", "print_json", "print_problems", "progress", "table"]
 
 _PIPED_WIDTH = 80
 
@@ -89,3 +94,30 @@ def bullets(items: list[str], indent: int = 0) -> Table:
     for item in items:
         grid.add_row(*([""] if indent else []), "-", item)
     return grid
+
+
+def print_problems(problems: list[Problem], indent: str = "") -> None:
+    """One line per problem, path:line:col: severity: message, and its hint under it."""
+    for p in problems:
+        colour = {"error": "red", "warning": "yellow"}.get(str(p.severity), "cyan")
+        # One line per problem, never wrapped: editors and CI read these locations.
+        out.print(f"{indent}{escape(str(p.file))}:{p.line}:{p.column}: "
+                  f"[{colour}]{p.severity}[/]: {escape(p.message)}", soft_wrap=True)
+        if p.hint:
+            out.print(f"{indent}    [dim]hint: {escape(p.hint)}[/]", soft_wrap=True)
+
+
+@contextlib.contextmanager
+def progress(description: str, total: int) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr while a batch runs (only on a terminal); yields `advance`."""
+    from rich.progress import BarColumn
+    from rich.progress import MofNCompleteColumn
+    from rich.progress import Progress
+    from rich.progress import TextColumn
+    from rich.progress import TimeElapsedColumn
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    with bar:
+        task = bar.add_task(description, total=total)
+        yield lambda: bar.advance(task)

@@ -18,6 +18,7 @@ from reunify.cli.console import bullets
 from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import print_json
+from reunify.cli.console import print_problems
 from reunify.cli.console import table
 from reunify.engine import Evaluation
 from reunify.engine import StepState
@@ -25,9 +26,8 @@ from reunify.engine import evaluate
 from reunify.engine import workflow_for
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
-from reunify.problems import CaseError
 from reunify.problems import Problem
-from reunify.records import is_case_folder
+from reunify.records import case_folders
 from reunify.records import load_case
 from reunify.yamlio import Locator
 
@@ -52,7 +52,7 @@ def _evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluati
             print_json({"case": str(folder), "problems": [report.problem_data(p) for p in located]})
         else:
             out.print("The case records cannot be read until these are fixed:\n")
-            _print_problems(located)
+            print_problems(located)
         raise typer.Exit(1)
     return evaluation
 
@@ -66,16 +66,6 @@ def _relative_day(day: dt.date, today: dt.date) -> str:
     if days == -1:
         return "yesterday"
     return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
-def _print_problems(problems: list[Problem], indent: str = "") -> None:
-    for p in problems:
-        colour = {"error": "red", "warning": "yellow"}.get(str(p.severity), "cyan")
-        # One line per problem, never wrapped: editors and CI read these locations.
-        out.print(f"{indent}{escape(str(p.file))}:{p.line}:{p.column}: "
-                  f"[{colour}]{p.severity}[/]: {escape(p.message)}", soft_wrap=True)
-        if p.hint:
-            out.print(f"{indent}    [dim]hint: {escape(p.hint)}[/]", soft_wrap=True)
 
 
 def _header(ev: Evaluation) -> None:
@@ -236,24 +226,6 @@ def status_command(
         out.print(f"\n[red]{len(errors)} error(s) in the records[/]: run 'reunify check' to see them.")
 
 
-def _case_folders(paths: list[Path]) -> list[Path]:
-    """Each argument is a case folder, or a folder holding case folders."""
-    found: list[Path] = []
-    for path in paths:
-        if is_case_folder(path):
-            found.append(path)
-        elif path.is_dir():
-            inner = sorted(p for p in path.iterdir() if p.is_dir() and is_case_folder(p))
-            if not inner:
-                raise CaseError(f"{path}: not a case folder, and no case folders in it")
-            found.extend(inner)
-        elif path.exists() and not path.is_dir():
-            continue  # a file caught by a shell glob, such as a README
-        else:
-            raise CaseError(f"{path}: no such folder")
-    return found
-
-
 @app.command("check")
 def check_command(
     cases: Annotated[list[Path] | None, typer.Argument(help="Case folders, or folders of cases.",
@@ -263,7 +235,7 @@ def check_command(
 ) -> None:
     """Every problem in the records as path:line:col: severity: message. Exit 1 on errors."""
     day = resolve_today(today)
-    folders = _case_folders(cases or [Path(".")])
+    folders = case_folders(cases or [Path(".")])
     results: list[tuple[Path, list[Problem]]] = []
     locator = Locator()
     for folder in folders:
@@ -274,7 +246,7 @@ def check_command(
         print_json(summary)
     else:
         for _, problems in results:
-            _print_problems(problems)
+            print_problems(problems)
         counts = [f"{summary[k]} {k[:-1] if summary[k] == 1 else k}"
                   for k in ("errors", "warnings", "notes") if summary[k]]
         cases_text = f"{len(folders)} case{'s' if len(folders) != 1 else ''}"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from reunify.records.case import Case
+from reunify.records.case import case_folders
 from reunify.records.case import find_case_folder
 from reunify.records.case import is_case_folder
 from reunify.records.case import load_case
 
-__all__ = ["Case", "find_case_folder", "is_case_folder", "load_case"]
+__all__ = ["Case", "case_folders", "find_case_folder", "is_case_folder", "load_case"]

@@ -123,3 +123,21 @@ def load_case(folder: Path) -> tuple[Case | None, list[Problem]]:
 def _as(record: m.Record, model: type[R]) -> R:
     assert isinstance(record, model)
     return record
+
+
+def case_folders(paths: list[Path]) -> list[Path]:
+    """Each argument is a case folder, or a folder holding case folders."""
+    found: list[Path] = []
+    for path in paths:
+        if is_case_folder(path):
+            found.append(path)
+        elif path.is_dir():
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and is_case_folder(p))
+            if not inner:
+                raise CaseError(f"{path}: not a case folder, and no case folders in it")
+            found.extend(inner)
+        elif path.exists() and not path.is_dir():
+            continue  # a file caught by a shell glob, such as a README
+        else:
+            raise CaseError(f"{path}: no such folder")
+    return found

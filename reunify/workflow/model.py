@@ -39,6 +39,7 @@ class RiskLevel(Part):
     label: Text
     meaning: Text
     follows: Text | None = None
+    for_children: Text | None = None  # the plain words of the accessible table
 
 
 class ClassificationDef(Part):
@@ -101,6 +102,13 @@ class Rules(Part):
     support_after_return: ForRule = ForRule.model_validate({"for": "12 months"})
     involvement_until_low: ForRule = ForRule.model_validate({"for": "6 months"})
     police_check_age: int = 16
+
+
+class DocumentDef(Part):
+    """A framework document as the workflow names it; `omit` switches sections off."""
+
+    title: Text
+    omit: ListOf[Name] = []
 
 
 class Step(Part):
@@ -167,7 +175,7 @@ class Workflow(Part):
     paths: dict[Name, PathDef] = {}
     exit_reasons: dict[Name, Text]
     rules: Rules = Rules()
-    documents: dict[Name, Text] = {}
+    documents: dict[Name, Text | DocumentDef] = {}
     stages: list[Stage] = Field(min_length=1)
 
     @functools.cached_property
@@ -191,6 +199,12 @@ class Workflow(Part):
     def step_for(self, kind: str, record_id: str) -> Step | None:
         """The step that records decision/classification `record_id`."""
         return next((s for s in self.steps.values() if s.kind == (kind, record_id)), None)
+
+    def document(self, document_id: str) -> DocumentDef | None:
+        found = self.documents.get(document_id)
+        if isinstance(found, str):
+            return DocumentDef(title=found)
+        return found
 
     def managers(self) -> set[str]:
         return {name for name, role in self.roles.items() if role.manager}

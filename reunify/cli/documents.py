@@ -1,0 +1,200 @@
+"""Document commands: render, render --list, genogram. The document stack loads lazily."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Annotated
+
+import typer
+
+from reunify import report
+from reunify.cli.app import Json
+from reunify.cli.app import Today
+from reunify.cli.app import app
+from reunify.cli.app import resolve_today
+from reunify.cli.console import escape
+from reunify.cli.console import out
+from reunify.cli.console import print_json
+from reunify.cli.console import print_problems
+from reunify.cli.console import progress
+from reunify.cli.console import table
+from reunify.problems import CaseError
+from reunify.problems import ReunifyError
+from reunify.records import case_folders
+from reunify.records import find_case_folder
+
+if TYPE_CHECKING:
+    from reunify.documents.batch import Outcome
+
+Cases = Annotated[list[Path] | None, typer.Argument(help="Case folders, or folders of cases (default: this one).",
+                                                   show_default=False)]
+Out = Annotated[Path | None, typer.Option("--out", metavar="DIR", help=(
+    "Where to write (default: each case's documents/ folder). With several cases, each gets "
+    "a folder of its own inside DIR."))]
+Templates = Annotated[Path | None, typer.Option("--templates", metavar="DIR", help=(
+    "An authority's templates: a file here replaces the bundled template of the same name."))]
+
+
+def _templates(folder: Path | None) -> Path | None:
+    if folder is not None and not folder.is_dir():
+        raise ReunifyError(f"--templates: {folder}: no such folder")
+    return folder
+
+
+def _outputs(folders: list[Path], out_dir: Path | None) -> list[Path]:
+    """Where each case's documents go. Names come from folder names, made safe, never from data."""
+    from reunify.documents.render import OUTPUT_FOLDER
+    from reunify.documents.render import safe_name
+
+    if out_dir is None:
+        return [folder / OUTPUT_FOLDER for folder in folders]
+    if len(folders) == 1:
+        return [out_dir]
+    taken: set[str] = set()
+    outputs = []
+    for folder in folders:
+        name = base = safe_name(folder.resolve().name)
+        number = 2
+        # Compared casefolded: on Windows and macOS 'Maisie' and 'maisie' are one folder.
+        while name.casefold() in taken:
+            name, number = f"{base}-{number}", number + 1
+        taken.add(name.casefold())
+        outputs.append(out_dir / name)
+    return outputs
+
+
+@app.command("render")
+def render_command(
+    cases: Cases = None,
+    doc: Annotated[list[str] | None, typer.Option("--doc", metavar="NAME",
+                                                  help="A document to render (repeat for more; default: all).")] = None,
+    out_dir: Out = None,
+    templates: Templates = None,
+    list_only: Annotated[bool, typer.Option("--list", help="Show the documents and which can be rendered now.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Cases rendered at once (default: one per CPU).")]
+    = None,
+    today: Today = None,
+    as_json: Json = False,
+) -> None:
+    """Render the framework's Word documents, pre-filled from the records. Exit 1 if any case failed."""
+    from reunify.documents.batch import Job
+    from reunify.documents.batch import render_many
+    from reunify.documents.render import unknown_documents
+
+    day = resolve_today(today)
+    wanted = list(doc or [])
+    unknown_documents(wanted)
+    folders = case_folders(cases or [Path(".")])
+    template_dir = _templates(templates)
+    if list_only:
+        _list(folders, wanted, template_dir, day, as_json)
+        return
+    jobs_to_run = [Job(folder, target, day, tuple(wanted), template_dir)
+                   for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
+    outcomes = []
+    with progress("Rendering", len(jobs_to_run)) as advance:
+        for outcome in render_many(jobs_to_run, jobs):
+            outcomes.append(outcome)
+            advance()
+    outcomes.sort(key=lambda o: str(o.job.folder))
+    failed = [o for o in outcomes if o.failed]
+    if as_json:
+        print_json({"cases": [{
+            "case": str(o.job.folder),
+            "written": [str(p) for p in o.written],
+            "held_back": {a.document: [report.problem_data(p) for p in a.problems] for a in o.held_back},
+            "problems": [report.problem_data(p) for p in o.problems],
+            "error": o.error or None,
+        } for o in outcomes], "failed": len(failed)})
+    else:
+        _summary(outcomes, explain=len(outcomes) == 1)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _summary(outcomes: list[Outcome], explain: bool) -> None:
+    grid = table("Case", "Written", "Held back", "Result")
+    for o in outcomes:
+        result = ("[red]failed[/]" if o.failed else "ok")
+        grid.add_row(escape(str(o.job.folder)), str(len(o.written)), str(len(o.held_back)), result)
+    if not explain:
+        out.print(grid)
+    for o in outcomes:
+        if explain and o.written:
+            out.print(f"Wrote {len(o.written)} document{'s' if len(o.written) != 1 else ''} to "
+                      f"{escape(str(o.job.out))}:", soft_wrap=True)
+            for path in o.written:
+                out.print(f"  {escape(path.name)}")
+        if o.error:
+            out.print(f"[red]{escape(str(o.job.folder))}: {escape(o.error)}[/]", soft_wrap=True)
+        if o.problems:
+            out.print(f"{escape(str(o.job.folder))}: the records cannot be read until these are fixed:")
+            print_problems(o.problems, indent="  ")
+        if explain and o.held_back:
+            out.print("Not rendered yet:")
+            for item in o.held_back:
+                out.print(f"  {escape(item.document)}:")
+                print_problems(list(item.problems), indent="    ")
+    failed = sum(1 for o in outcomes if o.failed)
+    if len(outcomes) > 1:
+        written = sum(len(o.written) for o in outcomes)
+        out.print(f"\n{written} documents from {len(outcomes)} cases"
+                  + (f"; [red]{failed} case{'s' if failed != 1 else ''} failed[/]" if failed else ""))
+
+
+def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: dt.date, as_json: bool) -> None:
+    from reunify.documents.render import case_documents
+    from reunify.documents.render import template_path
+
+    results = [case_documents(folder, day, wanted or None) for folder in folders]
+    if as_json:
+        print_json({"cases": [{
+            "case": str(r.folder),
+            "problems": [report.problem_data(p) for p in r.problems],
+            "documents": [{"document": a.document, "title": a.title, "ready": a.ready,
+                           "template": str(template_path(a.document, templates)),
+                           "problems": [report.problem_data(p) for p in a.problems]} for a in r.available],
+        } for r in results]})
+        return
+    for index, result in enumerate(results):
+        if index:
+            out.print()
+        out.print(f"[bold]{escape(str(result.folder))}[/]")
+        if result.problems:
+            out.print("The case records cannot be read until these are fixed:")
+            print_problems(result.problems, indent="  ")
+            continue
+        grid = table("Document", "Now", *(["Template"] if templates else []))
+        for item in result.available:
+            first = item.problems[0].message if item.problems else ""
+            now = "[green]ready[/]" if item.ready else f"[yellow]not yet[/]: {escape(first)}"
+            source = ["authority" if template_path(item.document, templates).parent == templates else "bundled"]
+            grid.add_row(escape(item.document), now, *(source if templates else []))
+        out.print(grid)
+
+
+@app.command("genogram")
+def genogram_command(
+    case: Annotated[Path, typer.Argument(help="The case folder (default: the current folder).",
+                                         show_default=False)] = Path("."),
+    out_dir: Out = None,
+    today: Today = None,
+) -> None:
+    """Draw the genogram from people.yaml: genogram.png (for Word) and genogram.svg (for the screen)."""
+    from reunify.documents.genogram import write_genogram
+    from reunify.documents.render import OUTPUT_FOLDER
+    from reunify.records import load_case
+
+    day = resolve_today(today)
+    folder = find_case_folder(case)
+    loaded, problems = load_case(folder)
+    if loaded is None:
+        out.print("The case records cannot be read until these are fixed:\n")
+        print_problems(report.located(problems))
+        raise typer.Exit(1)
+    if len(loaded.people.people) == 0:
+        raise CaseError(f"{folder / 'people.yaml'}: no people are recorded yet")
+    for path in write_genogram(loaded, day, out_dir or folder / OUTPUT_FOLDER):
+        out.print(f"Wrote {escape(str(path))}", soft_wrap=True)

@@ -1,0 +1,87 @@
+"""Render many cases at once, in parallel processes; one failing case never stops the rest.
+
+Each case is one task. A worker process compiles each template once and reuses it for
+every case it is given. Results come back as each case finishes, so the caller can
+show progress; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from concurrent.futures import Future
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+
+from reunify.documents.render import Availability
+from reunify.documents.render import case_documents
+from reunify.documents.render import render_case
+from reunify.problems import Problem
+from reunify.problems import ReunifyError
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: Path
+    out: Path
+    today: dt.date
+    documents: tuple[str, ...] = ()
+    templates: Path | None = None
+
+
+@dataclass
+class Outcome:
+    """What happened to one case: documents written, documents held back, or a failure."""
+
+    job: Job
+    written: list[Path] = field(default_factory=list)
+    held_back: list[Availability] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.error or self.problems)
+
+
+def render_job(job: Job) -> Outcome:
+    """Render one case. Never raises for anything in the case or the templates."""
+    outcome = Outcome(job)
+    try:
+        documents = case_documents(job.folder, job.today, list(job.documents) or None)
+        outcome.problems = [p for p in documents.problems if p.is_error]
+        outcome.held_back = [a for a in documents.available if not a.ready]
+        outcome.written = [w.path for w in render_case(documents, job.out, job.templates)]
+    except ReunifyError as exc:
+        outcome.error = str(exc)
+    except OSError as exc:
+        outcome.error = f"{exc.filename or job.out}: {exc.strerror or 'cannot write'}"
+    except Exception as exc:  # a bug: report the kind, never the data that caused it
+        outcome.error = f"internal error ({type(exc).__name__}); run this case alone with REUNIFY_DEBUG=1"
+        if os.environ.get("REUNIFY_DEBUG"):
+            raise
+    return outcome
+
+
+def default_workers(jobs: int) -> int:
+    return max(1, min(jobs, os.cpu_count() or 1))
+
+
+def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[Outcome]:
+    """Render every job, yielding each outcome as it is done (in parallel when it helps)."""
+    workers = workers or default_workers(len(jobs))
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield render_job(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as exc:  # the worker itself died
+                yield Outcome(futures[future], error=f"the rendering process failed ({type(exc).__name__})")

@@ -1,0 +1,285 @@
+"""One context builder per framework document: a pure function of the case.
+
+Each returns the document's own part of the context under one name (the template reads
+`chronology.entries`, `assessment.parents`, ...). The CPAG pack is built from the others,
+so a fact appears the same way in every document that shows it.
+"""
+
+from __future__ import annotations
+
+from reunify.documents.context import Context
+from reunify.documents.context import Source
+from reunify.documents.context import chronology_rows
+from reunify.documents.context import classification_context
+from reunify.documents.context import day
+from reunify.documents.context import decision_context
+from reunify.documents.context import factor_counts
+from reunify.documents.context import legal_status_label
+from reunify.documents.context import levels_table
+from reunify.documents.context import lines
+from reunify.documents.context import rating_context
+from reunify.documents.context import service_rows
+from reunify.documents.context import yes_no
+from reunify.engine.evaluate import key_dates
+from reunify.records import models as m
+
+
+def monitoring_form(src: Source) -> Context:
+    facts = src.facts
+    case = src.case
+    outcome, outcome_date = "Open: the reunification episode continues.", ""
+    if case.events.exit is not None:
+        reason = src.workflow.exit_reasons.get(case.events.exit.reason, case.events.exit.reason)
+        outcome, outcome_date = f"Ended part way: {reason}", day(case.events.exit.date)
+    elif facts.ended_by_decision is not None:
+        ended = decision_context(src, facts.ended_by_decision)
+        outcome, outcome_date = f"Ended by {ended['id']}: {ended['outcome']}", ended["date"]
+    elif facts.path == "permanence":
+        outcome = "Alternative permanence is being planned."
+    elif case.case.left_care is not None:
+        outcome = f"Returned home; left care ({case.case.left_care.reason})."
+        outcome_date = day(case.case.left_care.date)
+    elif facts.return_date is not None:
+        outcome, outcome_date = "Returned home; the return is being supported.", day(facts.return_date)
+    steps = []
+    for step_id, done in sorted(facts.done_steps.items(), key=lambda item: item[1].date):
+        step = src.workflow.steps[step_id]
+        steps.append({
+            "stage": src.workflow.stage_of[step_id].title,
+            "step": step.title,
+            "date": day(done.date),
+            "by": src.member_name(done.by),
+            "override": done.override or "",
+        })
+    return {
+        "key_dates": [{"label": label, "date": day(when)} for label, when in key_dates(facts)],
+        "legal_status": [{"status": legal_status_label(s.code), "from": day(s.since)}
+                         for s in sorted(case.case.legal_status, key=lambda s: s.since)],
+        "decisions": [decision_context(src, d) for d in case.decisions.decisions],
+        "classifications": [classification_context(src, c) for c in facts.risk_history],
+        "steps": steps,
+        "outcome": outcome,
+        "outcome_date": outcome_date,
+        "current_level": src.level_label(facts.level),
+    }
+
+
+def chronology(src: Source) -> Context:
+    chronologist = src.member_name(src.case.chronology.chronologist) or src.role_holder("chronologist")
+    return {
+        "chronologist": chronologist,
+        "entries": chronology_rows(src),
+        "factors": factor_counts(src),
+    }
+
+
+def chronology_court(src: Source) -> Context:
+    # The court version keeps what happened and what was done; the analysis stays out.
+    rows = [{key: row[key] for key in ("date", "age", "event", "source", "response")}
+            for row in chronology_rows(src)]
+    return {"chronologist": chronology(src)["chronologist"], "entries": rows}
+
+
+def people_rows(src: Source) -> list[Context]:
+    households: dict[str, list[str]] = {}
+    for household in src.case.people.households:
+        for person_id in household.members:
+            households.setdefault(person_id, []).append(household.name)
+    return [{
+        "name": person.name,
+        "relationship": person.relationship or "",
+        "sex": person.sex.capitalize(),
+        "born": day(person.born),
+        "age": src.age(person),
+        "household": ", ".join(households.get(person.id, [])),
+    } for person in src.case.people.people]
+
+
+def genogram(src: Source) -> Context:
+    return {"picture": src.genogram, "people": people_rows(src)}
+
+
+def _parent_assessment(src: Source, item: m.ParentAssessment) -> Context:
+    person = src.case.person(item.person)
+    return {
+        "name": src.person_name(item.person),
+        "relationship": (person.relationship or "") if person else "",
+        "risk_factors": list(item.risk_factors),
+        "protective_factors": list(item.protective_factors),
+        "interaction": item.interaction or "",
+        "capacity_to_change": item.capacity_to_change or "",
+    }
+
+
+def return_home_assessment(src: Source) -> Context:
+    record = src.case.assessment
+    latest = src.latest_classification()
+    checks = [{"name": src.person_name(c.person), "date": day(c.date), "result": c.result}
+              for c in record.police_checks]
+    rows = chronology_rows(src)
+    return {
+        "started": day(record.started),
+        "parents": [_parent_assessment(src, p) for p in record.parents],
+        "child_views": record.child_views or "",
+        "child_seen_alone": day(record.child_seen_alone),
+        "housing": record.housing or "",
+        "finances": record.finances or "",
+        "school": record.school or "",
+        "support_needs": list(record.support_needs),
+        "police_checks": checks,
+        "chronology_summary": [{k: row[k] for k in ("date", "age", "event", "factors")} for row in rows],
+        "factors": factor_counts(src),
+        "genogram": genogram(src),
+        "conclusion": record.conclusion or "",
+        "classification": classification_context(src, latest) if latest else None,
+        "signed_off_by": src.member_name(record.signed_off.by) if record.signed_off else "",
+        "signed_off": day(record.signed_off.date) if record.signed_off else "",
+    }
+
+
+def risk_classification(src: Source) -> Context:
+    latest = src.latest_classification()
+    assert latest is not None  # the catalogue renders this document only once one exists
+    return {
+        "current": classification_context(src, latest),
+        "levels": levels_table(src, latest.level),
+        "history": [classification_context(src, c) for c in src.facts.risk_history],
+    }
+
+
+def accessible_risk_table(src: Source) -> Context:
+    latest = src.latest_classification()
+    levels = levels_table(src, latest.level if latest else None)
+    current = next((row for row in levels if row["this_case"]), None)
+    return {
+        "levels": levels,
+        "current": current,
+        "date": day(latest.date) if latest else "",
+    }
+
+
+def young_persons_report(src: Source) -> Context:
+    facts = src.facts
+    latest = src.latest_classification()
+    levels = levels_table(src, latest.level if latest else None)
+    current = next((row for row in levels if row["this_case"]), None)
+    decisions = [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)]
+    trusted = src.case.person(src.case.case.trusted_adult)
+    upcoming = [{"what": item.step, "when": day(item.date)} for item in src.case.plan.transition
+                if item.date is None or item.date >= src.today]
+    return {
+        "decision": decisions[-1] if decisions else None,
+        "level": current,
+        "level_date": day(latest.date) if latest else "",
+        "why": latest.rationale if latest else "",
+        "next_steps": upcoming,
+        "on_permanence_path": facts.path == "permanence",
+        "trusted_adult": trusted.name if trusted else "",
+        "trusted_adult_is": (trusted.relationship or "") if trusted else "",
+        "views": src.case.assessment.child_views or "",
+        "worker": src.role_holder("social_worker"),
+    }
+
+
+def _goal(number: int, goal: m.Goal) -> Context:
+    reviews = [{"date": day(r.date), "rating": rating_context(r.rating), "evidence": r.evidence or ""}
+               for r in sorted(goal.reviews, key=lambda r: r.date)]
+    return {
+        "number": str(number),
+        "change": goal.change or "",
+        "steps": "\n".join(f"• {step}" for step in goal.steps),
+        "evidence": goal.evidence or "",
+        "due": day(goal.due),
+        "support": goal.support or "",
+        "reviews": reviews,
+        "latest": reviews[-1]["rating"] if reviews else None,
+    }
+
+
+def parental_agreement(src: Source) -> Context:
+    record = src.case.agreement
+    parents = []
+    for item in record.parents:
+        person = src.case.person(item.person)
+        parents.append({
+            "name": src.person_name(item.person),
+            "relationship": (person.relationship or "") if person else "",
+            "strengths": list(item.strengths),
+            "concerns": list(item.concerns),
+            "goals": [_goal(n, g) for n, g in enumerate(item.goals, start=1)],
+            "signed": day(item.signed),
+        })
+    return {
+        "agreed": day(record.agreed),
+        "review_date": day(record.review_date),
+        "parents": parents,
+        "child_communication": src.case.plan.child_communication or "",
+        "contingency": src.case.plan.contingency or "",
+    }
+
+
+def reunification_plan(src: Source) -> Context:
+    plan = src.case.plan
+    return {
+        "support": service_rows(src, plan.support),
+        "contact": [{"with": src.names(c.people), "arrangement": c.arrangement,
+                     "supervised": yes_no(c.supervised), "from": day(c.since)} for c in plan.contact],
+        "transition": [{"step": t.step, "date": day(t.date)} for t in plan.transition],
+        "child_communication": plan.child_communication or "",
+        "contingency": plan.contingency or "",
+        "after_return": service_rows(src, plan.after_return),
+        "return_date": day(src.facts.return_date),
+    }
+
+
+def pwp_front_sheet(src: Source) -> Context:
+    case = src.case
+    home = case.household(case.case.home)
+    placements = sorted(case.case.placements, key=lambda p: p.since)
+    with_parents = next((p for p in reversed(placements) if p.code == "P1"), None)
+    checks = {c.person: c for c in case.assessment.police_checks}
+
+    def member(person_id: str, role: str) -> Context:
+        person = case.person(person_id)
+        check = checks.get(person_id)
+        return {
+            "name": src.person_name(person_id),
+            "relationship": (person.relationship or "") if person else "",
+            "age": src.age(person) if person else "",
+            "role": role,
+            "police_check": f"{day(check.date)}: {check.result}" if check else "Not recorded",
+        }
+
+    people = []
+    if home is not None:
+        people = [member(p, "Lives in the home") for p in home.members]
+        people += [member(p, "Regular visitor") for p in home.regular_visitors]
+    d3 = src.facts.decisions.get("D3")
+    return {
+        "household": home.name if home else "",
+        "address": (home.address or "") if home else "",
+        "people": people,
+        "placed_from": day(with_parents.since) if with_parents else "",
+        "return_date": day(src.facts.return_date),
+        "decision": decision_context(src, d3[1]) if d3 else None,
+        "assessment_signed_off": day(case.assessment.signed_off.date) if case.assessment.signed_off else "",
+        "level": src.level_label(src.facts.level),
+        "visits": ("Within one week of the placement, then at intervals of no more than six "
+                   "weeks in the first year; weekly until the first review under an interim "
+                   "care order. The child is seen alone at every visit."),
+    }
+
+
+def cpag_pack(src: Source) -> Context:
+    reviews = [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)]
+    return {
+        "assessment": return_home_assessment(src),
+        "chronology": chronology(src),
+        "decisions": reviews[-3:],
+        "agreement": parental_agreement(src),
+        "plan": reunification_plan(src),
+        "front_sheet": pwp_front_sheet(src),
+        "contents": lines(["Return Home Assessment", "Analytical chronology", "Latest review decisions",
+                           "Parental agreement and goal setting", "Reunification plan",
+                           "Placed with parents front sheet"]),
+    }

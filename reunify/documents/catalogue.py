@@ -1,0 +1,91 @@
+"""The framework documents: template, context builder, sections, and what each needs.
+
+A document renders only when the records it draws on are valid and hold what it needs;
+otherwise `missing` says exactly what is not there yet, as `Problem`s pointing at the
+file and field to fill in, the same way `reunify check` reports problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reunify.documents import builders as b
+from reunify.documents.context import Context
+from reunify.documents.context import Source
+from reunify.problems import Problem
+
+Requirement = Callable[[Source], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    build: Callable[[Source], Context]
+    files: tuple[str, ...]
+    sections: tuple[str, ...] = ()
+    requires: tuple[Requirement, ...] = ()
+    genogram: bool = False
+
+    @property
+    def template(self) -> str:
+        return f"{self.id}.docx"
+
+    def missing(self, src: Source) -> list[Problem]:
+        return [problem for requirement in self.requires for problem in requirement(src)]
+
+
+def _need(file: str, path: tuple[str, ...], message: str, hint: str,
+          present: Callable[[Source], object]) -> Requirement:
+    def requirement(src: Source) -> list[Problem]:
+        if present(src):
+            return []
+        return [Problem(src.case.file(file), path, message, hint=hint, code="document")]
+    return requirement
+
+
+DECISION_1 = _need("decisions.yaml", ("decisions",), "Decision 1 is not recorded yet",
+                   "record it with 'reunify decide D1'", lambda s: "D1" in s.facts.decisions)
+CHRONOLOGY = _need("chronology.yaml", ("entries",), "the chronology has no entries yet",
+                   "add entries to chronology.yaml", lambda s: s.case.chronology.entries)
+PEOPLE = _need("people.yaml", ("people",), "no family members are recorded yet",
+               "add the child's family to people.yaml", lambda s: len(s.case.people.people) > 1)
+ASSESSMENT = _need("assessment.yaml", ("parents",), "the Return Home Assessment has no parent assessed yet",
+                   "add each parent's risk and protective factors to assessment.yaml",
+                   lambda s: s.case.assessment.parents)
+CLASSIFIED = _need("risk.yaml", ("classifications",), "no risk classification is recorded yet",
+                   "record RC1 with 'reunify classify RC1'", lambda s: s.case.risk.classifications)
+AGREEMENT = _need("agreement.yaml", ("parents",), "the parental agreement has no parent's goals yet",
+                  "add each parent's goals to agreement.yaml", lambda s: s.case.agreement.parents)
+PLAN = _need("plan.yaml", ("support",), "the reunification plan has no support services yet",
+             "add the support package to plan.yaml", lambda s: s.case.plan.support)
+HOME = _need("case.yaml", ("home",), "the household the child would return to is not named",
+             "set 'home:' in case.yaml to a household id from people.yaml", lambda s: s.case.case.home)
+
+DOCUMENTS: dict[str, Document] = {d.id: d for d in (
+    Document("monitoring_form", b.monitoring_form, ("case.yaml", "decisions.yaml", "risk.yaml", "events.yaml"),
+             ("key_dates", "decisions", "classifications", "steps"), (DECISION_1,)),
+    Document("chronology", b.chronology, ("chronology.yaml", "people.yaml"), ("factors",), (CHRONOLOGY,)),
+    Document("chronology_court", b.chronology_court, ("chronology.yaml", "people.yaml"), (), (CHRONOLOGY,)),
+    Document("genogram", b.genogram, ("people.yaml",), ("people",), (PEOPLE,), genogram=True),
+    Document("return_home_assessment", b.return_home_assessment,
+             ("assessment.yaml", "people.yaml", "chronology.yaml", "risk.yaml"),
+             ("genogram", "chronology_summary", "parents", "child_views", "housing", "finances", "school",
+              "support_needs", "police_checks", "conclusion"), (ASSESSMENT,), genogram=True),
+    Document("risk_classification", b.risk_classification, ("risk.yaml",), ("levels", "history"), (CLASSIFIED,)),
+    Document("accessible_risk_table", b.accessible_risk_table, ("risk.yaml",), ()),
+    Document("young_persons_report", b.young_persons_report,
+             ("risk.yaml", "decisions.yaml", "assessment.yaml", "plan.yaml"),
+             ("views", "next_steps", "trusted_adult"), (CLASSIFIED,)),
+    Document("parental_agreement", b.parental_agreement, ("agreement.yaml", "people.yaml", "plan.yaml"),
+             ("strengths_concerns", "reviews", "communication", "contingency", "signatures"), (AGREEMENT,)),
+    Document("reunification_plan", b.reunification_plan, ("plan.yaml", "people.yaml"),
+             ("support", "contact", "transition", "communication", "contingency", "after_return"), (PLAN,)),
+    Document("pwp_front_sheet", b.pwp_front_sheet, ("case.yaml", "people.yaml", "assessment.yaml"),
+             ("household", "decision", "visits"), (HOME,)),
+    Document("cpag_pack", b.cpag_pack,
+             ("assessment.yaml", "chronology.yaml", "decisions.yaml", "agreement.yaml", "plan.yaml",
+              "case.yaml", "people.yaml"),
+             ("assessment", "chronology", "decisions", "agreement", "plan", "front_sheet"),
+             (ASSESSMENT, CHRONOLOGY, AGREEMENT, PLAN, HOME), genogram=True),
+)}

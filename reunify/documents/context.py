@@ -1,0 +1,256 @@
+"""What every document's context is built from, and the small pieces they share.
+
+A context is plain data: dicts, lists and strings (dates already written out the way a
+document shows them), plus `Picture` for an image. Building one is a pure function of
+the case, its workflow and the day; nothing here imports the document stack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from reunify import codes
+from reunify.dates import age_in_years
+from reunify.dates import describe_age
+from reunify.engine.facts import Facts
+from reunify.records import Case
+from reunify.records import models as m
+from reunify.workflow import Workflow
+
+Context = dict[str, Any]
+
+# Characters XML 1.0 does not allow, and C1 controls Word chokes on. Tabs and line
+# breaks stay: the renderer turns them into Word tabs and breaks.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text that can go into a Word document: line endings unified, illegal characters out."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image for a document (PNG bytes), placed at `width_mm` across."""
+
+    data: bytes
+    width_mm: float
+
+
+@dataclass(frozen=True)
+class Source:
+    """Everything a context builder may read: the case, its workflow and the day."""
+
+    case: Case
+    workflow: Workflow
+    today: dt.date
+    genogram: Picture | None = None
+
+    @functools.cached_property
+    def facts(self) -> Facts:
+        return Facts(self.case, self.workflow, self.today)
+
+    # -- people and the team --------------------------------------------------------
+
+    def person_name(self, person_id: str | None) -> str:
+        person = self.case.person(person_id)
+        return person.name if person else ""
+
+    def names(self, person_ids: Iterable[str]) -> str:
+        return ", ".join(self.person_name(p) for p in person_ids)
+
+    def member_name(self, member_id: str | None) -> str:
+        member = self.case.member(member_id)
+        return member.name if member else ""
+
+    def member_names(self, member_ids: Iterable[str]) -> str:
+        return ", ".join(self.member_name(t) for t in member_ids)
+
+    def role_holder(self, role: str) -> str:
+        """The name of the first team member in `role`, or an empty string."""
+        return next((t.name for t in self.case.case.team if t.role == role), "")
+
+    def role_title(self, role: str) -> str:
+        found = self.workflow.roles.get(role)
+        return found.title if found else role.replace("_", " ").capitalize()
+
+    def age(self, person: m.Person, on: dt.date | None = None) -> str:
+        on = on or self.today
+        if person.born is None:
+            return ""
+        if person.died is not None:
+            return f"died {person.died.year} aged {age_in_years(person.born, person.died)}"
+        return str(age_in_years(person.born, on))
+
+    def child_age_on(self, on: dt.date) -> str:
+        child = self.case.child
+        if child is None or child.born is None:
+            return ""
+        return describe_age(child.born, on)
+
+    # -- risk ---------------------------------------------------------------------
+
+    def level_label(self, level: str | None) -> str:
+        return self.workflow.level_label(level)
+
+    def latest_classification(self) -> m.Classification | None:
+        history = self.facts.risk_history
+        return history[-1] if history else None
+
+
+def day(value: dt.date | None) -> str:
+    """A date as a document shows it: '7 July 2026'."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def lines(items: Iterable[str]) -> list[str]:
+    return [item for item in items if item]
+
+
+def yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def child_context(src: Source) -> Context:
+    """The child as every document heads it."""
+    child = src.case.child
+    facts = src.facts
+    home = src.case.household(src.case.case.home)
+    return {
+        "name": child.name if child else "",
+        "first_name": child.name.split()[0] if child else "",
+        "born": day(child.born) if child else "",
+        "age": src.age(child) if child else "",
+        "sex": child.sex.capitalize() if child else "",
+        "legal_status": facts.describe_legal_status(),
+        "placement": facts.describe_placement(),
+        "home": home.name if home else "",
+        "home_address": (home.address or "") if home else "",
+        "trusted_adult": src.person_name(src.case.case.trusted_adult),
+    }
+
+
+def doc_context(src: Source, title: str) -> Context:
+    """What every document's heading and footer show."""
+    return {
+        "title": title,
+        "reference": src.case.case.reference,
+        "date": day(src.today),
+        "social_worker": src.role_holder("social_worker"),
+        "team_manager": src.role_holder("team_manager"),
+        "service_manager": src.role_holder("service_manager"),
+        "workflow": src.workflow.title,
+    }
+
+
+LEVEL_STYLE: dict[str, tuple[str, str, str]] = {
+    # level: (colour name, shape, fill colour as hex for Word shading)
+    "low": ("Green", "●", "C6E9C3"),
+    "medium": ("Amber", "▲", "FFE3A3"),
+    "high": ("Red", "■", "F5B7B1"),
+    "severe": ("Dark red", "◆", "D98880"),
+}
+
+RATING_STYLE: dict[str, tuple[str, str, str]] = {
+    "green": ("Green", "●", "C6E9C3"),
+    "amber": ("Amber", "▲", "FFE3A3"),
+    "red": ("Red", "■", "F5B7B1"),
+}
+
+
+def levels_table(src: Source, marked: str | None) -> list[Context]:
+    """The four levels, what each means and what follows, with this case's level marked."""
+    rows = []
+    for level, definition in src.workflow.risk_levels.items():
+        colour, shape, fill = LEVEL_STYLE[level]
+        rows.append({
+            "level": definition.label,
+            "colour": colour,
+            "shape": shape,
+            "fill": fill,
+            "meaning": definition.meaning,
+            "follows": definition.follows or "",
+            "plain": definition.for_children or definition.meaning,
+            "this_case": "This case" if level == marked else "",
+            "marker": f"{shape} {definition.label}" + ("  ◀ this case" if level == marked else ""),
+        })
+    return rows
+
+
+def rating_context(rating: str) -> Context:
+    colour, shape, fill = RATING_STYLE[rating]
+    return {"word": colour, "shape": shape, "fill": fill, "label": f"{shape} {colour}"}
+
+
+def classification_context(src: Source, item: m.Classification) -> Context:
+    title = src.workflow.classifications.get(item.id)
+    return {
+        "id": item.id,
+        "title": title.title if title else item.id,
+        "level": src.level_label(item.level),
+        "date": day(item.date),
+        "rationale": item.rationale,
+        "recommended_by": src.member_names(item.recommended_by),
+        "confirmed_by": src.member_name(item.confirmed_by),
+        "confirmed": day(item.confirmed),
+    }
+
+
+def decision_context(src: Source, item: m.Decision) -> Context:
+    definition = src.workflow.decisions.get(item.id)
+    outcome = definition.outcomes.get(item.outcome) if definition else None
+    return {
+        "id": item.id,
+        "title": definition.title if definition else item.id,
+        "outcome": outcome.title if outcome else item.outcome,
+        "date": day(item.date),
+        "by": src.member_name(item.by),
+        "reason": item.reason or "",
+        "ratified_by": src.member_name(item.ratified_by),
+        "ratified": day(item.ratified),
+    }
+
+
+def chronology_rows(src: Source) -> list[Context]:
+    rows = []
+    for entry in sorted(src.case.chronology.entries, key=lambda e: e.date):
+        rows.append({
+            "date": day(entry.date),
+            "age": src.child_age_on(entry.date),
+            "event": entry.event,
+            "source": entry.source,
+            "factors": ", ".join(factor.replace("_", " ") for factor in entry.factors),
+            "impact": entry.impact or "",
+            "response": entry.response or "",
+            "analysis": entry.analysis or "",
+        })
+    return rows
+
+
+def factor_counts(src: Source) -> list[Context]:
+    counts: dict[str, int] = {}
+    for entry in src.case.chronology.entries:
+        for factor in entry.factors:
+            counts[factor] = counts.get(factor, 0) + 1
+    return [{"factor": factor.replace("_", " ").capitalize(), "count": str(count)}
+            for factor, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def service_rows(src: Source, services: Iterable[m.Service]) -> list[Context]:
+    return [{
+        "service": item.service,
+        "provider": item.provider or "",
+        "for": src.names(item.recipients),
+        "frequency": item.frequency or "",
+        "from": day(item.since),
+        "until": day(item.until),
+    } for item in services]
+
+
+def legal_status_label(code: str) -> str:
+    return codes.describe(codes.LEGAL_STATUS, code)

@@ -1,0 +1,227 @@
+"""Render a Word template safely, and fast enough for a whole caseload.
+
+docxtpl does the Word part; this module decides how Jinja runs and what may go in:
+
+- Jinja is sandboxed, escapes every value (autoescape) and fails on any variable the
+  context does not provide (StrictUndefined). Values are data, never templates: a note
+  holding ``{{ 7*7 }}`` comes out as written.
+- Every string is cleaned of characters XML cannot hold before it goes in.
+- docxtpl re-parses its output in recover mode, which silently drops whatever follows a
+  break in the XML. Here the rendered XML must parse strictly, or rendering fails with
+  `RenderError` and nothing is written.
+- Document properties (title, author, dates) are set after rendering, from data, never
+  through Jinja.
+- A template is read and compiled once per process and reused for every case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from pathlib import Path
+from typing import Any
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.package import Unmarshaller
+from docx.opc.part import Part
+from docx.opc.part import PartFactory
+from docx.opc.pkgreader import PackageReader
+from docx.package import Package
+from docx.shared import Mm
+from docxtpl import DocxTemplate
+from docxtpl import InlineImage
+from jinja2 import StrictUndefined
+from jinja2 import Template
+from jinja2 import TemplateError
+from jinja2 import TemplateSyntaxError
+from jinja2 import UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from reunify.documents.context import Picture
+from reunify.documents.context import clean_text
+from reunify.problems import ReunifyError
+
+
+class TemplateProblem(ReunifyError):
+    """A template cannot be used: it is not a Word file, or its tags are wrong."""
+
+
+class RenderError(ReunifyError):
+    """Rendering produced something that is not a valid document; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties, set after rendering."""
+
+    title: str
+    author: str
+    subject: str
+    day: dt.date
+
+
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+# Parts a rendering never changes: kept as the template's bytes, never parsed or
+# re-serialised (most of the time python-docx spends opening and saving a document).
+_PASSIVE = frozenset({CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_SETTINGS, CT.WML_FONT_TABLE, CT.WML_WEB_SETTINGS,
+                      CT.OFC_THEME, "application/vnd.ms-word.stylesWithEffects+xml"})
+
+
+def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+    if content_type in _PASSIVE:
+        return Part.load(partname, content_type, blob, package)
+    return PartFactory(partname, content_type, reltype, blob, package)
+
+
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
+
+
+@dataclass
+class CompiledTemplate:
+    """A template read once, its parts compiled once, rendered many times."""
+
+    path: Path
+    source: bytes
+    env: SandboxedEnvironment = field(default_factory=environment)
+    body: str | None = None
+    parts: dict[str, Template] = field(default_factory=dict)
+    reader: Any = None
+
+    @classmethod
+    def load(cls, path: Path) -> CompiledTemplate:
+        try:
+            return cls(path, path.read_bytes())
+        except OSError as exc:
+            raise TemplateProblem(f"{path}: cannot read the template ({exc.strerror})") from None
+
+    def compiled(self, src_xml: str) -> Template:
+        found = self.parts.get(src_xml)
+        if found is None:
+            try:
+                found = self.env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", src_xml))
+            except TemplateSyntaxError as exc:
+                raise TemplateProblem(f"{self.path}: template error: {exc.message}") from None
+            self.parts[src_xml] = found
+        return found
+
+    def open(self) -> Any:
+        """A fresh python-docx document of this template, from the package read once."""
+        if self.reader is None:
+            self.reader = PackageReader.from_file(io.BytesIO(self.source))  # type: ignore[no-untyped-call]
+        package = Package()
+        Unmarshaller.unmarshal(self.reader, package, _part)  # type: ignore[no-untyped-call]
+        document = package.main_document_part
+        if document.content_type != CT.WML_DOCUMENT_MAIN:
+            raise ValueError("not a Word document")
+        return document.document
+
+    def render(self, context: dict[str, Any], properties: Properties) -> bytes:
+        """The rendered document as .docx bytes."""
+        try:
+            document = _Rendering(self)
+        except Exception:
+            raise TemplateProblem(f"{self.path}: not a Word (.docx) document") from None
+        try:
+            document.render(_prepare(context, document))
+        except UndefinedError as exc:
+            raise TemplateProblem(f"{self.path}: the template uses something the document does not "
+                                  f"provide ({exc.message})") from None
+        except TemplateError as exc:
+            raise TemplateProblem(f"{self.path}: template error: {exc.message}") from None
+        _set_properties(document, properties)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+
+    def variables(self) -> set[str]:
+        """The names the template reads from its context."""
+        found: set[str] = DocxTemplate(io.BytesIO(self.source)).get_undeclared_template_variables(self.env)
+        return found
+
+
+class _Rendering(DocxTemplate):  # type: ignore[misc]
+    """One rendering of a compiled template; docxtpl's hooks routed to the compiled parts."""
+
+    def __init__(self, template: CompiledTemplate) -> None:
+        super().__init__(io.BytesIO(template.source))
+        self._template = template
+        self.docx = template.open()
+        self.is_rendered = False
+
+    def init_docx(self, reload: bool = True) -> None:
+        """The document is opened once, from the compiled template, in __init__."""
+
+    def build_xml(self, context: dict[str, Any], jinja_env: Any = None) -> str:
+        if self._template.body is None:
+            self._template.body = self.patch_xml(self.get_xml())
+        return self.render_xml_part(self._template.body, self.docx._part, context)
+
+    def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
+        template = self._template.compiled(src_xml)
+        self.current_rendering_part = part
+        rendered = _PARAGRAPH_BACK.sub(r"<w:p\1", template.render(context))
+        # Not docxtpl's "{_{" unescaping: it would change text that holds those characters.
+        return str(self.resolve_listing(rendered))
+
+    def fix_tables(self, xml: str) -> Any:
+        try:
+            etree.fromstring(xml)
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(f"{self._template.path.name}: the rendered document is not valid XML "
+                              f"({exc.msg}); nothing was written") from None
+        return super().fix_tables(xml)
+
+    def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        """Properties are never templates: they are set from data after rendering."""
+
+
+def _prepare(value: Any, document: _Rendering) -> Any:
+    """The context with every string cleaned and every picture bound to this rendering."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _prepare(item, document) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_prepare(item, document) for item in value]
+    if isinstance(value, Picture):
+        return InlineImage(document, io.BytesIO(value.data), width=Mm(value.width_mm))
+    return value
+
+
+def _set_properties(document: _Rendering, properties: Properties) -> None:
+    core = document.docx.core_properties
+    moment = dt.datetime.combine(properties.day, dt.time(12, 0))
+    core.title = clean_text(properties.title)
+    core.subject = clean_text(properties.subject)
+    core.author = clean_text(properties.author)
+    core.last_modified_by = clean_text(properties.author)
+    core.comments = ""
+    core.keywords = ""
+    core.category = "Reunification"
+    core.revision = 1
+    core.created = moment
+    core.modified = moment
+    core.last_printed = moment
+
+
+_compiled: dict[tuple[Path, float], CompiledTemplate] = {}
+
+
+def compiled_template(path: Path) -> CompiledTemplate:
+    """The compiled template at `path`, cached for this process while the file is unchanged."""
+    try:
+        key = (path.resolve(), path.stat().st_mtime)
+    except OSError as exc:
+        raise TemplateProblem(f"{path}: cannot read the template ({exc.strerror})") from None
+    found = _compiled.get(key)
+    if found is None:
+        found = _compiled[key] = CompiledTemplate.load(path)
+    return found

@@ -1,0 +1,43 @@
+"""Writing files safely: atomically, and readable by their owner only.
+
+Case folders hold special category personal data about children, so everything the
+tool creates (records, documents, pictures) is owner-only, and a write either happens
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+
+
+def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
+    """Write `data` to `path` through a temporary file, fsync and rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) owner-only; leave an existing one as it is."""
+    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
