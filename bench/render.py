@@ -135,7 +135,8 @@ def main() -> None:
                     print(f"  {problem}")
             raise SystemExit(f"{len(problems)} of {len(folders)} generated cases cannot render every document")
         print(f"generated {len(folders)} cases (seed {args.seed}), all 12 documents ready in each "
-              f"({time.perf_counter() - start:.1f} s); today {TODAY}; {os.cpu_count()} CPUs")
+              f"({time.perf_counter() - start:.1f} s); today {TODAY}; {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.2f}")
 
         run_reunify(root / "cases" / folders[0].name, root / "warm")  # warm the file cache and bytecode
         runs = [run_reunify(root / "cases", root / f"reunify-{n}") for n in range(args.repeat)]
@@ -146,6 +147,10 @@ def main() -> None:
               f"writing)\n  {written} documents{'' if written == expected else f' (expected {expected})'} "
               f"in {ours:.1f} s (best of {args.repeat}) = {ours_rate:.1f} documents/s\n"
               f"  CPU time {ours_cpu:.1f} s, all processes ({ours_cpu / ours:.2f} CPUs busy on average)")
+        cpus = min(os.cpu_count() or 1, len(folders))
+        if ours_cpu / ours < 0.75 * cpus:
+            print(f"  note: fewer than {0.75 * cpus:.1f} of {cpus} CPUs busy: other load on the machine or poor "
+                  "parallel scaling; the ratio per CPU-second is the steadier figure")
 
         subset = folders[: args.baseline_cases] if args.baseline_cases > 0 else folders
         start = time.perf_counter()

@@ -505,6 +505,21 @@ def test_sample_06_front_sheet_shows_the_return_under_the_care_order(samples: di
                        for row in rows)
 
 
+def test_front_sheet_says_no_police_check_is_needed_for_a_child_under_16(
+        samples: dict[str, RenderedSample]) -> None:
+    sample = samples["06"]
+    rows = sample.rows("pwp_front_sheet")
+    home = sample.case.household(sample.case.case.home)
+    assert home is not None
+    checked = {c.person for c in sample.case.assessment.police_checks}
+    young = [p for p in map(sample.case.person, home.members)
+             if p is not None and p.id not in checked and p.born is not None
+             and (dt.date(2026, 11, 23) - p.born).days < 16 * 365]
+    assert young, "sample 06 should have a child under 16 in the home"
+    for person in young:
+        assert any(row[0] == person.name and row[-1] == "Not needed (under 16)" for row in rows)
+
+
 def test_sample_07_monitoring_form_says_the_episode_ended_part_way(samples: dict[str, RenderedSample]) -> None:
     sample = samples["07"]
     exit_ = sample.case.events.exit

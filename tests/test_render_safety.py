@@ -219,6 +219,11 @@ def test_awkward_characters_give_a_valid_document_holding_the_text(
     assert "Tom & Jerry <b>not bold</b> </w:t></w:r> \"double\" 'single' abcde" in joined(written["chronology"])
     assert "Ref <&> \"1\"" in joined(written["monitoring_form"])
     assert "Jo مرحبا 😀 Sto\u0301ne" in joined(written["genogram"])  # kept decomposed, as written
+    # A tab and a line break in the text are Word's own tab and break, not raw characters.
+    views = next(p for p in open_docx(written["young_persons_report"]).paragraphs if "a line" in p.text)
+    assert views.text.endswith("a tab\there, a line\nbreak")
+    assert views._p.xpath(".//w:tab") and views._p.xpath(".//w:br")
+    assert not any("\t" in t or "\n" in t for t in views._p.xpath(".//w:t/text()"))
     properties = open_docx(written["monitoring_form"]).core_properties
     assert properties.title.endswith(': Ref <&> "1"')
 

@@ -7,6 +7,7 @@ so a fact appears the same way in every document that shows it.
 
 from __future__ import annotations
 
+from reunify.dates import age_in_years
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.documents.context import chronology_rows
@@ -238,16 +239,19 @@ def pwp_front_sheet(src: Source) -> Context:
     placements = sorted(case.case.placements, key=lambda p: p.since)
     with_parents = next((p for p in reversed(placements) if p.code == "P1"), None)
     checks = {c.person: c for c in case.assessment.police_checks}
+    threshold = src.workflow.rules.police_check_age
 
     def member(person_id: str, role: str) -> Context:
         person = case.person(person_id)
         check = checks.get(person_id)
+        young = bool(person and person.born and age_in_years(person.born, src.today) < threshold)
         return {
             "name": src.person_name(person_id),
             "relationship": (person.relationship or "") if person else "",
             "age": src.age(person) if person else "",
             "role": role,
-            "police_check": f"{day(check.date)}: {check.result}" if check else "Not recorded",
+            "police_check": (f"{day(check.date)}: {check.result}" if check
+                             else f"Not needed (under {threshold})" if young else "Not recorded"),
         }
 
     people = []
