@@ -7,6 +7,7 @@ so a fact appears the same way in every document that shows it.
 
 from __future__ import annotations
 
+from reunify import codes
 from reunify.dates import age_in_years
 from reunify.documents.context import Context
 from reunify.documents.context import Source
@@ -15,9 +16,7 @@ from reunify.documents.context import classification_context
 from reunify.documents.context import day
 from reunify.documents.context import decision_context
 from reunify.documents.context import factor_counts
-from reunify.documents.context import legal_status_label
 from reunify.documents.context import levels_table
-from reunify.documents.context import lines
 from reunify.documents.context import rating_context
 from reunify.documents.context import service_rows
 from reunify.documents.context import yes_no
@@ -54,7 +53,7 @@ def monitoring_form(src: Source) -> Context:
         })
     return {
         "key_dates": [{"label": label, "date": day(when)} for label, when in key_dates(facts)],
-        "legal_status": [{"status": legal_status_label(s.code), "from": day(s.since)}
+        "legal_status": [{"status": codes.describe(codes.LEGAL_STATUS, s.code), "from": day(s.since)}
                          for s in sorted(case.case.legal_status, key=lambda s: s.since)],
         "decisions": [decision_context(src, d) for d in case.decisions.decisions],
         "classifications": [classification_context(src, c) for c in facts.risk_history],
@@ -65,10 +64,13 @@ def monitoring_form(src: Source) -> Context:
     }
 
 
+def _chronologist(src: Source) -> str:
+    return src.member_name(src.case.chronology.chronologist) or src.role_holder("chronologist")
+
+
 def chronology(src: Source) -> Context:
-    chronologist = src.member_name(src.case.chronology.chronologist) or src.role_holder("chronologist")
     return {
-        "chronologist": chronologist,
+        "chronologist": _chronologist(src),
         "entries": chronology_rows(src),
         "factors": factor_counts(src),
     }
@@ -78,7 +80,7 @@ def chronology_court(src: Source) -> Context:
     # The court version keeps what happened and what was done; the analysis stays out.
     rows = [{key: row[key] for key in ("date", "age", "event", "source", "response")}
             for row in chronology_rows(src)]
-    return {"chronologist": chronology(src)["chronologist"], "entries": rows}
+    return {"chronologist": _chronologist(src), "entries": rows}
 
 
 def people_rows(src: Source) -> list[Context]:
@@ -148,10 +150,15 @@ def risk_classification(src: Source) -> Context:
     }
 
 
-def accessible_risk_table(src: Source) -> Context:
+def _levels_now(src: Source) -> tuple[m.Classification | None, list[Context], Context | None]:
+    """The latest classification, the four levels with its level marked, and that row."""
     latest = src.latest_classification()
     levels = levels_table(src, latest.level if latest else None)
-    current = next((row for row in levels if row["this_case"]), None)
+    return latest, levels, next((row for row in levels if row["this_case"]), None)
+
+
+def accessible_risk_table(src: Source) -> Context:
+    latest, levels, current = _levels_now(src)
     return {
         "levels": levels,
         "current": current,
@@ -161,9 +168,7 @@ def accessible_risk_table(src: Source) -> Context:
 
 def young_persons_report(src: Source) -> Context:
     facts = src.facts
-    latest = src.latest_classification()
-    levels = levels_table(src, latest.level if latest else None)
-    current = next((row for row in levels if row["this_case"]), None)
+    latest, _, current = _levels_now(src)
     decisions = [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)]
     trusted = src.case.person(src.case.case.trusted_adult)
     upcoming = [{"what": item.step, "when": day(item.date)} for item in src.case.plan.transition
@@ -283,7 +288,6 @@ def cpag_pack(src: Source) -> Context:
         "agreement": parental_agreement(src),
         "plan": reunification_plan(src),
         "front_sheet": pwp_front_sheet(src),
-        "contents": lines(["Return Home Assessment", "Analytical chronology", "Latest review decisions",
-                           "Parental agreement and goal setting", "Reunification plan",
-                           "Placed with parents front sheet"]),
+        "contents": ["Return Home Assessment", "Analytical chronology", "Latest review decisions",
+                     "Parental agreement and goal setting", "Reunification plan", "Placed with parents front sheet"],
     }

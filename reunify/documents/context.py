@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reunify import codes
 from reunify.dates import age_in_years
 from reunify.dates import describe_age
 from reunify.engine.facts import Facts
@@ -106,10 +105,6 @@ class Source:
 def day(value: dt.date | None) -> str:
     """A date as a document shows it: '7 July 2026'."""
     return f"{value.day} {value:%B %Y}" if value else ""
-
-
-def lines(items: Iterable[str]) -> list[str]:
-    return [item for item in items if item]
 
 
 def yes_no(value: bool) -> str:
@@ -251,6 +246,3 @@ def service_rows(src: Source, services: Iterable[m.Service]) -> list[Context]:
         "until": day(item.until),
     } for item in services]
 
-
-def legal_status_label(code: str) -> str:
-    return codes.describe(codes.LEGAL_STATUS, code)
