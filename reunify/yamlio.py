@@ -1,11 +1,14 @@
-"""All YAML goes through this module (the only one that imports ruamel.yaml).
+"""All YAML goes through this module (the only one that imports a YAML library).
 
 Two ways in, one way out:
 
-- `load_file` reads a file fast (ruamel's C parser with YAML 1.2 safe types) into plain
-  dicts, lists, strings, numbers and dates. Reading never fails with an exception for
-  anything a user wrote: syntax errors, duplicate keys, impossible dates, aliases that
-  would blow up, undecodable bytes all come back as `Problem`s with a position.
+- `load_file` reads a file fast into plain dicts, lists, strings, numbers and dates:
+  libyaml's C parser (through PyYAML) with the YAML 1.2 core schema taken from
+  ruamel.yaml's own resolver table, so that both read every file alike (``no`` is text,
+  ``010`` is ten). A file that could nest deeper than C recursion safely goes is read by
+  ruamel.yaml instead. Reading never fails with an exception for anything a user wrote:
+  syntax errors, duplicate keys, impossible dates, aliases that would blow up,
+  undecodable bytes all come back as `Problem`s with a position.
 - `Locator` finds the line and column of a field path, parsing a file round-trip only
   when a problem in it has to be shown.
 - `edit_file` loads round-trip (comments, key order, quoting, indentation, line
@@ -15,12 +18,15 @@ Two ways in, one way out:
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 from typing import Any
+from typing import ClassVar
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.comments import CommentedSeq
@@ -30,6 +36,7 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import implicit_resolvers
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from reunify.files import FILE_MODE
@@ -87,11 +94,79 @@ _RoundTripConstructor.add_constructor(_TIMESTAMP, _RoundTripConstructor.construc
 
 _safe_yaml: YAML | None = None
 
+# Nesting depth is at most the number of these indicators; below this bound libyaml's
+# recursive composer is safe on any stack (it needs about 300 bytes a level).
+_NESTING_INDICATORS = "[{-:?"
+_SAFE_NESTING = 5000
+
+
+class DuplicateKeyError(pyyaml.MarkedYAMLError):
+    """A key appears twice in one mapping (PyYAML would keep the last silently)."""
+
+
+def _int_12(loader: pyyaml.SafeLoader, node: pyyaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node)).replace("_", "")
+    sign = -1 if text[0] == "-" else 1
+    text = text.lstrip("+-")
+    for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+        if text.startswith(prefix):
+            return sign * int(text[2:], base)
+    return sign * int(text)
+
+
+def _float_12(loader: pyyaml.SafeLoader, node: pyyaml.ScalarNode) -> float:
+    text = str(loader.construct_scalar(node)).replace("_", "").lower()
+    sign = -1 if text[0] == "-" else 1
+    text = text.lstrip("+-")
+    if text == ".inf":
+        return sign * float("inf")
+    if text == ".nan":
+        return float("nan")
+    return sign * float(text)
+
+
+def _timestamp_12(loader: pyyaml.SafeLoader, node: pyyaml.ScalarNode) -> Any:
+    try:
+        return pyyaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return InvalidDate(node.value)
+
+
+class _FastLoader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser with the YAML 1.2 core schema and duplicate keys refused."""
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+    def construct_mapping(self, node: pyyaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, pyyaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise DuplicateKeyError("while constructing a mapping", node.start_mark,
+                                            "found a duplicate key", key_node.start_mark)
+                seen.add(key)
+        return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
+
+
+for _versions, _tag, _pattern, _first in implicit_resolvers:
+    if (1, 2) in _versions:
+        _compiled = re.compile(_pattern.pattern, _pattern.flags)
+        for _char in _first:
+            _FastLoader.yaml_implicit_resolvers.setdefault(_char, []).append((_tag, _compiled))
+_FastLoader.add_constructor("tag:yaml.org,2002:int", _int_12)
+_FastLoader.add_constructor("tag:yaml.org,2002:float", _float_12)
+_FastLoader.add_constructor(_TIMESTAMP, _timestamp_12)
+
+
+def _nesting_is_safe(text: str) -> bool:
+    return sum(text.count(char) for char in _NESTING_INDICATORS) < _SAFE_NESTING
+
 
 def _safe() -> YAML:
     global _safe_yaml
     if _safe_yaml is None:
-        yaml = YAML(typ="safe", pure=False)
+        yaml = YAML(typ="safe", pure=True)
         yaml.Constructor = _SafeConstructor
         _safe_yaml = yaml
     return _safe_yaml
@@ -155,8 +230,8 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def _yaml_error(path: Path, text: str, exc: YAMLError) -> Problem:
-    if isinstance(exc, ReaderError):
+def _yaml_error(path: Path, text: str, exc: YAMLError | pyyaml.YAMLError) -> Problem:
+    if isinstance(exc, ReaderError | pyyaml.reader.ReaderError):
         line, column = _position(text, exc.position)
         return _problem(path, "a character that YAML does not allow in a file", line, column,
                         hint="remove control characters; save as plain UTF-8 text")
@@ -169,7 +244,9 @@ def _yaml_error(path: Path, text: str, exc: YAMLError) -> Problem:
     if kind == "ConstructorError":
         return _problem(path, "a YAML tag that records may not use", line, column,
                         hint="remove the '!' tag")
-    message = exc.problem if isinstance(exc, MarkedYAMLError) and exc.problem else "invalid YAML"
+    marked = isinstance(exc, MarkedYAMLError | pyyaml.MarkedYAMLError)
+    message = getattr(exc, "problem", None) if marked else None
+    message = message or "invalid YAML"
     hint = "check indentation and quoting"
     if "\t" in text and "cannot start any token" in message:
         hint = "YAML indents with spaces, not tabs"
@@ -210,8 +287,8 @@ def load_file(path: Path) -> LoadedFile:
     if text is None:
         return LoadedFile(path, problems=problems)
     try:
-        data = _safe().load(text)
-    except YAMLError as exc:
+        data = pyyaml.load(text, Loader=_FastLoader) if _nesting_is_safe(text) else _safe().load(text)
+    except (YAMLError, pyyaml.YAMLError) as exc:
         return LoadedFile(path, problems=[_yaml_error(path, text, exc)])
     except RecursionError:
         return LoadedFile(path, problems=[_problem(path, "the YAML is nested too deeply", 1, 1)])
