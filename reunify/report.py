@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import Evaluation
 from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import child_summary
@@ -83,6 +84,21 @@ def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, A
     return data
 
 
+def due_data(due: Due) -> dict[str, Any]:
+    return {
+        "what": due.what,
+        "date": due.date.isoformat(),
+        "kind": due.kind,
+        "overdue": due.overdue,
+        "upcoming": due.upcoming,
+        "rule": due.rule,
+        "rule_text": due.rule_text,
+        "source": due.source,
+        "role": due.role,
+        "step": due.step,
+    }
+
+
 def header_data(ev: Evaluation) -> dict[str, Any]:
     stages = ev.workflow.stages
     stage = ev.stage
@@ -104,7 +120,7 @@ def next_data(ev: Evaluation) -> dict[str, Any]:
     return {
         **header_data(ev),
         "next": [step_data(ev, s, locator) for s in ev.next],
-        "overdue": [step_data(ev, s, locator) for s in ev.overdue],
+        "overdue": [due_data(d) for d in ev.schedule.overdue],
         "coming_up": [step_data(ev, s, locator) for s in ev.coming_up],
         "attention": [problem_data(p) for p in located(ev.attention, locator)],
         "errors": sum(1 for p in ev.problems if p.is_error),
@@ -127,11 +143,7 @@ def status_data(ev: Evaluation) -> dict[str, Any]:
             for c in ev.facts.risk_history
         ],
         "key_dates": [{"what": what, "date": when.isoformat()} for what, when in key_dates(ev.facts)],
-        "deadlines": [
-            {"step": s.step.id, "title": s.step.title, "due": _date(s.due), "rule": s.due_rule,
-             "state": s.state, "overdue": s.overdue}
-            for s in ev.steps if s.due is not None and s.state != "not_applicable"
-        ],
+        "deadlines": [due_data(d) for d in ev.schedule.dues],
         "overrides": [
             {"step": s.step.id, "date": s.done.date.isoformat(), "by": s.done.by, "reason": s.done.override}
             for s in ev.steps if s.done is not None and s.done.override

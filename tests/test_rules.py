@@ -340,15 +340,18 @@ def test_planning_review_is_overdue_three_months_after_the_planning_meeting(
     assert review["due_rule"] == "within 3 months of planning_meeting"
     assert review["overdue"] is True
     deadline = [d for d in status["deadlines"] if d["step"] == "planning_review"]
-    assert deadline == [{"step": "planning_review", "title": "Reunification planning review", "due": "2026-09-01",
-                         "rule": "within 3 months of planning_meeting", "state": "ready", "overdue": True}]
+    assert deadline == [{"what": "Reunification planning review", "date": "2026-09-01", "kind": "due",
+                         "overdue": True, "upcoming": False, "rule": "step:planning_review",
+                         "rule_text": "within 3 months of planning_meeting",
+                         "source": "NSPCC Reunification Practice Framework, detailed procedure step 16",
+                         "role": "team_manager", "step": "planning_review"}]
 
     result = cli("next", after_planning_meeting, "--today", "2026-09-15")
     assert result.code == 0, result.err
     first = section(result.out, "Next").splitlines()[0]
     assert squash(first) == "1. Reunification planning review due 2026-09-01 (14 days ago)"
     data = as_json(cli("next", after_planning_meeting, "--json", "--today", "2026-09-15"))
-    assert [s["step"] for s in data["overdue"]] == ["planning_review"]
+    assert [s["step"] for s in data["overdue"] if s["step"]] == ["planning_review"]
     assert data["next"][0]["step"] == "planning_review"
 
 
@@ -363,9 +366,9 @@ def test_planning_review_is_not_overdue_before_three_months(
 
     result = cli("next", after_planning_meeting, "--today", "2026-08-15")
     assert "due 2026-09-01 (in 17 days)" in squash(result.out)
-    assert "days ago" not in result.out
-    assert "Overdue" not in result.out
-    assert as_json(cli("next", after_planning_meeting, "--json", "--today", "2026-08-15"))["overdue"] == []
+    assert "Reunification planning review:" not in section(result.out, "Overdue")
+    overdue = as_json(cli("next", after_planning_meeting, "--json", "--today", "2026-08-15"))["overdue"]
+    assert [d for d in overdue if d["step"]] == []
 
 
 def test_planning_review_is_not_overdue_on_its_due_day(after_planning_meeting: Path, cli: Callable[..., Result]) -> None:
@@ -385,7 +388,7 @@ def test_done_planning_review_is_no_longer_overdue(full_case: Callable[..., Path
     assert review["state"] == "done"
     assert review["overdue"] is False
     assert all(d["step"] != "planning_review" or not d["overdue"] for d in status["deadlines"])
-    assert "days ago" not in cli("next", folder, "--today", "2026-09-15").out
+    assert "Reunification planning review:" not in section(cli("next", folder, "--today", "2026-09-15").out, "Overdue")
 
 
 # -- 3. RC3 is due six months after the return home ------------------------------------------
@@ -410,8 +413,9 @@ def test_rc3_is_due_six_months_after_the_return(returned_home: Path, cli: Callab
     assert steps["return_home"]["done"]["date"] == RETURN_DAY
     rc3 = [d for d in status["deadlines"] if d["step"] == "rc3"]
     # 2027-03-31 plus 6 months is the last day of September; not before 5 months: 2027-08-31.
-    assert rc3 == [{"step": "rc3", "title": "Classify the risk again (RC3)", "due": "2027-09-30",
-                    "rule": "6 months after return_home", "state": "waiting", "overdue": False}]
+    assert [(d["what"], d["date"], d["rule_text"], d["overdue"]) for d in rc3] == [
+        ("Classify the risk again (RC3)", "2027-09-30", "6 months after return_home", False)]
+    assert rc3[0]["source"] == "NSPCC Reunification Practice Framework, detailed procedure step 19"
     assert steps["rc3"]["not_before"] == "2027-08-31"
     assert steps["rc3"]["waiting_on"] == ["not before 2027-08-31 (5 months after return_home)"]
 
@@ -817,7 +821,7 @@ def test_exit_ends_even_an_overdue_step(full_case: Callable[..., Path], cli: Cal
 
     assert steps["planning_review"]["state"] == "not_applicable"
     assert steps["planning_review"]["overdue"] is False
-    assert "days ago" not in cli("next", folder, "--today", "2026-09-15").out
+    assert "Reunification planning review:" not in section(cli("next", folder, "--today", "2026-09-15").out, "Overdue")
 
 
 def test_closing_after_an_exit_closes_the_case(full_case: Callable[..., Path], cli: Callable[..., Result]) -> None:

@@ -24,6 +24,7 @@ from reunify.engine import Evaluation
 from reunify.engine import StepState
 from reunify.engine import evaluate
 from reunify.engine import workflow_for
+from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
 from reunify.problems import Problem
@@ -132,25 +133,36 @@ def next_command(
             out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
                                for p in missing], indent=3))
         out.print(f"   [dim]{escape(report.command_for(state))}[/]", soft_wrap=True)
-    late = [s for s in ev.overdue if s not in ev.next]
-    if late:
+    if ev.schedule.overdue:
         out.print("\n[bold red]Overdue[/]")
-        out.print(bullets([f"{escape(state.step.title)}: {_due(state, day)}" for state in late]))
+        out.print(bullets([_due_line(due, day) for due in ev.schedule.overdue]))
     attention = report.located(ev.attention, locator)
     if attention:
         out.print("\n[bold yellow]Needs attention[/]")
         out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
-                           for p in attention]))
-    if ev.coming_up:
+                           + (f"\n[dim]{escape(p.hint)}[/]" if p.hint else "") for p in attention]))
+    soon = [due for due in ev.schedule.dues if due.upcoming and due.step is None]
+    if ev.coming_up or soon:
         out.print("\n[bold]Coming up[/]")
         out.print(bullets([
             escape(state.step.title) + ": "
             + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + _due(state, day)
             for state in ev.coming_up
-        ]))
+        ] + [_due_line(due, day) for due in soon]))
     errors = sum(1 for p in ev.problems if p.is_error)
     if errors:
         out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
+
+
+KIND_TEXT = {"due": "due", "not_before": "not before", "until": "until"}
+
+
+def _due_line(due: Due, today: dt.date) -> str:
+    """'What: due DATE (N days ago)' and, dimmed under it, the rule and its source."""
+    when = f"{KIND_TEXT[due.kind]} {due.date.isoformat()} ({_relative_day(due.date, today)})"
+    if due.overdue:
+        when = f"[red]{when}[/]"
+    return f"{escape(due.what)}: {when}\n[dim]{escape(due.citation)}[/]"
 
 
 STATE_TEXT = {
@@ -207,12 +219,12 @@ def status_command(
     for label, happened in key_dates(ev.facts):
         grid.add_row(happened.isoformat(), escape(label))
     out.print(grid)
-    deadlines = [s for s in ev.steps if s.due is not None and s.state in ("ready", "waiting")]
-    if deadlines:
+    if ev.schedule.dues:
         out.print("\n[bold]Deadlines[/]")
-        grid = table("Due", "Step", "Rule")
-        for state in sorted(deadlines, key=lambda s: s.due or day):
-            grid.add_row(_due(state, day), escape(state.step.title), escape(state.due_rule or ""))
+        grid = table("Date", "What", "Rule and source")
+        for due in ev.schedule.dues:
+            when = f"{KIND_TEXT[due.kind]} {due.date.isoformat()}"
+            grid.add_row(f"[red]{when}[/]" if due.overdue else when, escape(due.what), escape(due.citation))
         out.print(grid)
     overrides = [s for s in ev.steps if s.done is not None and s.done.override]
     if overrides:

@@ -151,6 +151,19 @@ def check_events(facts: Facts) -> Iterator[Problem]:
                 yield _p(facts, "events.yaml", ("steps", index, "override"),
                          f"step '{entry.step}' marked done by a manager's override on "
                          f"{entry.date.isoformat()}", NOTE)
+    kinds = list(facts.workflow.meetings)
+    known = {p.id for p in facts.case.people.people} | {t.id for t in facts.case.case.team}
+    for index, meeting in enumerate(events.meetings):
+        if meeting.meeting not in facts.workflow.meetings:
+            yield _p(facts, "events.yaml", ("meetings", index, "meeting"),
+                     f"unknown meeting '{meeting.meeting}'" + did_you_mean(meeting.meeting, kinds),
+                     hint="meetings: " + ", ".join(kinds))
+        for at, who in enumerate(meeting.attendees):
+            if who not in known:
+                yield _p(facts, "events.yaml", ("meetings", index, "attendees", at),
+                         f"unknown attendee id '{who}'" + did_you_mean(who, sorted(known)),
+                         hint="attendees are ids from people.yaml or the team in case.yaml; "
+                              "put anyone else under 'others'")
     for key in events.timetable:
         if key not in facts.workflow.steps:
             yield _p(facts, "events.yaml", ("timetable", key), f"unknown step '{key}'"
@@ -277,7 +290,8 @@ def check_risk_rules(facts: Facts) -> Iterator[Problem]:
         yield _p(facts, "risk.yaml", ("classifications", index, "level"),
                  f"risk has been {wf.level_label('high')} since {since.isoformat()}: after {span} the "
                  f"framework says classify it as {wf.level_label('severe')}", WARNING,
-                 hint="hold a risk classification meeting; record it with 'reunify classify'")
+                 hint="hold a risk classification meeting; record it with 'reunify classify'"
+                 + (f" ({wf.rules.high_becomes_severe.source})" if wf.rules.high_becomes_severe.source else ""))
     returned = facts.return_date
     if returned is not None:
         for previous, current in itertools.pairwise(history):

@@ -14,6 +14,8 @@ from typing import Literal
 
 from reunify.dates import describe_age
 from reunify.engine.checks import check_case
+from reunify.engine.deadlines import Schedule
+from reunify.engine.deadlines import schedule
 from reunify.engine.facts import Done
 from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
@@ -70,6 +72,7 @@ class Evaluation:
     next: list[StepState] = field(default_factory=list)
     coming_up: list[StepState] = field(default_factory=list)
     overdue: list[StepState] = field(default_factory=list)
+    schedule: Schedule = field(default_factory=lambda: Schedule([], []))
 
     def state(self, step_id: str) -> StepState:
         return next(s for s in self.steps if s.step.id == step_id)
@@ -87,7 +90,8 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
         for step in stage.steps:
             states[step.id] = _evaluate_step(facts, step, stage, states)
     ordered = list(states.values())
-    problems = check_case(facts)
+    timing = schedule(facts, ordered)
+    problems = check_case(facts) + timing.flags
     ready = [s for s in ordered if s.state == "ready" and not s.optional]
     far = dt.date.max
     ready.sort(key=lambda s: (s.due or far, workflow.order[s.step.id]))
@@ -97,7 +101,7 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
     overdue = [s for s in ordered if s.overdue]
     current_stage, status = _stage(facts, ordered)
     return Evaluation(case, workflow, today, facts, ordered, problems, current_stage, status,
-                      ready[:MAX_NEXT], coming[:MAX_NEXT], overdue)
+                      ready[:MAX_NEXT], coming[:MAX_NEXT], overdue, timing)
 
 
 def _ended(facts: Facts) -> str | None:

@@ -131,15 +131,45 @@ class Facts:
 
     @property
     def legal_status(self) -> str | None:
-        items = sorted(self.case.case.legal_status, key=lambda s: s.since)
-        current = [s for s in items if s.since <= self.today] or items
-        return current[-1].code if current else None
+        return self.legal_status_on(self.today)
 
     @property
     def placement(self) -> str | None:
-        items = sorted(self.case.case.placements, key=lambda s: s.since)
-        current = [s for s in items if s.since <= self.today] or items
+        return self.placement_on(self.today)
+
+    def legal_status_on(self, day: dt.date) -> str | None:
+        items = self._legal_statuses
+        current = [s for s in items if s.since <= day] or items
         return current[-1].code if current else None
+
+    def placement_on(self, day: dt.date) -> str | None:
+        items = self._placements
+        current = [s for s in items if s.since <= day] or items
+        return current[-1].code if current else None
+
+    @functools.cached_property
+    def _legal_statuses(self) -> list[m.LegalStatus]:
+        return sorted(self.case.case.legal_status, key=lambda s: s.since)
+
+    @functools.cached_property
+    def _placements(self) -> list[m.Placement]:
+        return sorted(self.case.case.placements, key=lambda s: s.since)
+
+    @property
+    def care_started(self) -> dt.date | None:
+        """The start of the current period of care (the first legal status), if looked after."""
+        items = self._legal_statuses
+        left = self.case.case.left_care
+        if not items or (left is not None and left.date <= self.today):
+            return None
+        return items[0].since if items[0].since <= self.today else None
+
+    def placement_start(self, code: str) -> dt.date | None:
+        """The start of the current placement, if its code is `code`."""
+        current = [p for p in self._placements if p.since <= self.today]
+        if not current or current[-1].code != code:
+            return None
+        return current[-1].since
 
     def step_date(self, step_id: str) -> dt.date | None:
         done = self.done_steps.get(step_id)
@@ -155,8 +185,11 @@ class Facts:
             return None
         return add(start, deadline.span.amount, deadline.span.unit)
 
-    def condition(self, condition: Condition) -> bool | None:
-        """True, False, or None while the subject is not known yet."""
+    def condition(self, condition: Condition, on: dt.date | None = None) -> bool | None:
+        """True, False, or None while the subject is not known yet.
+
+        `on` asks about legal status and placement on another day than today.
+        """
         subject = condition.subject
         if subject == "risk":
             value = self.level
@@ -170,10 +203,10 @@ class Facts:
             value = found_decision[1].outcome if found_decision else None
             values = set(condition.values)
         elif subject == "legal status":
-            value = self.legal_status
+            value = self.legal_status_on(on or self.today)
             values = {v.upper() for v in condition.values}
         elif subject == "placement":
-            value = self.placement
+            value = self.placement_on(on or self.today)
             values = {v.upper() for v in condition.values}
         else:
             return None

@@ -373,3 +373,13 @@ def check_return_recorded(facts: Facts, _: None) -> list[Problem]:
         missing.add(CASE, ("placements",), "the return is not recorded in case.yaml",
                     "add a P1 placement (placed with parents), or left_care: with date and reason")
     return missing.items
+
+
+@gate("sdq_since_return", "an SDQ recorded since the child went home")
+def check_sdq_since_return(facts: Facts, _: None) -> list[Problem]:
+    missing = _Missing(facts)
+    returned = facts.return_date
+    if not any(returned is None or score.date >= returned for score in facts.case.events.sdq):
+        missing.add("events.yaml", ("sdq",), "no SDQ recorded since the return home",
+                    "record one with 'reunify sdq --total N'")
+    return missing.items

@@ -327,9 +327,44 @@ class Exit(Record):
     note: Text | None = None
 
 
+class Meeting(Record):
+    """A meeting held: its kind (a key of the workflow's `meetings:`), who came, what was decided."""
+
+    meeting: Identifier
+    date: dt.date
+    attendees: ListOf[Identifier] = []  # ids of team members or of people in people.yaml
+    others: ListOf[Text] = []  # attendees who are neither, described by role ("class teacher")
+    decided: Text | None = None
+
+
+class Visit(Record):
+    """A visit to the child: announced or not, and whether the child was seen alone."""
+
+    date: dt.date
+    by: TeamRef
+    announced: bool
+    seen_alone: bool
+    note: Text | None = None
+
+
+SDQ_INFORMANTS: tuple[str, ...] = ("parent", "teacher", "self")
+
+
+class SdqScore(Record):
+    """A Strengths and Difficulties Questionnaire: the total difficulties score (0-40)."""
+
+    date: dt.date
+    total: Annotated[int, Field(ge=0, le=40)]
+    informant: Literal["parent", "teacher", "self"] = "parent"
+    by: TeamRef | None = None
+
+
 class EventsFile(Record):
     timetable: Annotated[dict[Identifier, Planned], BeforeValidator(_none_is_empty_map)] = {}
     steps: ListOf[StepDone] = []
+    meetings: ListOf[Meeting] = []
+    visits: ListOf[Visit] = []
+    sdq: ListOf[SdqScore] = []
     exit: Exit | None = None
 
 

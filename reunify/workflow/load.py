@@ -23,6 +23,7 @@ from reunify.problems import Problem
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
 from reunify.workflow.grammar import parse_condition
+from reunify.workflow.grammar import parse_span
 from reunify.workflow.model import LEVEL_NAMES
 from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow
@@ -80,6 +81,51 @@ def _check(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Problem]:
             for g_index, item in enumerate(outcome.needs):
                 yield from _check_gate(item, (*here, "needs", g_index), gates, problem)
     yield from _check_cycles(wf, problem)
+    yield from _check_rules(wf, step_ids, problem)
+
+
+def _check_rules(wf: Workflow, step_ids: list[str], problem: Any) -> Iterator[Problem]:
+    """Periods that parse, conditions in the vocabulary, meetings and steps that exist."""
+    rules = wf.rules
+    periods: list[tuple[FieldPath, str | None]] = [
+        (("rules", "high_becomes_severe", "after"), rules.high_becomes_severe.after),
+        (("rules", "sustained_before_return", "for"), rules.sustained_before_return.period),
+        (("rules", "support_after_return", "for"), rules.support_after_return.period),
+        (("rules", "involvement_until_low", "for"), rules.involvement_until_low.period),
+    ]
+    for name, visit in rules.visits.items():
+        at: FieldPath = ("rules", "visits", name)
+        periods += [((*at, key), getattr(visit, attr)) for key, attr in
+                    (("first", "first"), ("every", "every"), ("for", "period"), ("then", "then"))]
+        for index, text in enumerate(visit.when):
+            yield from _check_condition(wf, text, (*at, "when", index), problem)
+        if visit.period is None and not visit.until_review and visit.then is not None:
+            yield problem((*at, "then"), "'then' needs 'for' or 'until_review' to say when it starts")
+        if visit.until_review and rules.reviews is None:
+            yield problem((*at, "until_review"), "no child-in-care reviews are defined under rules.reviews")
+    if rules.reviews is not None:
+        at = ("rules", "reviews")
+        periods += [((*at, key), getattr(rules.reviews, key)) for key in ("first", "second", "then")]
+        if rules.reviews.meeting not in wf.meetings:
+            yield problem((*at, "meeting"), f"unknown meeting '{rules.reviews.meeting}'"
+                          + did_you_mean(rules.reviews.meeting, list(wf.meetings)),
+                          "meetings are defined under 'meetings:'")
+    for where, period in periods:
+        if period is None:
+            continue
+        try:
+            parse_span(period)
+        except ValueError as exc:
+            yield problem(where, str(exc))
+    for informant, (close, borderline) in rules.sdq_bands.items():
+        if not 0 <= close < borderline < 40:
+            yield problem(("rules", "sdq_bands", informant),
+                          "expected two ascending scores between 0 and 40: the top of the "
+                          "'close to average' band and the top of the 'borderline' band")
+    for name, meeting in wf.meetings.items():
+        if meeting.step is not None and meeting.step not in step_ids:
+            yield problem(("meetings", name, "step"), f"unknown step '{meeting.step}'"
+                          + did_you_mean(meeting.step, step_ids))
 
 
 def _check_step(

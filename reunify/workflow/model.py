@@ -72,6 +72,7 @@ class PathDef(Part):
 class SustainedRule(Part):
     levels: list[Levels]
     period: Text = Field(alias="for")
+    source: Text | None = None
 
     @functools.cached_property
     def span(self) -> Span:
@@ -80,6 +81,7 @@ class SustainedRule(Part):
 
 class AfterRule(Part):
     after: Text
+    source: Text | None = None
 
     @functools.cached_property
     def span(self) -> Span:
@@ -88,10 +90,49 @@ class AfterRule(Part):
 
 class ForRule(Part):
     period: Text = Field(alias="for")
+    source: Text | None = None
 
     @functools.cached_property
     def span(self) -> Span:
         return parse_span(self.period)
+
+
+class VisitRule(Part):
+    """How often a child must be visited while its conditions hold, from the placement's start."""
+
+    title: Text
+    when: ListOf[Text] = []  # conditions that must all hold on the day
+    first: Text  # the first visit within this long of the placement's start
+    every: Text  # then at most this long between visits...
+    period: Text | None = Field(default=None, alias="for")  # ...for this long from the start
+    until_review: bool = False  # ...or until the first review after the start
+    then: Text | None = None  # and at most this long after that
+    source: Text
+
+    @functools.cached_property
+    def conditions(self) -> tuple[Condition, ...]:
+        return tuple(parse_condition(text) for text in self.when)
+
+    def span(self, name: Literal["first", "every", "period", "then"]) -> Span | None:
+        text = getattr(self, name)
+        return parse_span(text) if text else None
+
+
+class ReviewRule(Part):
+    """Child-in-care reviews while the child is looked after: first, second, then every."""
+
+    meeting: Name = "cic_review"
+    first: Text = "20 working days"
+    second: Text = "3 months"
+    then: Text = "6 months"
+    source: Text | None = None
+
+    def span(self, name: Literal["first", "second", "then"]) -> Span:
+        return parse_span(getattr(self, name))
+
+
+class SourcedRule(Part):
+    source: Text | None = None
 
 
 class Rules(Part):
@@ -102,6 +143,21 @@ class Rules(Part):
     support_after_return: ForRule = ForRule.model_validate({"for": "12 months"})
     involvement_until_low: ForRule = ForRule.model_validate({"for": "6 months"})
     police_check_age: int = 16
+    visits: dict[Name, VisitRule] = {}
+    reviews: ReviewRule | None = None
+    seen_alone: SourcedRule | None = None
+    # SDQ total difficulties: the highest score of the "close to average" and of the
+    # "borderline" band, per informant; above the second is "cause for concern".
+    sdq_bands: dict[Literal["parent", "teacher", "self"], Annotated[list[int], Field(min_length=2, max_length=2)]] = {
+        "parent": [13, 16], "teacher": [11, 15], "self": [15, 19],
+    }
+
+
+class MeetingDef(Part):
+    """A kind of meeting that can be recorded; `step` is the workflow step it belongs to."""
+
+    title: Text
+    step: Name | None = None
 
 
 class DocumentDef(Part):
@@ -125,6 +181,7 @@ class Step(Part):
     final: bool = False
     due: Text | None = None
     not_before: Text | None = None
+    source: Text | None = None  # where the step's time limit comes from, cited with it
     documents: ListOf[Name] = []
 
     @functools.cached_property
@@ -175,6 +232,7 @@ class Workflow(Part):
     paths: dict[Name, PathDef] = {}
     exit_reasons: dict[Name, Text]
     rules: Rules = Rules()
+    meetings: dict[Name, MeetingDef] = {}
     documents: dict[Name, Text | DocumentDef] = {}
     stages: list[Stage] = Field(min_length=1)
 

@@ -1,0 +1,299 @@
+"""Time rules: every date the framework and the law set for a case, each with its source.
+
+The values live in the workflow (`rules:` and each step's `due:`), so an authority can
+change them; what they mean is here. `schedule` turns a case on a day into:
+
+- `Due` items: a date something is due (visits, reviews, steps with a time limit, a
+  reclassification), a date before which something may not happen (the earliest return
+  of a case that was High), or a date until which something must continue (support
+  after the return). Each cites its rule and the rule's source.
+- flags: what already went wrong (a gap between visits longer than the law allows, a
+  late review, a visit where the child was not seen alone), as warnings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from typing import Literal
+
+from reunify.dates import add
+from reunify.engine.facts import Facts
+from reunify.problems import Problem
+from reunify.problems import Severity
+from reunify.records import models as m
+from reunify.workflow.grammar import Span
+from reunify.workflow.model import VisitRule
+
+if TYPE_CHECKING:
+    from reunify.engine.evaluate import StepState
+
+DueKind = Literal["due", "not_before", "until"]
+UPCOMING_DAYS = 7
+EVENTS = "events.yaml"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A date the case must meet, with the rule that sets it and where the rule comes from."""
+
+    rule: str  # "step:planning_review", "visits:placed_with_parents", "reviews", ...
+    what: str
+    date: dt.date
+    rule_text: str
+    source: str | None
+    kind: DueKind = "due"
+    role: str | None = None
+    step: str | None = None
+    overdue: bool = False
+    upcoming: bool = False  # due within the next seven days
+
+    @property
+    def citation(self) -> str:
+        return self.rule_text + (f" ({self.source})" if self.source else "")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    dues: list[Due]
+    flags: list[Problem]
+
+    @property
+    def open(self) -> list[Due]:
+        """What is due (not the earliest or until dates), soonest first."""
+        return [d for d in self.dues if d.kind == "due"]
+
+    @property
+    def overdue(self) -> list[Due]:
+        return [d for d in self.dues if d.overdue]
+
+
+def _after(day: dt.date, span: Span) -> dt.date:
+    return add(day, span.amount, span.unit)
+
+
+def _due(facts: Facts, kind: DueKind = "due", *, rule: str, what: str, date: dt.date, rule_text: str,
+         source: str | None, role: str | None = None, step: str | None = None) -> Due:
+    overdue = kind == "due" and date < facts.today
+    upcoming = kind == "due" and not overdue and (date - facts.today).days <= UPCOMING_DAYS
+    return Due(rule, what, date, rule_text, source, kind, role, step, overdue, upcoming)
+
+
+def schedule(facts: Facts, states: Sequence[StepState]) -> Schedule:
+    """Every due date and every flag of the case on `facts.today`."""
+    dues: list[Due] = list(_step_dues(facts, states))
+    flags: list[Problem] = []
+    if not _ended(facts):
+        for part in (_visits, _reviews, _risk_rules, _after_return):
+            found_dues, found_flags = part(facts)
+            dues += found_dues
+            flags += found_flags
+    flags += _seen_alone(facts)
+    dues.sort(key=lambda d: (d.date, d.what))
+    return Schedule(dues, flags)
+
+
+def _ended(facts: Facts) -> bool:
+    return facts.case.events.exit is not None or facts.ended_by_decision is not None
+
+
+def _step_dues(facts: Facts, states: Sequence[StepState]) -> Iterator[Due]:
+    for state in states:
+        if state.due is None or state.state not in ("ready", "waiting") or state.step.optional:
+            continue
+        yield _due(facts, rule=f"step:{state.step.id}", what=state.step.title, date=state.due,
+                   rule_text=state.due_rule or "", source=state.step.source, role=state.step.role,
+                   step=state.step.id)
+
+
+# -- visits ------------------------------------------------------------------------------
+
+
+def _visit_rule_text(rule: VisitRule) -> str:
+    first, every, period, then = (rule.span(k) for k in ("first", "every", "period", "then"))
+    assert first is not None and every is not None
+    text = f"within {first} of the placement, then at most every {every}"
+    if period is not None:
+        text += f" for the first {period}" if period.amount != 1 else f" for the first {period.unit}"
+    elif rule.until_review:
+        text += " until the first child-in-care review"
+    if then is not None:
+        text += f", then at most every {then}"
+    return text
+
+
+def _reviews_held(facts: Facts) -> list[dt.date]:
+    rule = facts.workflow.rules.reviews
+    if rule is None:
+        return []
+    return sorted(meeting.date for meeting in facts.case.events.meetings if meeting.meeting == rule.meeting)
+
+
+def _allowed(rule: VisitRule, previous: dt.date, start: dt.date, reviews: list[dt.date]) -> Span:
+    """The longest the rule allows after the placement start or a visit on `previous`."""
+    first, every, period, then = (rule.span(k) for k in ("first", "every", "period", "then"))
+    assert first is not None and every is not None
+    if previous == start:
+        return first
+    if period is not None:
+        return every if previous < _after(start, period) or then is None else then
+    if rule.until_review:
+        reviewed = any(start <= review <= previous for review in reviews)
+        return then if reviewed and then is not None else every
+    return every
+
+
+def _applies(facts: Facts, rule: VisitRule, day: dt.date) -> bool:
+    return all(facts.condition(condition, on=day) is True for condition in rule.conditions)
+
+
+def _visits(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    rules = facts.workflow.rules.visits
+    current = [p for p in facts.case.case.placements if p.since <= facts.today]
+    left = facts.case.case.left_care
+    if not rules or not current or (left is not None and left.date <= facts.today):
+        return [], []
+    start = max(current, key=lambda p: p.since).since
+    reviews = _reviews_held(facts)
+    visits = sorted(((i, v) for i, v in enumerate(facts.case.events.visits) if v.date >= start),
+                    key=lambda item: item[1].date)
+    flags: list[Problem] = []
+    previous = start
+    for index, visit in visits:
+        limits = [(_after(previous, _allowed(rule, previous, start, reviews)), rule)
+                  for rule in rules.values() if _applies(facts, rule, previous)]
+        if limits:
+            latest, rule = min(limits, key=lambda item: item[0])
+            if visit.date > latest:
+                gap = (visit.date - previous).days
+                since = "the start of the placement" if previous == start else f"the visit on {previous.isoformat()}"
+                flags.append(Problem(
+                    facts.file(EVENTS), ("visits", index, "date"),
+                    f"visit {gap} days after {since}: it was due by {latest.isoformat()}",
+                    Severity.WARNING, f"{rule.title}: {_visit_rule_text(rule)} ({rule.source})", "time"))
+        previous = visit.date
+    dues = []
+    for name, rule in rules.items():
+        if not _applies(facts, rule, facts.today):
+            continue
+        date = _after(previous, _allowed(rule, previous, start, reviews))
+        dues.append(_due(facts, rule=f"visits:{name}", what=rule.title, date=date,
+                         rule_text=_visit_rule_text(rule), source=rule.source, role="social_worker"))
+    # Where two rules apply, the stricter one sets the next visit.
+    return ([min(dues, key=lambda d: d.date)] if dues else []), flags
+
+
+def _seen_alone(facts: Facts) -> Iterator[Problem]:
+    rule = facts.workflow.rules.seen_alone
+    if rule is None:
+        return
+    for index, visit in enumerate(facts.case.events.visits):
+        if not visit.seen_alone:
+            yield Problem(facts.file(EVENTS), ("visits", index, "seen_alone"),
+                          f"the child was not seen alone at the visit on {visit.date.isoformat()}",
+                          Severity.WARNING, "see the child alone at every visit"
+                          + (f" ({rule.source})" if rule.source else ""), "time")
+
+
+# -- child-in-care reviews ---------------------------------------------------------------
+
+
+def _reviews(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    rule = facts.workflow.rules.reviews
+    start = facts.care_started
+    if rule is None or start is None:
+        return [], []
+    first, second, then = rule.span("first"), rule.span("second"), rule.span("then")
+    text = f"the first within {first} of coming into care, the second within {second}, then every {then}"
+    held = sorted((i, meeting) for i, meeting in enumerate(facts.case.events.meetings)
+                  if meeting.meeting == rule.meeting and meeting.date >= start)
+    held.sort(key=lambda item: item[1].date)
+    flags = []
+    due = _after(start, first)
+    for number, (index, meeting) in enumerate(held):
+        if meeting.date > due:
+            flags.append(Problem(facts.file(EVENTS), ("meetings", index, "date"),
+                                 f"child-in-care review held {(meeting.date - due).days} days after it was "
+                                 f"due ({due.isoformat()})", Severity.WARNING,
+                                 f"reviews: {text}" + (f" ({rule.source})" if rule.source else ""), "time"))
+        due = _after(meeting.date, second if number == 0 else then)
+    title = facts.workflow.meetings[rule.meeting].title if rule.meeting in facts.workflow.meetings else rule.meeting
+    return [_due(facts, rule="reviews", what=title, date=due, rule_text=text, source=rule.source,
+                 role="qaro")], flags
+
+
+# -- risk --------------------------------------------------------------------------------
+
+
+def _classifying_role(facts: Facts) -> str | None:
+    step = next((s for s in facts.workflow.steps.values() if s.kind[0] == "classification"), None)
+    return step.role if step else None
+
+
+def _risk_rules(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    wf = facts.workflow
+    dues = []
+    if facts.level == "high":
+        rule = wf.rules.high_becomes_severe
+        since = facts.level_since()
+        assert since is not None
+        dues.append(_due(facts, rule="high_becomes_severe",
+                         what=f"Classify the risk again ({wf.level_label('high')} since {since.isoformat()})",
+                         date=_after(since, rule.span),
+                         rule_text=f"{wf.level_label('high')} for {rule.span} becomes {wf.level_label('severe')}",
+                         source=rule.source, role=_classifying_role(facts)))
+    if facts.return_date is None and facts.path == "return" and facts.was_ever("high"):
+        sustained = wf.rules.sustained_before_return
+        start = facts.sustained(set(sustained.levels), sustained.span, facts.today)
+        if start is not None:
+            levels = " or ".join(wf.level_label(x) for x in sustained.levels)
+            dues.append(_due(facts, "not_before", rule="sustained_before_return",
+                             what="Earliest return home", date=_after(start, sustained.span),
+                             rule_text=f"a case that was {wf.level_label('high')} needs {levels} sustained for "
+                                       f"{sustained.span} before it returns", source=sustained.source))
+    return dues, []
+
+
+# -- after the return --------------------------------------------------------------------
+
+
+def _after_return(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    returned = facts.return_date
+    if returned is None:
+        return [], []
+    wf = facts.workflow
+    support = wf.rules.support_after_return
+    until = _after(returned, support.span)
+    dues = [_due(facts, "until", rule="support_after_return", what="Support after the return continues",
+                 date=until, rule_text=f"support for at least {support.span} after the return",
+                 source=support.source)]
+    flags = []
+    for index, service in enumerate(facts.case.plan.after_return):
+        if service.until is not None and service.until < until:
+            flags.append(Problem(facts.file("plan.yaml"), ("after_return", index, "until"),
+                                 f"this support ends before {until.isoformat()}, {support.span} after the return",
+                                 Severity.WARNING,
+                                 f"support continues for at least {support.span} after the return"
+                                 + (f" ({support.source})" if support.source else ""), "time"))
+    involvement = wf.rules.involvement_until_low
+    if facts.level == "low":
+        start = facts.sustained({"low"}, involvement.span, facts.today)
+        if start is not None:
+            dues.append(_due(facts, "not_before", rule="involvement_until_low", what="Earliest end of involvement",
+                             date=max(_after(start, involvement.span), until),
+                             rule_text=f"involvement continues until {wf.level_label('low')} has been sustained "
+                                       f"for {involvement.span}", source=involvement.source))
+    return dues, flags
+
+
+def sdq_band(facts: Facts, score: m.SdqScore) -> str:
+    """The band of an SDQ total difficulties score for its informant."""
+    close, borderline = facts.workflow.rules.sdq_bands.get(score.informant, [13, 16])
+    if score.total <= close:
+        return "close to average"
+    if score.total <= borderline:
+        return "borderline"
+    return "cause for concern"
