@@ -38,6 +38,7 @@ golden: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/next.py
 	$(BIN)/python bench/render.py
+	$(BIN)/python bench/caseload.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py

@@ -8,8 +8,11 @@ whole or not at all.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -41,3 +44,30 @@ def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
 def make_private_folder(folder: Path) -> None:
     """Create `folder` (and its parents) owner-only; leave an existing one as it is."""
     folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+
+
+class LockTimeout(Exception):
+    """Another process held the lock for longer than the wait allowed."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, timeout: float = 30.0) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (flock on the folder itself: no lock file to leave).
+
+    Every recording command takes it for the whole read, check and write, so two of them
+    on one case never lose an entry. The lock goes when the process does, even if killed.
+    """
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        waited_until = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > waited_until:
+                    raise LockTimeout(folder) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)

@@ -1,29 +1,45 @@
-"""Recording what happened: steps, decisions, risk classifications and exits.
+"""Recording what happened: steps, decisions, risk classifications, exits, chronology
+entries, meetings, visits, goal reviews, SDQ scores and police checks.
 
 Each function checks everything first and writes once, round-trip and atomically, or
-raises `Refused` listing exactly what is missing and changes nothing. Every function here
-is what the matching CLI command calls.
+raises `Refused`/`ReunifyError` saying exactly what is wrong and changes nothing. Each
+holds the case's lock from reading to writing, so two recorders never lose an entry.
+Every function here is what the matching CLI command calls, and everything it writes
+can be written by hand in the YAML just as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from typing import Concatenate
+from typing import ParamSpec
+from typing import TypeVar
+
+from pydantic import ValidationError
 
 from reunify.engine import evaluate
 from reunify.engine import workflow_for
+from reunify.engine.deadlines import sdq_band
 from reunify.engine.evaluate import Evaluation
 from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
+from reunify.files import LockTimeout
+from reunify.files import folder_lock
 from reunify.problems import Problem
 from reunify.problems import Refused
 from reunify.problems import ReunifyError
 from reunify.records import Case
+from reunify.records import find_case_folder
 from reunify.records import load_case
 from reunify.records import models as m
 from reunify.records.validation import did_you_mean
+from reunify.skeleton import ASSESSMENT_HEADER
+from reunify.skeleton import CHRONOLOGY_HEADER
 from reunify.skeleton import DECISIONS_HEADER
 from reunify.skeleton import EVENTS_HEADER
 from reunify.skeleton import RISK_HEADER
@@ -37,6 +53,9 @@ from reunify.yamlio import append_entry
 from reunify.yamlio import edit_file
 from reunify.yamlio import write_new_file
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -44,6 +63,22 @@ class Recorded:
 
     file: Path
     summary: str
+    hint: str | None = None
+
+
+def locked(function: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[Path, P], R]:
+    """Run a recording function holding the case folder's lock, from reading to writing."""
+
+    @functools.wraps(function)
+    def wrapper(folder: Path, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        find_case_folder(folder)
+        try:
+            with folder_lock(folder):
+                return function(folder, *args, **kwargs)
+        except LockTimeout:
+            raise ReunifyError("another recording on this case is still running; try again") from None
+
+    return wrapper
 
 
 def describe_problem(problem: Problem, locator: Locator | None = None, folder: Path | None = None) -> str:
@@ -139,6 +174,7 @@ def _set_fields(path: Path, key: str, index: int, values: dict[str, Any]) -> Non
             item[name] = value
 
 
+@locked
 def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt.date,
                 note: str | None = None, override: str | None = None) -> Recorded:
     case, workflow = open_case(folder, today)
@@ -173,6 +209,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
     return Recorded(path, f"recorded '{step_id}' ({step.title}) as {how} on {date.isoformat()}")
 
 
+@locked
 def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.date, by: str,
                     today: dt.date, reason: str | None = None) -> Recorded:
     case, workflow = open_case(folder, today)
@@ -213,6 +250,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     return Recorded(path, summary)
 
 
+@locked
 def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, today: dt.date) -> Recorded:
     case, workflow = open_case(folder, today)
     definition = workflow.decisions.get(decision_id)
@@ -235,6 +273,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
     return Recorded(path, f"recorded the ratification of {decision_id} on {date.isoformat()}")
 
 
+@locked
 def record_classification(folder: Path, classification_id: str, *, level: str, rationale: str,
                           recommended_by: list[str], date: dt.date, today: dt.date) -> Recorded:
     case, workflow = open_case(folder, today)
@@ -267,6 +306,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
     return Recorded(path, f"recorded {classification_id}: {workflow.level_label(level)} ({date.isoformat()})")
 
 
+@locked
 def confirm_classification(folder: Path, classification_id: str, *, by: str, date: dt.date,
                            today: dt.date) -> Recorded:
     case, workflow = open_case(folder, today)
@@ -287,6 +327,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
     return Recorded(path, f"recorded the confirmation of {classification_id} on {date.isoformat()}")
 
 
+@locked
 def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.date,
                 note: str | None = None) -> Recorded:
     case, workflow = open_case(folder, today)
@@ -309,3 +350,186 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
         )
     return Recorded(path, f"recorded the end of the process on {date.isoformat()}: "
                           f"{workflow.exit_reasons[reason].lower()}")
+
+
+# -- the rhythm of practice: chronology, meetings, visits, goal reviews, SDQ, police --------
+
+
+def _validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, str]) -> None:
+    """Refuse an entry its record model would refuse, naming the option at fault."""
+    try:
+        model.model_validate({k: v for k, v in entry.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        option = options.get(field, f"--{field.replace('_', '-')}")
+        raise ReunifyError(f"{option}: {first['msg'].lower()}") from None
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() if value is not None and value.strip() else None
+
+
+def _insert_by_date(path: Path, key: str, entry: dict[str, Any], header: str) -> int:
+    """Add an entry to a list kept in date order, after any entries of the same date."""
+    if not path.exists():
+        write_new_file(path, header)
+    with edit_file(path) as edit:
+        items = edit.data.get(key)
+        if items is None or (not items and items.fa.flow_style()):
+            items = CommentedSeq()
+            edit.data[key] = items
+        new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
+        position = len(items)
+        while position > 0 and isinstance(items[position - 1], dict) and \
+                isinstance(items[position - 1].get("date"), dt.date) and items[position - 1]["date"] > entry["date"]:
+            position -= 1
+        if position == len(items):
+            append_entry(items, new)
+        else:
+            items.insert(position, new)
+    return position
+
+
+@locked
+def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, today: dt.date,
+                      factors: list[str] | None = None, impact: str | None = None,
+                      response: str | None = None, analysis: str | None = None) -> Recorded:
+    case, _ = open_case(folder, today)
+    if date > today:
+        raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
+    entry: dict[str, Any] = {"date": date, "event": _text(event), "source": _text(source),
+                             "factors": CommentedSeq(f.strip() for f in factors or [] if f.strip()) or None,
+                             "impact": _text(impact), "response": _text(response), "analysis": _text(analysis)}
+    _validated(m.ChronologyEntry, entry, {"event": "--event", "source": "--source", "factors": "--factor"})
+    path = case.file("chronology.yaml")
+    _insert_by_date(path, "entries", entry, CHRONOLOGY_HEADER)
+    return Recorded(path, f"added a chronology entry dated {date.isoformat()}")
+
+
+def _attendee(case: Case, who: str) -> str:
+    """A team member's or a person's id, found by id or by name (any case)."""
+    for member in case.case.team:
+        if who == member.id or who.casefold() == member.name.casefold():
+            return member.id
+    for person in case.people.people:
+        if who == person.id or who.casefold() == person.name.casefold():
+            return person.id
+    ids = [member.id for member in case.case.team] + [person.id for person in case.people.people]
+    raise ReunifyError(f"--attendee '{who}' is neither in the case team nor in people.yaml"
+                       + did_you_mean(who, ids) + " (use --other for anyone else)")
+
+
+@locked
+def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, attendees: list[str] | None = None,
+                   others: list[str] | None = None, decided: str | None = None) -> Recorded:
+    case, workflow = open_case(folder, today)
+    definition = workflow.meetings.get(kind)
+    if definition is None:
+        raise ReunifyError(f"unknown meeting '{kind}'" + did_you_mean(kind, list(workflow.meetings))
+                           + " (meetings: " + ", ".join(workflow.meetings) + ")")
+    _check_date(case, date, today)
+    ids = list(dict.fromkeys(_attendee(case, who.strip()) for who in attendees or [] if who.strip()))
+    entry: dict[str, Any] = {"meeting": kind, "date": date, "attendees": CommentedSeq(ids) or None,
+                             "others": CommentedSeq(o.strip() for o in others or [] if o.strip()) or None,
+                             "decided": _text(decided)}
+    _validated(m.Meeting, entry, {"others": "--other", "decided": "--decided"})
+    path = case.file("events.yaml")
+    _insert_by_date(path, "meetings", entry, EVENTS_HEADER)
+    hint = None
+    step = workflow.steps.get(definition.step or "")
+    if step is not None and step.id not in Facts(case, workflow, today).done_steps:
+        hint = f"the step is not marked done yet: reunify done {step.id} --date {date.isoformat()} --by NAME"
+    return Recorded(path, f"recorded the {definition.title.lower()} on {date.isoformat()}", hint)
+
+
+@locked
+def record_visit(folder: Path, *, date: dt.date, by: str, announced: bool, seen_alone: bool, today: dt.date,
+                 note: str | None = None) -> Recorded:
+    case, workflow = open_case(folder, today)
+    member = team_member(case, by)
+    _check_date(case, date, today)
+    entry: dict[str, Any] = {"date": date, "by": member.id, "announced": announced, "seen_alone": seen_alone,
+                             "note": _text(note)}
+    _validated(m.Visit, entry, {"note": "--note"})
+    path = case.file("events.yaml")
+    _insert_by_date(path, "visits", entry, EVENTS_HEADER)
+    how = ("announced" if announced else "unannounced") + ", child " + ("seen alone" if seen_alone else "NOT seen alone")
+    hint = None
+    if not seen_alone and workflow.rules.seen_alone is not None:
+        hint = "a visit without the child seen alone is flagged: see the child alone at every visit"
+    return Recorded(path, f"recorded the visit on {date.isoformat()} ({how})", hint)
+
+
+def _parent_agreement(case: Case, parent: str) -> tuple[int, m.ParentAgreement]:
+    for index, item in enumerate(case.agreement.parents):
+        person = case.person(item.person)
+        if parent == item.person or (person is not None and parent.casefold() == person.name.casefold()):
+            return index, item
+    ids = [item.person for item in case.agreement.parents]
+    raise ReunifyError(f"--parent '{parent}' has no parental agreement" + did_you_mean(parent, ids)
+                       + (" (parents: " + ", ".join(ids) + ")" if ids else " (agreement.yaml has no parents yet)"))
+
+
+def goals_of(case: Case, parent: str) -> list[m.Goal]:
+    """The goals of one parent's agreement, for the CLI to offer."""
+    return list(_parent_agreement(case, parent)[1].goals)
+
+
+@locked
+def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, date: dt.date, today: dt.date,
+                       evidence: str | None = None) -> Recorded:
+    case, _ = open_case(folder, today)
+    index, agreement = _parent_agreement(case, parent)
+    if not 1 <= goal <= len(agreement.goals):
+        raise ReunifyError(f"--goal must be a goal number from 1 to {len(agreement.goals)}"
+                           if agreement.goals else "this parent's agreement has no goals yet")
+    _check_date(case, date, today)
+    if agreement.signed is not None and date < agreement.signed:
+        raise ReunifyError("--date is before the agreement was signed")
+    entry: dict[str, Any] = {"date": date, "rating": rating.strip().lower(), "evidence": _text(evidence)}
+    _validated(m.GoalReview, entry, {"rating": "--rating", "evidence": "--evidence"})
+    path = case.file("agreement.yaml")
+    with edit_file(path) as edit:
+        target = edit.data["parents"][index]["goals"][goal - 1]
+        reviews = target.get("reviews")
+        if reviews is None or (not reviews and reviews.fa.flow_style()):
+            reviews = CommentedSeq()
+            target["reviews"] = reviews
+        append_entry(reviews, CommentedMap((k, v) for k, v in entry.items() if v is not None))
+    return Recorded(path, f"recorded goal {goal} as {entry['rating'].upper()} on {date.isoformat()}")
+
+
+@locked
+def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, informant: str = "parent",
+               by: str | None = None) -> Recorded:
+    case, workflow = open_case(folder, today)
+    member = team_member(case, by) if by else None
+    _check_date(case, date, today)
+    informant = informant.strip().lower()
+    if informant not in m.SDQ_INFORMANTS:
+        raise ReunifyError("--informant must be one of: " + ", ".join(m.SDQ_INFORMANTS))
+    entry: dict[str, Any] = {"date": date, "total": total, "informant": informant,
+                             "by": member.id if member else None}
+    _validated(m.SdqScore, entry, {"total": "--total"})
+    path = case.file("events.yaml")
+    _insert_by_date(path, "sdq", entry, EVENTS_HEADER)
+    band = sdq_band(Facts(case, workflow, today), m.SdqScore.model_validate(entry))
+    return Recorded(path, f"recorded an SDQ total of {total} ({band}) on {date.isoformat()}")
+
+
+@locked
+def record_police_check(folder: Path, person: str, *, date: dt.date, result: str, today: dt.date) -> Recorded:
+    case, _ = open_case(folder, today)
+    found = next((p for p in case.people.people
+                  if person == p.id or person.casefold() == p.name.casefold()), None)
+    if found is None:
+        raise ReunifyError(f"'{person}' is not in people.yaml"
+                           + did_you_mean(person, [p.id for p in case.people.people]))
+    if date > today:
+        raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
+    entry: dict[str, Any] = {"person": found.id, "date": date, "result": _text(result)}
+    _validated(m.PoliceCheck, entry, {"result": "--result"})
+    path = case.file("assessment.yaml")
+    _insert_by_date(path, "police_checks", entry, ASSESSMENT_HEADER)
+    return Recorded(path, f"recorded the police check of '{found.id}' on {date.isoformat()}")

@@ -45,8 +45,26 @@ EVENTS_HEADER = """\
 # Steps of the workflow as they are done, oldest first. 'reunify done' appends here.
 # A step done by a manager's professional-judgement override carries its reason.
 # timetable: planned dates for steps, set at the assessment planning meeting.
+# Below the steps: meetings ('reunify meeting'), visits ('reunify visit') and SDQ
+# scores ('reunify sdq'), each a list in date order.
 timetable: {}
 steps: []
+"""
+
+CHRONOLOGY_HEADER = """\
+# The analytical chronology: one entry per significant event, in date order.
+# The child's age at each entry is worked out from their date of birth.
+# chronologist: the id of the team member who writes it. 'reunify chronology' adds here.
+entries: []
+"""
+
+ASSESSMENT_HEADER = """\
+# The Return Home Assessment: risk and protective factors per parent and how they
+# interact, capacity to change, the child's views, housing, finances, school, police
+# checks ('reunify police-check'), the conclusion and the team manager's sign-off.
+parents: []
+support_needs: []
+police_checks: []
 """
 
 
@@ -117,20 +135,8 @@ relationships: []
 # Households: members and regular visitors (police checks apply to those 16 and over).
 households: []
 """,
-        "chronology.yaml": """\
-# The analytical chronology: one entry per significant event, in date order.
-# The child's age at each entry is worked out from their date of birth.
-# chronologist: the id of the team member who writes it
-entries: []
-""",
-        "assessment.yaml": """\
-# The Return Home Assessment: risk and protective factors per parent and how they
-# interact, capacity to change, the child's views, housing, finances, school, police
-# checks, the conclusion and the team manager's sign-off.
-parents: []
-support_needs: []
-police_checks: []
-""",
+        "chronology.yaml": CHRONOLOGY_HEADER,
+        "assessment.yaml": ASSESSMENT_HEADER,
         "risk.yaml": RISK_HEADER,
         "decisions.yaml": DECISIONS_HEADER,
         "agreement.yaml": """\

@@ -1,7 +1,12 @@
-"""Recording commands: new, done, decide, classify, exit. Each calls one core function."""
+"""Recording commands: new, done, decide, classify, exit, chronology, meeting, visit,
+goal-review, sdq, police-check. Each calls one core function.
+
+Options make every command scriptable; on a terminal, what is missing is asked for.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +32,8 @@ Note = Annotated[str | None, typer.Option("--note", help="A short note to keep w
 
 def _confirm(done: recording.Recorded) -> None:
     out.print(f"{escape(done.summary)} [dim]({escape(str(done.file))})[/]", soft_wrap=True)
+    if done.hint:
+        out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
 
 
 def _ask(value: str | None, question: str, *, required: bool = True) -> str | None:
@@ -39,6 +46,21 @@ def _ask(value: str | None, question: str, *, required: bool = True) -> str | No
         return None
     answer: str = typer.prompt(question, default="" if not required else None, show_default=False)
     return answer or None
+
+
+def _ask_yes_no(value: bool | None, question: str, options: str) -> bool:
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise ReunifyError(f"{options} is needed")
+    return bool(typer.confirm(question))
+
+
+def _ask_date(value: str, question: str, today: dt.date) -> dt.date:
+    """--date's value; on a terminal, asked for with today as the default."""
+    if not value and sys.stdin.isatty():
+        value = typer.prompt(question, default=today.isoformat())
+    return parse_date("--date", value) if value else today
 
 
 @app.command("new")
@@ -166,3 +188,139 @@ def exit_command(
     recorded = recording.record_exit(case, reason=reason, date=parse_date("--date", date) if date else day,
                                      by=by, today=day, note=note)
     _confirm(recorded)
+
+
+@app.command("chronology")
+def chronology_command(
+    case: CaseFolder = Path("."),
+    date: When = "",
+    event: Annotated[str | None, typer.Option(help="What happened.")] = None,
+    source: Annotated[str | None, typer.Option(help="Where it is recorded (e.g. Police notification).")] = None,
+    factor: Annotated[list[str] | None, typer.Option(
+        "--factor", help="A factor such as domestic_abuse or substance_misuse (repeat for each).")] = None,
+    impact: Annotated[str | None, typer.Option(help="The impact on the child.")] = None,
+    response: Annotated[str | None, typer.Option(help="The response of the services.")] = None,
+    analysis: Annotated[str | None, typer.Option(help="The manager's analysis.")] = None,
+    today: Today = None,
+) -> None:
+    """Add an entry to the analytical chronology, kept in date order."""
+    day = resolve_today(today)
+    when = _ask_date(date, "Date of the event", day)
+    event = _ask(event, "What happened")
+    source = _ask(source, "Source (where it is recorded)")
+    impact = _ask(impact, "Impact on the child (blank to skip)", required=False)
+    assert event is not None and source is not None
+    _confirm(recording.record_chronology(case, date=when, event=event, source=source, today=day,
+                                         factors=factor, impact=impact, response=response, analysis=analysis))
+
+
+@app.command("meeting")
+def meeting_command(
+    kind: Annotated[str, typer.Argument(help="The kind of meeting, e.g. cic_review, planning_review, fgc, tac.")],
+    case: CaseFolder = Path("."),
+    date: When = "",
+    attendee: Annotated[list[str] | None, typer.Option(
+        "--attendee", help="Who came: a team member or person, by id or name (repeat for each).")] = None,
+    other: Annotated[list[str] | None, typer.Option(
+        "--other", help="Anyone else who came, by role, e.g. 'Class teacher' (repeat for each).")] = None,
+    decided: Annotated[str | None, typer.Option(help="What was decided.")] = None,
+    today: Today = None,
+) -> None:
+    """Record a meeting: its kind, date, who came and what was decided."""
+    day = resolve_today(today)
+    when = _ask_date(date, "Date of the meeting", day)
+    if attendee is None and sys.stdin.isatty():
+        answer = _ask(None, "Who came (ids or names, comma-separated; blank if none)", required=False)
+        attendee = [a for a in (answer or "").split(",") if a.strip()]
+    decided = _ask(decided, "What was decided (blank to skip)", required=False)
+    _confirm(recording.record_meeting(case, kind, date=when, today=day, attendees=attendee, others=other,
+                                      decided=decided))
+
+
+@app.command("visit")
+def visit_command(
+    case: CaseFolder = Path("."),
+    date: When = "",
+    by: By = "",
+    announced: Annotated[bool | None, typer.Option(
+        "--announced/--unannounced", help="Whether the family knew of the visit.", show_default=False)] = None,
+    seen_alone: Annotated[bool | None, typer.Option(
+        "--seen-alone/--not-seen-alone", help="Whether the child was seen alone.", show_default=False)] = None,
+    note: Note = None,
+    today: Today = None,
+) -> None:
+    """Record a visit to the child: announced or not, and whether the child was seen alone."""
+    day = resolve_today(today)
+    when = _ask_date(date, "Date of the visit", day)
+    who = _ask(by or None, "Who visited (team member id or name)")
+    assert who is not None
+    was_announced = _ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
+    alone = _ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")
+    _confirm(recording.record_visit(case, date=when, by=who, announced=was_announced, seen_alone=alone,
+                                    today=day, note=note))
+
+
+@app.command("goal-review")
+def goal_review_command(
+    case: CaseFolder = Path("."),
+    parent: Annotated[str | None, typer.Option(help="The parent, by id or name.")] = None,
+    goal: Annotated[int | None, typer.Option(help="The goal's number in the parent's agreement (1, 2, ...).",
+                                             min=1)] = None,
+    rating: Annotated[str | None, typer.Option(help="red, amber or green.")] = None,
+    evidence: Annotated[str | None, typer.Option(help="The evidence for the rating.")] = None,
+    date: When = "",
+    today: Today = None,
+) -> None:
+    """Record a review of one goal of a parental agreement: red, amber or green, with evidence."""
+    day = resolve_today(today)
+    who = _ask(parent, "Parent (id or name)")
+    assert who is not None
+    if goal is None and sys.stdin.isatty():
+        case_record, _ = recording.open_case(case, day)
+        for index, item in enumerate(recording.goals_of(case_record, who), 1):
+            out.print(f"{index}. {escape(item.change or '(no change stated)')}")
+    number = _ask(str(goal) if goal is not None else None, "Goal number")
+    assert number is not None
+    if not number.strip().isdigit():
+        raise ReunifyError("--goal must be a goal number (1, 2, ...)")
+    rated = _ask(rating, "Rating (red, amber or green)")
+    evidence = _ask(evidence, "Evidence (blank to skip)", required=False)
+    when = _ask_date(date, "Date of the review", day)
+    assert rated is not None
+    _confirm(recording.record_goal_review(case, parent=who, goal=int(number), rating=rated, date=when,
+                                          today=day, evidence=evidence))
+
+
+@app.command("sdq")
+def sdq_command(
+    case: CaseFolder = Path("."),
+    total: Annotated[int | None, typer.Option(help="The total difficulties score, 0 to 40.")] = None,
+    informant: Annotated[str, typer.Option(help="Who completed it: parent, teacher or self.")] = "parent",
+    by: Annotated[str | None, typer.Option("--by", help="The team member who recorded it.")] = None,
+    date: When = "",
+    today: Today = None,
+) -> None:
+    """Record a Strengths and Difficulties Questionnaire score; its band is shown."""
+    day = resolve_today(today)
+    score = _ask(str(total) if total is not None else None, "Total difficulties score (0-40)")
+    assert score is not None
+    if not score.strip().isdigit():
+        raise ReunifyError("--total must be a whole number from 0 to 40")
+    when = _ask_date(date, "Date completed", day)
+    _confirm(recording.record_sdq(case, total=int(score), date=when, today=day, informant=informant, by=by))
+
+
+@app.command("police-check")
+def police_check_command(
+    person: Annotated[str, typer.Argument(help="The person checked, by id or name.")],
+    case: CaseFolder = Path("."),
+    result: Annotated[str | None, typer.Option(help="The outcome of the check.")] = None,
+    date: When = "",
+    today: Today = None,
+) -> None:
+    """Record a police check on a household member, relative or regular visitor."""
+    day = resolve_today(today)
+    outcome = _ask(result, "Result of the check")
+    assert outcome is not None
+    when = _ask_date(date, "Date of the check", day)
+    _confirm(recording.record_police_check(case, person, date=when, result=outcome, today=day))

@@ -18,7 +18,6 @@ from reunify.engine.facts import Facts
 from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.problems import Severity
-from reunify.records.fields import walk_record
 from reunify.records.validation import did_you_mean
 from reunify.workflow.model import gate_spec
 
@@ -59,8 +58,8 @@ def check_references(facts: Facts) -> Iterator[Problem]:
         "household": [h.id for h in case.people.households],
     }
     where = {"person": "people.yaml", "team": "the team in case.yaml", "household": "people.yaml households"}
-    for name in sorted(case.present):
-        for marked in walk_record(getattr(case, name.removesuffix(".yaml"))):
+    for name, found in facts.marked.items():
+        for marked in found:
             if marked.ref and marked.value not in known[marked.ref]:
                 yield _p(facts, name, marked.path, f"unknown {marked.ref} id '{marked.value}'"
                          + did_you_mean(str(marked.value), known[marked.ref]),
@@ -78,9 +77,8 @@ def check_references(facts: Facts) -> Iterator[Problem]:
 @check
 def check_dates(facts: Facts) -> Iterator[Problem]:
     born = facts.child_born
-    for name in sorted(facts.case.present):
-        record = getattr(facts.case, name.removesuffix(".yaml"))
-        for marked in walk_record(record):
+    for name, found in facts.marked.items():
+        for marked in found:
             if marked.date is None:
                 continue
             if marked.date in ("happened", "born") and marked.value > facts.today:

@@ -115,14 +115,19 @@ def _step_dues(facts: Facts, states: Sequence[StepState]) -> Iterator[Due]:
 def _visit_rule_text(rule: VisitRule) -> str:
     first, every, period, then = (rule.span(k) for k in ("first", "every", "period", "then"))
     assert first is not None and every is not None
-    text = f"within {first} of the placement, then at most every {every}"
+    text = f"within {first} of the placement, then at most every {_every(every)}"
     if period is not None:
-        text += f" for the first {period}" if period.amount != 1 else f" for the first {period.unit}"
+        text += f" for the first {_every(period)}"
     elif rule.until_review:
         text += " until the first child-in-care review"
     if then is not None:
-        text += f", then at most every {then}"
+        text += f", then at most every {_every(then)}"
     return text
+
+
+def _every(span: Span) -> str:
+    """'week' for one week, '6 weeks' otherwise: 'every week', 'the first year'."""
+    return span.unit if span.amount == 1 else str(span)
 
 
 def _reviews_held(facts: Facts) -> list[dt.date]:
@@ -132,16 +137,20 @@ def _reviews_held(facts: Facts) -> list[dt.date]:
     return sorted(meeting.date for meeting in facts.case.events.meetings if meeting.meeting == rule.meeting)
 
 
-def _allowed(rule: VisitRule, previous: dt.date, start: dt.date, reviews: list[dt.date]) -> Span:
-    """The longest the rule allows after the placement start or a visit on `previous`."""
+def _allowed(rule: VisitRule, last: dt.date | None, start: dt.date, reviews: list[dt.date],
+             until: dt.date) -> Span:
+    """The longest the rule allows after the last visit (or the placement start, before any).
+
+    A child-in-care review held by `until` ends an `until_review` interval.
+    """
     first, every, period, then = (rule.span(k) for k in ("first", "every", "period", "then"))
     assert first is not None and every is not None
-    if previous == start:
+    if last is None:
         return first
     if period is not None:
-        return every if previous < _after(start, period) or then is None else then
+        return every if last < _after(start, period) or then is None else then
     if rule.until_review:
-        reviewed = any(start <= review <= previous for review in reviews)
+        reviewed = any(start <= review <= until for review in reviews)
         return then if reviewed and then is not None else every
     return every
 
@@ -161,29 +170,31 @@ def _visits(facts: Facts) -> tuple[list[Due], list[Problem]]:
     visits = sorted(((i, v) for i, v in enumerate(facts.case.events.visits) if v.date >= start),
                     key=lambda item: item[1].date)
     flags: list[Problem] = []
-    previous = start
+    last: dt.date | None = None
     for index, visit in visits:
-        limits = [(_after(previous, _allowed(rule, previous, start, reviews)), rule)
-                  for rule in rules.values() if _applies(facts, rule, previous)]
+        limits = [(_after(last or start, _allowed(rule, last, start, reviews, visit.date)), rule)
+                  for rule in rules.values() if _applies(facts, rule, last or start)]
         if limits:
             latest, rule = min(limits, key=lambda item: item[0])
             if visit.date > latest:
-                gap = (visit.date - previous).days
-                since = "the start of the placement" if previous == start else f"the visit on {previous.isoformat()}"
+                gap = (visit.date - (last or start)).days
+                since = "the start of the placement" if last is None else f"the visit on {last.isoformat()}"
                 flags.append(Problem(
                     facts.file(EVENTS), ("visits", index, "date"),
                     f"visit {gap} days after {since}: it was due by {latest.isoformat()}",
                     Severity.WARNING, f"{rule.title}: {_visit_rule_text(rule)} ({rule.source})", "time"))
-        previous = visit.date
+        last = visit.date
     dues = []
     for name, rule in rules.items():
         if not _applies(facts, rule, facts.today):
             continue
-        date = _after(previous, _allowed(rule, previous, start, reviews))
+        date = _after(last or start, _allowed(rule, last, start, reviews, facts.today))
         dues.append(_due(facts, rule=f"visits:{name}", what=rule.title, date=date,
                          rule_text=_visit_rule_text(rule), source=rule.source, role="social_worker"))
-    # Where two rules apply, the stricter one sets the next visit.
-    return ([min(dues, key=lambda d: d.date)] if dues else []), flags
+    # Where two rules apply, the stricter one sets the next visit (on a tie, the rule with
+    # more conditions: the more specific one).
+    order = {f"visits:{name}": -len(rule.when) for name, rule in rules.items()}
+    return ([min(dues, key=lambda d: (d.date, order[d.rule]))] if dues else []), flags
 
 
 def _seen_alone(facts: Facts) -> Iterator[Problem]:

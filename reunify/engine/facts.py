@@ -16,6 +16,8 @@ from reunify.dates import add
 from reunify.problems import FieldPath
 from reunify.records import Case
 from reunify.records import models as m
+from reunify.records.fields import Marked
+from reunify.records.fields import walk_record
 from reunify.workflow import Step
 from reunify.workflow import Workflow
 from reunify.workflow.grammar import Condition
@@ -48,6 +50,12 @@ class Facts:
 
     def file(self, name: str) -> Path:
         return self.case.file(name)
+
+    @functools.cached_property
+    def marked(self) -> dict[str, list[Marked]]:
+        """Every reference and date in each record file present, walked once."""
+        return {name: list(walk_record(getattr(self.case, name.removesuffix(".yaml"))))
+                for name in sorted(self.case.present)}
 
     @functools.cached_property
     def decisions(self) -> dict[str, tuple[int, m.Decision]]:

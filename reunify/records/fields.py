@@ -106,12 +106,27 @@ def model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
     return shape.model if shape is not None and shape.kind == "model" else None
 
 
+@functools.cache
+def _has_marks(shape: Shape) -> bool:
+    if shape.kind == "model" and shape.model is not None:
+        return bool(_marked_fields(shape.model))
+    if shape.kind in ("list", "dict"):
+        return shape.item is not None and _has_marks(shape.item)
+    return bool(shape.ref or shape.date)
+
+
+@functools.cache
+def _marked_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Shape], ...]:
+    """The fields of `model` that hold a marked scalar somewhere: the only ones walked."""
+    return tuple((key, name, shape) for key, (name, shape) in model_fields(model).items() if _has_marks(shape))
+
+
 def walk(value: Any, shape: Shape, path: FieldPath = ()) -> Iterator[Marked]:
     """Every marked scalar (reference or date) under `value`."""
     if value is None:
         return
     if shape.kind == "model" and shape.model is not None:
-        for key, (name, field_shape) in model_fields(shape.model).items():
+        for key, name, field_shape in _marked_fields(shape.model):
             yield from walk(getattr(value, name), field_shape, (*path, key))
     elif shape.kind == "list" and shape.item is not None:
         for index, item in enumerate(value):
