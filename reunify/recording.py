@@ -51,6 +51,7 @@ from reunify.yamlio import CommentedSeq
 from reunify.yamlio import Locator
 from reunify.yamlio import append_entry
 from reunify.yamlio import edit_file
+from reunify.yamlio import set_last
 from reunify.yamlio import write_new_file
 
 P = ParamSpec("P")
@@ -110,13 +111,13 @@ def open_case(folder: Path, today: dt.date) -> tuple[Case, Workflow]:
     return case, workflow
 
 
-def team_member(case: Case, who: str) -> m.TeamMember:
+def team_member(case: Case, who: str, option: str = "--by") -> m.TeamMember:
     """A team member by id or by name (any case)."""
     for member in case.case.team:
         if who == member.id or who.casefold() == member.name.casefold():
             return member
     ids = [member.id for member in case.case.team]
-    raise ReunifyError(f"'{who}' is not in the case team" + did_you_mean(who, ids)
+    raise ReunifyError(f"{option} '{who}' is not in the case team" + did_you_mean(who, ids)
                        + (" (team: " + ", ".join(ids) + ")" if ids else ""))
 
 
@@ -287,7 +288,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
         raise ReunifyError("--level must be one of: " + ", ".join(v.label for v in workflow.risk_levels.values()))
     if not rationale.strip():
         raise ReunifyError("--rationale must say why this level was chosen")
-    members = [team_member(case, who).id for who in recommended_by]
+    members = [team_member(case, who, "--recommended-by").id for who in recommended_by]
     if not members:
         raise ReunifyError("--recommended-by must name who recommended the level")
     _check_date(case, date, today)
@@ -363,7 +364,8 @@ def _validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, 
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         option = options.get(field, f"--{field.replace('_', '-')}")
-        raise ReunifyError(f"{option}: {first['msg'].lower()}") from None
+        message = first["msg"]
+        raise ReunifyError(f"{option}: {message[:1].lower()}{message[1:]}") from None
 
 
 def _text(value: str | None) -> str | None:
@@ -492,11 +494,12 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
     path = case.file("agreement.yaml")
     with edit_file(path) as edit:
         target = edit.data["parents"][index]["goals"][goal - 1]
+        review = CommentedMap((k, v) for k, v in entry.items() if v is not None)
         reviews = target.get("reviews")
         if reviews is None or (not reviews and reviews.fa.flow_style()):
-            reviews = CommentedSeq()
-            target["reviews"] = reviews
-        append_entry(reviews, CommentedMap((k, v) for k, v in entry.items() if v is not None))
+            set_last(target, "reviews", CommentedSeq([review]))
+        else:
+            append_entry(reviews, review)
     return Recorded(path, f"recorded goal {goal} as {entry['rating'].upper()} on {date.isoformat()}")
 
 

@@ -55,6 +55,7 @@ __all__ = [
     "append_entry",
     "edit_file",
     "load_file",
+    "set_last",
     "write_new_file",
 ]
 
@@ -364,6 +365,36 @@ def _last_key_comment(node: Any) -> tuple[Any, Any] | None:
     return None
 
 
+def _move_trailing_comment(old: tuple[Any, Any] | None, new_node: Any) -> None:
+    if old is None:
+        return
+    container, key = old
+    slot = container.ca.items.get(key)
+    if not slot or len(slot) < 3 or slot[2] is None:
+        return
+    new = _last_key_comment(new_node)
+    if new is None:
+        return
+    token = slot[2]
+    slot[2] = None
+    new_container, new_key = new
+    target = new_container.ca.items.setdefault(new_key, [None, None, None, None])
+    target[2] = token
+
+
+def set_last(mapping: CommentedMap, key: str, value: Any) -> None:
+    """Set `key` (absent or replaced) as the mapping's last key, keeping the comment below it.
+
+    As with `append_entry`: a comment after the mapping belongs to its last scalar in
+    ruamel's model, and would otherwise end up above the new key.
+    """
+    old = _last_key_comment(mapping) if len(mapping) else None
+    if key in mapping:
+        del mapping[key]
+    mapping[key] = value
+    _move_trailing_comment(old, mapping)
+
+
 def append_entry(items: CommentedSeq, entry: Any) -> None:
     """Append to a sequence, keeping a comment that follows the old last entry after the new.
 
@@ -372,20 +403,7 @@ def append_entry(items: CommentedSeq, entry: Any) -> None:
     """
     old = _last_key_comment(items[-1]) if len(items) else None
     items.append(entry)
-    if old is None:
-        return
-    container, key = old
-    slot = container.ca.items.get(key)
-    if not slot or len(slot) < 3 or slot[2] is None:
-        return
-    token = slot[2]
-    new = _last_key_comment(entry)
-    if new is None:
-        return
-    slot[2] = None
-    new_container, new_key = new
-    target = new_container.ca.items.setdefault(new_key, [None, None, None, None])
-    target[2] = token
+    _move_trailing_comment(old, entry)
 
 
 @dataclass

@@ -36,13 +36,13 @@ def _confirm(done: recording.Recorded) -> None:
         out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
 
 
-def _ask(value: str | None, question: str, *, required: bool = True) -> str | None:
+def _ask(value: str | None, question: str, option: str, *, required: bool = True) -> str | None:
     """The option's value, or the answer to a question when a person is at the terminal."""
     if value is not None:
         return value
     if not sys.stdin.isatty():
         if required:
-            raise ReunifyError(f"{question.lower()} is needed: pass it as an option")
+            raise ReunifyError(f"{option} is needed ({question.lower()})")
         return None
     answer: str = typer.prompt(question, default="" if not required else None, show_default=False)
     return answer or None
@@ -78,13 +78,13 @@ def new_command(
 ) -> None:
     """Start a case folder with commented skeleton records, readable by you only."""
     day = resolve_today(today)
-    reference = _ask(reference, "Case reference")
-    child = _ask(child, "Child's name")
-    born_text = _ask(born, "Child's date of birth (YYYY-MM-DD, blank if unknown)", required=False)
-    legal = _ask(legal_status, "Legal status code (e.g. V2, C1, C2; blank to add later)", required=False)
-    place = _ask(placement, "Placement code (e.g. U6; blank to add later)", required=False)
-    worker = _ask(social_worker, "Social worker's name (blank to add later)", required=False)
-    manager = _ask(team_manager, "Team manager's name (blank to add later)", required=False)
+    reference = _ask(reference, "Case reference", "--reference")
+    child = _ask(child, "Child's name", "--child")
+    born_text = _ask(born, "Child's date of birth (YYYY-MM-DD, blank if unknown)", "--born", required=False)
+    legal = _ask(legal_status, "Legal status code (e.g. V2, C1, C2; blank to add later)", "--legal-status", required=False)
+    place = _ask(placement, "Placement code (e.g. U6; blank to add later)", "--placement", required=False)
+    worker = _ask(social_worker, "Social worker's name (blank to add later)", "--social-worker", required=False)
+    manager = _ask(team_manager, "Team manager's name (blank to add later)", "--team-manager", required=False)
     assert reference is not None and child is not None
     essentials = Essentials(
         reference=reference, child_name=child,
@@ -206,9 +206,9 @@ def chronology_command(
     """Add an entry to the analytical chronology, kept in date order."""
     day = resolve_today(today)
     when = _ask_date(date, "Date of the event", day)
-    event = _ask(event, "What happened")
-    source = _ask(source, "Source (where it is recorded)")
-    impact = _ask(impact, "Impact on the child (blank to skip)", required=False)
+    event = _ask(event, "What happened", "--event")
+    source = _ask(source, "Source (where it is recorded)", "--source")
+    impact = _ask(impact, "Impact on the child (blank to skip)", "--impact", required=False)
     assert event is not None and source is not None
     _confirm(recording.record_chronology(case, date=when, event=event, source=source, today=day,
                                          factors=factor, impact=impact, response=response, analysis=analysis))
@@ -230,9 +230,9 @@ def meeting_command(
     day = resolve_today(today)
     when = _ask_date(date, "Date of the meeting", day)
     if attendee is None and sys.stdin.isatty():
-        answer = _ask(None, "Who came (ids or names, comma-separated; blank if none)", required=False)
+        answer = _ask(None, "Who came (ids or names, comma-separated; blank if none)", "--attendee", required=False)
         attendee = [a for a in (answer or "").split(",") if a.strip()]
-    decided = _ask(decided, "What was decided (blank to skip)", required=False)
+    decided = _ask(decided, "What was decided (blank to skip)", "--decided", required=False)
     _confirm(recording.record_meeting(case, kind, date=when, today=day, attendees=attendee, others=other,
                                       decided=decided))
 
@@ -252,7 +252,7 @@ def visit_command(
     """Record a visit to the child: announced or not, and whether the child was seen alone."""
     day = resolve_today(today)
     when = _ask_date(date, "Date of the visit", day)
-    who = _ask(by or None, "Who visited (team member id or name)")
+    who = _ask(by or None, "Who visited (team member id or name)", "--by")
     assert who is not None
     was_announced = _ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
     alone = _ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")
@@ -273,18 +273,18 @@ def goal_review_command(
 ) -> None:
     """Record a review of one goal of a parental agreement: red, amber or green, with evidence."""
     day = resolve_today(today)
-    who = _ask(parent, "Parent (id or name)")
+    who = _ask(parent, "Parent (id or name)", "--parent")
     assert who is not None
     if goal is None and sys.stdin.isatty():
         case_record, _ = recording.open_case(case, day)
         for index, item in enumerate(recording.goals_of(case_record, who), 1):
             out.print(f"{index}. {escape(item.change or '(no change stated)')}")
-    number = _ask(str(goal) if goal is not None else None, "Goal number")
+    number = _ask(str(goal) if goal is not None else None, "Goal number", "--goal")
     assert number is not None
     if not number.strip().isdigit():
         raise ReunifyError("--goal must be a goal number (1, 2, ...)")
-    rated = _ask(rating, "Rating (red, amber or green)")
-    evidence = _ask(evidence, "Evidence (blank to skip)", required=False)
+    rated = _ask(rating, "Rating (red, amber or green)", "--rating")
+    evidence = _ask(evidence, "Evidence (blank to skip)", "--evidence", required=False)
     when = _ask_date(date, "Date of the review", day)
     assert rated is not None
     _confirm(recording.record_goal_review(case, parent=who, goal=int(number), rating=rated, date=when,
@@ -302,7 +302,7 @@ def sdq_command(
 ) -> None:
     """Record a Strengths and Difficulties Questionnaire score; its band is shown."""
     day = resolve_today(today)
-    score = _ask(str(total) if total is not None else None, "Total difficulties score (0-40)")
+    score = _ask(str(total) if total is not None else None, "Total difficulties score (0-40)", "--total")
     assert score is not None
     if not score.strip().isdigit():
         raise ReunifyError("--total must be a whole number from 0 to 40")
@@ -320,7 +320,7 @@ def police_check_command(
 ) -> None:
     """Record a police check on a household member, relative or regular visitor."""
     day = resolve_today(today)
-    outcome = _ask(result, "Result of the check")
+    outcome = _ask(result, "Result of the check", "--result")
     assert outcome is not None
     when = _ask_date(date, "Date of the check", day)
     _confirm(recording.record_police_check(case, person, date=when, result=outcome, today=day))
