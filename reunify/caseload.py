@@ -90,15 +90,15 @@ class CaseRow:
     outcome: Outcome = field(default_factory=Outcome)
 
     def attention_key(self) -> tuple[int, int, dt.date, str]:
-        """Unreadable cases first, then the most overdue, then the soonest due."""
-        return (0 if self.unreadable or self.errors else 1, -self.overdue, self.next_due or dt.date.max,
-                self.reference or str(self.folder))
+        """Unreadable cases first, then cases with errors, then the most overdue, then the soonest due."""
+        rank = 0 if self.unreadable else 1 if self.errors else 2
+        return (rank, -self.overdue, self.next_due or dt.date.max, self.reference or str(self.folder))
 
 
 def initials(name: str) -> str:
-    """'Maisie Thornbury' -> 'M.T.'; hyphenated and apostrophe names keep one initial a part."""
-    parts = [part for part in name.replace("-", " ").split() if part[:1].isalpha()]
-    return "".join(part[0].upper() + "." for part in parts) or "?"
+    """'Maisie Thornbury' -> 'M.T.': the first letter or digit of each part of the name."""
+    letters = (next((c for c in part if c.isalnum()), "") for part in name.replace("-", " ").split())
+    return "".join(letter.upper() + "." for letter in letters if letter) or "?"
 
 
 def find_cases(paths: Iterable[Path]) -> list[Path]:
@@ -123,7 +123,10 @@ def find_cases(paths: Iterable[Path]) -> list[Path]:
                 dirs.clear()
                 continue
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
-    return sorted(dict.fromkeys(found))
+    unique: dict[Path, Path] = {}
+    for folder in found:
+        unique.setdefault(folder.resolve(), folder)  # one case named two ways is listed once
+    return sorted(unique.values())
 
 
 def summarise(folder: Path, today: dt.date) -> CaseRow:

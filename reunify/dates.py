@@ -72,3 +72,15 @@ def parse_iso_date(text: str) -> dt.date:
             if text.count("-") == 2 and all(p.isdigit() for p in text.split("-")):
                 raise ValueError(f"not a real calendar date ({exc})") from None
         raise ValueError("expected a date as YYYY-MM-DD") from None
+
+
+def relative_day(day: dt.date, today: dt.date) -> str:
+    """'today', 'tomorrow', 'yesterday', 'in 12 days' or '3 days ago'."""
+    days = (day - today).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    return f"in {days} days" if days > 0 else f"{-days} days ago"

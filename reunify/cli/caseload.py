@@ -24,6 +24,7 @@ from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
+from reunify.dates import relative_day
 from reunify.engine.deadlines import UPCOMING_DAYS
 from reunify.problems import ReunifyError
 from reunify.workflow.model import LEVEL_NAMES
@@ -93,13 +94,6 @@ CSV_COLUMNS = ["case", "reference", "child", "stage", "stage_title", "status", "
                "next_who", "next_due", "next_due_what", "overdue", "upcoming", "errors", "warnings"]
 
 
-def _relative(day: dt.date, today: dt.date) -> str:
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
 def _print_rows(rows: list[CaseRow], names: bool, today: dt.date) -> None:
     grid = table("Child", "Reference", "Stage", "Risk", "Next action (who)", "Next due", "Late")
     for column in (1, 2, 3, 5):
@@ -117,13 +111,15 @@ def _print_rows(rows: list[CaseRow], names: bool, today: dt.date) -> None:
         risk = f"[{LEVEL_COLOUR[row.risk]}]{escape(row.risk_label or '')}[/]" if row.risk else "[dim]none[/]"
         due = ""
         if row.next_due is not None:
-            due = f"{row.next_due.isoformat()}\n{_relative(row.next_due, today)}"
+            due = f"{row.next_due.isoformat()}\n{relative_day(row.next_due, today)}"
             if row.next_due < today:
                 due = f"[red]{due}[/]"
             elif (row.next_due - today).days <= UPCOMING_DAYS:
                 due = f"[yellow]{due}[/]\n[yellow]upcoming[/]"
         late = f"[bold red]{row.overdue}[/]" if row.overdue else "0"
         action = escape(row.next_action or "") + (f"\n[dim]{escape(row.next_who)}[/]" if row.next_who else "")
+        if row.errors:
+            action += f"\n[red]{row.errors} error{'s' if row.errors != 1 else ''} in the records[/]"
         grid.add_row(child, escape(row.reference or ""), stage, risk, action, due, late)
     out.print(grid)
 
@@ -194,12 +190,13 @@ def caseload_command(
     if not found:
         raise ReunifyError("no case folders found (a case folder holds case.yaml)")
     rows = sorted(summarise_all(found, day, jobs), key=CaseRow.attention_key)
+    # A case that cannot be read is never filtered out: nothing is known to filter it by.
     if overdue:
-        rows = [row for row in rows if row.overdue]
+        rows = [row for row in rows if row.overdue or row.unreadable]
     if worker:
-        rows = [row for row in rows if any(_matches_worker(row, w) for w in worker)]
+        rows = [row for row in rows if row.unreadable or any(_matches_worker(row, w) for w in worker)]
     if wanted_risk:
-        rows = [row for row in rows if row.risk in wanted_risk]
+        rows = [row for row in rows if row.unreadable or row.risk in wanted_risk]
     if show_outcomes:
         _outcomes(rows, names, day, as_csv, as_json)
     elif as_json:

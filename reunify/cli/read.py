@@ -20,6 +20,7 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
+from reunify.dates import relative_day
 from reunify.engine import Evaluation
 from reunify.engine import StepState
 from reunify.engine import evaluate
@@ -58,17 +59,6 @@ def _evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluati
     return evaluation
 
 
-def _relative_day(day: dt.date, today: dt.date) -> str:
-    days = (day - today).days
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "yesterday"
-    return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
 def _header(ev: Evaluation) -> None:
     child = child_summary(ev.facts)
     who = escape(child.get("name", "the child"))
@@ -94,7 +84,7 @@ def _who(ev: Evaluation, state: StepState) -> str:
 def _due(state: StepState, today: dt.date) -> str:
     if state.due is None:
         return ""
-    text = f"due {state.due.isoformat()} ({_relative_day(state.due, today)})"
+    text = f"due {state.due.isoformat()} ({relative_day(state.due, today)})"
     return f"[red]{text}[/]" if state.overdue else text
 
 
@@ -159,7 +149,7 @@ KIND_TEXT = {"due": "due", "not_before": "not before", "until": "until"}
 
 def _due_line(due: Due, today: dt.date) -> str:
     """'What: due DATE (N days ago)' and, dimmed under it, the rule and its source."""
-    when = f"{KIND_TEXT[due.kind]} {due.date.isoformat()} ({_relative_day(due.date, today)})"
+    when = f"{KIND_TEXT[due.kind]} {due.date.isoformat()} ({relative_day(due.date, today)})"
     if due.overdue:
         when = f"[red]{when}[/]"
     return f"{escape(due.what)}: {when}\n[dim]{escape(due.citation)}[/]"
