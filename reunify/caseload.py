@@ -124,8 +124,8 @@ def find_cases(paths: Iterable[Path]) -> list[Path]:
                 continue
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
     unique: dict[Path, Path] = {}
-    for folder in found:
-        unique.setdefault(folder.resolve(), folder)  # one case named two ways is listed once
+    for case_folder in found:
+        unique.setdefault(case_folder.resolve(), case_folder)  # one case named two ways is listed once
     return sorted(unique.values())
 
 
