@@ -155,16 +155,38 @@ def _blockers(evaluation: Evaluation, step: Step, folder: Path, date: dt.date,
     return reasons
 
 
-def _append(path: Path, key: str, entry: dict[str, Any], header: str) -> None:
+def _append(path: Path, key: str, entry: dict[str, Any], header: str, *, by_date: bool = False) -> None:
+    """Add an entry to the list under `key` in `path` (made from `header` if missing)."""
     if not path.exists():
         write_new_file(path, header)
     with edit_file(path) as edit:
-        items = edit.data.get(key)
-        if items is None or (not items and items.fa.flow_style()):
-            # An empty `[]` would keep flow style and put every entry on one line.
-            items = CommentedSeq()
-            edit.data[key] = items
-        append_entry(items, CommentedMap((k, v) for k, v in entry.items() if v is not None))
+        _add_entry(edit.data, key, entry, by_date=by_date)
+
+
+def _add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
+    """Add an entry to the list under `key`: at the end, or kept in date order after any
+    entries of the same date; comments stay where they were."""
+    new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
+    items = mapping.get(key)
+    if items is None:
+        set_last(mapping, key, CommentedSeq([new]))
+        return
+    if not items:  # an empty `[]` would keep flow style and put every entry on one line
+        mapping[key] = CommentedSeq([new])
+        return
+    position = len(items)
+    if by_date:
+        while position > 0 and _date_of(items[position - 1]) > entry["date"]:
+            position -= 1
+    if position == len(items):
+        append_entry(items, new)
+    else:
+        items.insert(position, new)
+
+
+def _date_of(item: Any) -> dt.date:
+    value = item.get("date") if isinstance(item, dict) else None
+    return value if isinstance(value, dt.date) else dt.date.min
 
 
 def _set_fields(path: Path, key: str, index: int, values: dict[str, Any]) -> None:
@@ -372,27 +394,6 @@ def _text(value: str | None) -> str | None:
     return value.strip() if value is not None and value.strip() else None
 
 
-def _insert_by_date(path: Path, key: str, entry: dict[str, Any], header: str) -> int:
-    """Add an entry to a list kept in date order, after any entries of the same date."""
-    if not path.exists():
-        write_new_file(path, header)
-    with edit_file(path) as edit:
-        items = edit.data.get(key)
-        if items is None or (not items and items.fa.flow_style()):
-            items = CommentedSeq()
-            edit.data[key] = items
-        new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
-        position = len(items)
-        while position > 0 and isinstance(items[position - 1], dict) and \
-                isinstance(items[position - 1].get("date"), dt.date) and items[position - 1]["date"] > entry["date"]:
-            position -= 1
-        if position == len(items):
-            append_entry(items, new)
-        else:
-            items.insert(position, new)
-    return position
-
-
 @locked
 def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, today: dt.date,
                       factors: list[str] | None = None, impact: str | None = None,
@@ -405,7 +406,7 @@ def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, t
                              "impact": _text(impact), "response": _text(response), "analysis": _text(analysis)}
     _validated(m.ChronologyEntry, entry, {"event": "--event", "source": "--source", "factors": "--factor"})
     path = case.file("chronology.yaml")
-    _insert_by_date(path, "entries", entry, CHRONOLOGY_HEADER)
+    _append(path, "entries", entry, CHRONOLOGY_HEADER, by_date=True)
     return Recorded(path, f"added a chronology entry dated {date.isoformat()}")
 
 
@@ -437,7 +438,7 @@ def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, at
                              "decided": _text(decided)}
     _validated(m.Meeting, entry, {"others": "--other", "decided": "--decided"})
     path = case.file("events.yaml")
-    _insert_by_date(path, "meetings", entry, EVENTS_HEADER)
+    _append(path, "meetings", entry, EVENTS_HEADER, by_date=True)
     hint = None
     step = workflow.steps.get(definition.step or "")
     if step is not None and step.id not in Facts(case, workflow, today).done_steps:
@@ -455,7 +456,7 @@ def record_visit(folder: Path, *, date: dt.date, by: str, announced: bool, seen_
                              "note": _text(note)}
     _validated(m.Visit, entry, {"note": "--note"})
     path = case.file("events.yaml")
-    _insert_by_date(path, "visits", entry, EVENTS_HEADER)
+    _append(path, "visits", entry, EVENTS_HEADER, by_date=True)
     how = ("announced" if announced else "unannounced") + ", child " + ("seen alone" if seen_alone else "NOT seen alone")
     hint = None
     if not seen_alone and workflow.rules.seen_alone is not None:
@@ -493,13 +494,7 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
     _validated(m.GoalReview, entry, {"rating": "--rating", "evidence": "--evidence"})
     path = case.file("agreement.yaml")
     with edit_file(path) as edit:
-        target = edit.data["parents"][index]["goals"][goal - 1]
-        review = CommentedMap((k, v) for k, v in entry.items() if v is not None)
-        reviews = target.get("reviews")
-        if reviews is None or (not reviews and reviews.fa.flow_style()):
-            set_last(target, "reviews", CommentedSeq([review]))
-        else:
-            append_entry(reviews, review)
+        _add_entry(edit.data["parents"][index]["goals"][goal - 1], "reviews", entry)
     return Recorded(path, f"recorded goal {goal} as {entry['rating'].upper()} on {date.isoformat()}")
 
 
@@ -516,7 +511,7 @@ def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, infor
                              "by": member.id if member else None}
     _validated(m.SdqScore, entry, {"total": "--total"})
     path = case.file("events.yaml")
-    _insert_by_date(path, "sdq", entry, EVENTS_HEADER)
+    _append(path, "sdq", entry, EVENTS_HEADER, by_date=True)
     band = sdq_band(Facts(case, workflow, today), m.SdqScore.model_validate(entry))
     return Recorded(path, f"recorded an SDQ total of {total} ({band}) on {date.isoformat()}")
 
@@ -534,5 +529,5 @@ def record_police_check(folder: Path, person: str, *, date: dt.date, result: str
     entry: dict[str, Any] = {"person": found.id, "date": date, "result": _text(result)}
     _validated(m.PoliceCheck, entry, {"result": "--result"})
     path = case.file("assessment.yaml")
-    _insert_by_date(path, "police_checks", entry, ASSESSMENT_HEADER)
+    _append(path, "police_checks", entry, ASSESSMENT_HEADER, by_date=True)
     return Recorded(path, f"recorded the police check of '{found.id}' on {date.isoformat()}")
