@@ -14,6 +14,7 @@ from reunify.cli import documents as documents
 from reunify.cli import read as read
 from reunify.cli import record as record
 from reunify.cli import timeline as timeline
+from reunify.cli import workflow as workflow
 from reunify.cli.app import app
 from reunify.problems import Refused
 from reunify.problems import ReunifyError

@@ -22,6 +22,7 @@ from reunify.cli.console import progress
 from reunify.cli.console import table
 from reunify.problems import CaseError
 from reunify.problems import ReunifyError
+from reunify.profile import load_profile
 from reunify.records import case_folders
 from reunify.records import find_case_folder
 
@@ -40,6 +41,17 @@ Templates = Annotated[Path | None, typer.Option("--templates", metavar="DIR", he
 def _templates(folder: Path | None) -> Path | None:
     if folder is not None and not folder.is_dir():
         raise ReunifyError(f"--templates: {folder}: no such folder")
+    return folder
+
+
+def _templates_for(case: Path, given: Path | None) -> Path | None:
+    """--templates, else the templates folder the caseload profile names, if any."""
+    if given is not None:
+        return given
+    profile, _ = load_profile(case)
+    folder = profile.templates if profile is not None else None
+    if folder is not None and not folder.is_dir():
+        raise ReunifyError(f"{profile.path if profile else ''}: templates: {folder}: no such folder")
     return folder
 
 
@@ -89,9 +101,9 @@ def render_command(
     folders = case_folders(cases or [Path(".")])
     template_dir = _templates(templates)
     if list_only:
-        _list(folders, wanted, template_dir, day, as_json)
+        _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json)
         return
-    jobs_to_run = [Job(folder, target, day, tuple(wanted), template_dir)
+    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir))
                    for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
     outcomes = []
     with progress("Rendering", len(jobs_to_run)) as advance:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reunify.documents import builders as b
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.problems import Problem
+from reunify.records.validation import did_you_mean
+from reunify.workflow import Workflow
 
 Requirement = Callable[[Source], list[Problem]]
 
@@ -89,3 +92,17 @@ DOCUMENTS: dict[str, Document] = {d.id: d for d in (
              ("assessment", "chronology", "decisions", "agreement", "plan", "front_sheet"),
              (ASSESSMENT, CHRONOLOGY, AGREEMENT, PLAN, HOME), genogram=True),
 )}
+
+
+def unknown_sections(workflow: Workflow, file: Path) -> list[Problem]:
+    """`omit:` entries of the workflow's documents that name no section of the document."""
+    problems = []
+    for document_id in workflow.documents:
+        definition = workflow.document(document_id)
+        known = DOCUMENTS[document_id].sections if document_id in DOCUMENTS else ()
+        for index, section in enumerate(definition.omit if definition else []):
+            if section not in known:
+                problems.append(Problem(file, ("documents", document_id, "omit", index),
+                                        f"'{document_id}' has no section '{section}'" + did_you_mean(section, known),
+                                        hint="sections: " + (", ".join(known) or "none"), code="workflow"))
+    return problems

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from reunify.engine.gates import gate_args
 from reunify.problems import Problem
+from reunify.profile import Profile
+from reunify.profile import load_profile
 from reunify.records import Case
 from reunify.records.validation import did_you_mean
 from reunify.workflow import Workflow
@@ -31,11 +33,68 @@ def bundled() -> list[str]:
 
 
 def workflow_for(case: Case) -> tuple[Workflow | None, list[Problem]]:
-    name = case.case.workflow
-    path = WORKFLOWS / f"{name}.yaml"
+    """The workflow the case follows: its caseload profile's, else the one case.yaml names."""
+    profile, problems = load_profile(case.folder)
+    if any(p.is_error for p in problems):
+        return None, problems
+    local = profile.workflow_file if profile is not None else None
+    if local is not None:
+        assert profile is not None
+        if not local.is_file():
+            return None, [*problems, Problem(profile.path, ("workflow",), "no such workflow file",
+                                             hint="a path relative to reunify.yaml, or 'reference'",
+                                             code="profile")]
+        workflow, found = load_checked(local)
+    else:
+        name = case.case.workflow
+        path = WORKFLOWS / f"{name}.yaml"
+        if not path.is_file():
+            problem = Problem(case.file("case.yaml"), ("workflow",), f"unknown workflow '{name}'"
+                              + did_you_mean(name, bundled()), hint="workflows: " + ", ".join(bundled()),
+                              code="workflow")
+            return None, [problem]
+        workflow, found = load_checked(path)
+    problems = problems + found
+    if workflow is None or profile is None:
+        return workflow, problems
+    return with_labels(workflow, profile)
+
+
+def with_labels(workflow: Workflow, profile: Profile) -> tuple[Workflow | None, list[Problem]]:
+    """The workflow with the profile's local labels for risk levels and roles."""
+    labels = profile.settings.labels
+    problems = [Problem(profile.path, ("labels", "roles", role), f"unknown role '{role}'"
+                        + did_you_mean(role, list(workflow.roles)), code="profile")
+                for role in labels.roles if role not in workflow.roles]
+    if problems:
+        return None, problems
+    if not labels.levels and not labels.roles:
+        return workflow, []
+    key = (id(workflow), profile.path, labels.model_dump_json())
+    if key not in _labelled:
+        levels = {k: v.model_copy(update={"label": labels.levels[k]}) if k in labels.levels else v
+                  for k, v in workflow.risk_levels.items()}
+        roles = {k: v.model_copy(update={"title": labels.roles[k]}) if k in labels.roles else v
+                 for k, v in workflow.roles.items()}
+        _labelled[key] = (workflow, workflow.model_copy(update={"risk_levels": levels, "roles": roles}))
+    return _labelled[key][1], []
+
+
+_labelled: dict[tuple[int, Path, str], tuple[Workflow, Workflow]] = {}
+
+
+def workflow_in_force(folder: Path) -> tuple[Workflow | None, list[Problem], Path]:
+    """The workflow a caseload folder (or a case in it) follows, its problems, and its file."""
+    profile, problems = load_profile(folder)
+    if any(p.is_error for p in problems):
+        return None, problems, profile.path if profile else folder
+    local = profile.workflow_file if profile is not None else None
+    path = local if local is not None else WORKFLOWS / "reference.yaml"
     if not path.is_file():
-        problem = Problem(case.file("case.yaml"), ("workflow",), f"unknown workflow '{name}'"
-                          + did_you_mean(name, bundled()), hint="workflows: " + ", ".join(bundled()),
-                          code="workflow")
-        return None, [problem]
-    return load_checked(path)
+        assert profile is not None
+        return None, [Problem(profile.path, ("workflow",), "no such workflow file", code="profile")], path
+    workflow, found = load_checked(path)
+    if workflow is not None and profile is not None:
+        workflow, labelled = with_labels(workflow, profile)
+        found = found + labelled
+    return workflow, problems + found, path

@@ -43,16 +43,21 @@ def load_workflow(path: Path, gates: GateArgs) -> tuple[Workflow | None, list[Pr
         return None, [Problem(path, (), "no such workflow file", code="workflow").at(1, 1)]
     if loaded.problems:
         return None, loaded.problems
+    if isinstance(loaded.data, dict) and "extends" in loaded.data:
+        from reunify.workflow.local import load_local_workflow
+
+        return load_local_workflow(path, loaded.data, gates)
     workflow, problems = validate(Workflow, loaded.data, path)
     if workflow is None:
         return None, problems
-    problems = list(_check(workflow, path, gates))
+    problems = list(check_workflow(workflow, path, gates))
     if any(p.is_error for p in problems):
         return None, problems
     return workflow, problems
 
 
-def _check(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Problem]:
+def check_workflow(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Problem]:
+    """What the models cannot see: references between parts, cycles, the vocabulary."""
     def problem(path: FieldPath, message: str, hint: str = "") -> Problem:
         return Problem(file, path, message, hint=hint, code="workflow")
 

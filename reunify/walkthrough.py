@@ -1,0 +1,475 @@
+"""A sample case a stage at a time, for trainers: each stage as it stood on its own day.
+
+For every stage the case has reached, "the day" is when the last step of that stage was
+done (never earlier than the day of the stage before); for the stage the case is in now
+it is today, and for a case that ended part way the stage it ended in has the day it
+ended. On that day the case is evaluated as of then: every record dated later is left
+out, so that what `next` and `status` show is what they would have shown on that day.
+
+Never prints: the command line formats what this returns, as text or as JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from typing import Literal
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+
+from reunify.engine.evaluate import Evaluation
+from reunify.engine.evaluate import StepState
+from reunify.engine.evaluate import child_summary
+from reunify.engine.evaluate import evaluate
+from reunify.engine.timeline import timeline
+from reunify.problems import CaseError
+from reunify.problems import Problem
+from reunify.records import Case
+from reunify.records import is_case_folder
+from reunify.records import models as m
+from reunify.records.models import Text
+from reunify.records.validation import validate
+from reunify.workflow import Workflow
+from reunify.workflow.model import Stage
+from reunify.yamlio import load_file
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
+TEACHING = Path(__file__).resolve().parent / "teaching.yaml"
+
+# What else happened in a stage's period, besides its steps (the chronology is history,
+# and steps, decisions and classifications are listed as recorded).
+PERIOD_KINDS = ("legal_status", "placement", "left_care", "meeting", "visit", "sdq", "police_check",
+                "goal_review", "exit")
+
+DayIs = Literal["last_step", "today", "ended", "carried"]
+
+
+# Sample cases ------------------------------------------------------------------------
+
+
+def find_sample(name: str, samples: Path = SAMPLES) -> Path:
+    """A case folder: `name` as a path, or a bundled sample by number or name ("06", "06-home...")."""
+    path = Path(name)
+    if path.exists() or "/" in name or not samples.is_dir():
+        return path
+    folders = sorted(p for p in samples.iterdir() if p.is_dir() and is_case_folder(p))
+    wanted = name.strip().lower()
+    number, _, rest = wanted.partition("-")
+    found = [p for p in folders if p.name.lower() == wanted]
+    if not found and number.isdigit() and not rest:
+        found = [p for p in folders if p.name.split("-", 1)[0].isdigit()
+                 and int(p.name.split("-", 1)[0]) == int(number)]
+    if not found:
+        found = [p for p in folders if p.name.lower().split("-", 1)[-1] == wanted
+                 or p.name.lower().startswith(wanted)]
+    if len(found) == 1:
+        return found[0]
+    names = ", ".join(p.name for p in folders)
+    if found:
+        raise CaseError(f"'{name}' matches more than one sample case: " + ", ".join(p.name for p in found))
+    raise CaseError(f"{name}: no such case folder, and no sample case of that name; samples: {names}")
+
+
+# The records as of a day -------------------------------------------------------------
+
+
+def case_as_of(case: Case, day: dt.date) -> Case:
+    """The case as its records stood at the end of `day`: everything dated later left out.
+
+    Dates that are plans (the timetable, goal and support dates) stay. A record dated
+    later that completes an earlier one loses that part (a ratification, a confirmation,
+    a sign-off); a record that did not exist yet (an agreement made later, a person not
+    yet born) is left out whole, with every mention of it.
+    """
+
+    def kept(value: dt.date | None) -> bool:
+        return value is not None and value <= day
+
+    def until(value: dt.date | None) -> dt.date | None:
+        return value if kept(value) else None
+
+    record = case.case
+    record = record.model_copy(update={
+        "legal_status": [s for s in record.legal_status if kept(s.since)],
+        "placements": [p for p in record.placements if kept(p.since)],
+        "left_care": record.left_care if record.left_care and kept(record.left_care.date) else None,
+    })
+
+    unborn = {p.id for p in case.people.people if p.born is not None and p.born > day}
+    people = case.people
+    people = people.model_copy(update={
+        "people": [p.model_copy(update={"died": until(p.died), "parents": [x for x in p.parents if x not in unborn]})
+                   for p in people.people if p.id not in unborn],
+        "couples": [c for c in people.couples
+                    if not unborn & set(c.people) and (c.since is None or kept(c.since))],
+        "relationships": [t for t in people.relationships if not unborn & set(t.people)],
+        "households": [h.model_copy(update={
+            "members": [x for x in h.members if x not in unborn],
+            "regular_visitors": [x for x in h.regular_visitors if x not in unborn],
+        }) for h in people.households],
+    })
+
+    chronology = case.chronology.model_copy(update={
+        "entries": [e for e in case.chronology.entries if kept(e.date)],
+    })
+
+    assessment = case.assessment
+    checks = [c for c in assessment.police_checks if kept(c.date) and c.person not in unborn]
+    if assessment.started is not None and not kept(assessment.started):
+        assessment = m.AssessmentFile.model_validate({}).model_copy(update={"police_checks": checks})
+    else:
+        assessment = assessment.model_copy(update={
+            "police_checks": checks,
+            "child_seen_alone": until(assessment.child_seen_alone),
+            "signed_off": assessment.signed_off if assessment.signed_off and kept(assessment.signed_off.date)
+            else None,
+        })
+
+    risk = case.risk.model_copy(update={"classifications": [
+        c if kept(c.confirmed) or c.confirmed is None else c.model_copy(update={"confirmed": None,
+                                                                                "confirmed_by": None})
+        for c in case.risk.classifications if kept(c.date)
+    ]})
+
+    decisions = case.decisions.model_copy(update={"decisions": [
+        d if kept(d.ratified) or d.ratified is None else d.model_copy(update={"ratified": None,
+                                                                              "ratified_by": None})
+        for d in case.decisions.decisions if kept(d.date)
+    ]})
+
+    agreement = case.agreement
+    if agreement.agreed is not None and not kept(agreement.agreed):
+        agreement = m.AgreementFile.model_validate({})
+    else:
+        agreement = agreement.model_copy(update={"parents": [
+            parent.model_copy(update={
+                "signed": until(parent.signed),
+                "goals": [g.model_copy(update={"reviews": [r for r in g.reviews if kept(r.date)]})
+                          for g in parent.goals],
+            })
+            for parent in agreement.parents
+        ]})
+
+    events = case.events
+    events = events.model_copy(update={
+        "steps": [s for s in events.steps if kept(s.date)],
+        "meetings": [x for x in events.meetings if kept(x.date)],
+        "visits": [v for v in events.visits if kept(v.date)],
+        "sdq": [s for s in events.sdq if kept(s.date)],
+        "exit": events.exit if events.exit and kept(events.exit.date) else None,
+    })
+
+    return dataclasses.replace(case, case=record, people=people, chronology=chronology, assessment=assessment,
+                               risk=risk, decisions=decisions, agreement=agreement, events=events)
+
+
+# The stages reached and their days ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageDay:
+    """A stage the case reached (numbered from 1), the day it is shown as of, and why that day."""
+
+    number: int
+    stage: Stage
+    day: dt.date
+    day_is: DayIs
+
+
+def became_done(ev: Evaluation, state: StepState) -> dt.date | None:
+    """When a step counted as done: a decision that needs ratifying, when it was ratified."""
+    if state.done is None:
+        return None
+    kind, record_id = state.step.kind
+    definition = ev.workflow.decisions.get(record_id) if kind == "decision" else None
+    if definition is not None and definition.ratified_by:
+        found = ev.facts.decisions.get(record_id)
+        if found is not None and found[1].ratified is not None:
+            return max(state.done.date, found[1].ratified)
+    return state.done.date
+
+
+def ending(ev: Evaluation) -> dt.date | None:
+    """The day the episode ended part way (an exit, or a decision that ends it), if it did."""
+    if ev.case.events.exit is not None:
+        return ev.case.events.exit.date
+    decision = ev.facts.ended_by_decision
+    return decision.date if decision is not None else None
+
+
+def stage_days(ev: Evaluation) -> list[StageDay]:
+    """Every stage from the first up to the one the case is in now (or where it ended)."""
+    stages = ev.workflow.stages
+    index = {stage.id: number for number, stage in enumerate(stages)}
+    done: dict[int, list[dt.date]] = {}
+    for state in ev.steps:
+        when = became_done(ev, state)
+        if when is not None:
+            done.setdefault(index[state.stage.id], []).append(when)
+    ended = ending(ev)
+    is_open = ended is None and ev.stage is not None and not ev.status.startswith("closed")
+    ended_in: int | None = None
+    if is_open:
+        assert ev.stage is not None
+        last = index[ev.stage.id]
+    else:
+        if ended is not None:
+            ended_in = _ended_in(ev, ended, index)
+        last = max([ended_in or 0, *done])
+        if ended is not None and ended_in is None:
+            ended_in = last
+    found: list[StageDay] = []
+    previous: dt.date | None = None
+    for number in range(last + 1):
+        candidates: dict[DayIs, dt.date] = {}
+        if number in done:
+            candidates["last_step"] = max(done[number])
+        if previous is not None:
+            candidates["carried"] = previous
+        if ended is not None and number == ended_in:
+            candidates["ended"] = ended
+        if is_open and number == last:
+            candidates["today"] = ev.today
+        if not candidates:
+            candidates["today"] = ev.today
+        day = max(candidates.values())
+        day_is = next(k for k in ("today", "ended", "last_step", "carried") if candidates.get(k) == day)
+        found.append(StageDay(number + 1, stages[number], day, day_is))
+        previous = day
+    return found
+
+
+def _ended_in(ev: Evaluation, ended: dt.date, index: dict[str, int]) -> int | None:
+    """The stage the case was in when it ended part way (None when only a decision says)."""
+    before = case_as_of(ev.case, ended)
+    before = dataclasses.replace(before, events=before.events.model_copy(update={"exit": None}))
+    then = evaluate(before, ev.workflow, ended)
+    if then.stage is None or then.status.startswith("closed"):
+        return None
+    return index[then.stage.id]
+
+
+# Teaching notes ----------------------------------------------------------------------
+
+
+class TeachingNotes(BaseModel):
+    """Why each stage (and some steps) matter, by stage and step id."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    stages: dict[str, Text]
+    steps: dict[str, Text] = {}
+
+
+def load_notes(path: Path = TEACHING) -> tuple[TeachingNotes | None, list[Problem]]:
+    loaded = load_file(path)
+    if not loaded.exists:
+        return None, [Problem(path, (), "no such file").at(1, 1)]
+    if loaded.problems:
+        return None, loaded.problems
+    return validate(TeachingNotes, loaded.data, path)
+
+
+# One stage as of its day -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A step done in the stage: when, by whom, and what it recorded."""
+
+    date: dt.date
+    step: str
+    title: str
+    by: str
+    outcome: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A framework document that existed on the day: since when, and whether it is new in this stage."""
+
+    id: str
+    title: str
+    since: dt.date
+    new: bool
+
+
+@dataclass(frozen=True)
+class StepNote:
+    step: str
+    title: str
+    note: str
+
+
+@dataclass(frozen=True)
+class StageView:
+    """A stage as the case stood on its day."""
+
+    place: StageDay
+    of: int
+    since: dt.date | None  # the day of the stage before; what happened after it is this stage's period
+    evaluation: Evaluation
+    recorded: list[Recorded]
+    events: list[dict[str, str]]
+    documents: list[Document]
+    note: str | None
+    step_notes: list[StepNote]
+
+    @property
+    def stage(self) -> Stage:
+        return self.place.stage
+
+    @property
+    def day(self) -> dt.date:
+        return self.place.day
+
+    def states(self) -> list[StepState]:
+        return [s for s in self.evaluation.steps if s.stage.id == self.stage.id]
+
+
+def view_stage(ev: Evaluation, days: list[StageDay], number: int, notes: TeachingNotes | None) -> StageView:
+    """Stage `number` (from 1) of `days`, evaluated as of its day."""
+    place = days[number - 1]
+    since = days[number - 2].day if number > 1 else None
+    then = evaluate(case_as_of(ev.case, place.day), ev.workflow, place.day)
+    mine = [s for s in then.steps if s.stage.id == place.stage.id]
+    recorded = sorted((_recorded(then, s) for s in mine if s.done is not None),
+                      key=lambda r: (r.date, then.workflow.order[r.step]))
+    events = [{"date": e.date.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail, "who": e.who}
+              for e in timeline(then.facts)
+              if e.kind in PERIOD_KINDS and (since is None or e.date > since)]
+    step_notes = [StepNote(s.step.id, s.step.title, notes.steps[s.step.id]) for s in mine
+                  if notes is not None and s.step.id in notes.steps and s.state != "not_applicable"]
+    return StageView(place, len(ev.workflow.stages), since, then, recorded, events, _documents(then, since),
+                     notes.stages.get(place.stage.id) if notes is not None else None, step_notes)
+
+
+def _name(case: Case, who: str | None) -> str:
+    member = case.member(who)
+    return member.name if member is not None else who or ""
+
+
+def _recorded(ev: Evaluation, state: StepState) -> Recorded:
+    assert state.done is not None
+    step = state.step
+    kind, record_id = step.kind
+    date = became_done(ev, state) or state.done.date
+    by = _name(ev.case, state.done.by)
+    if kind == "decision" and record_id in ev.facts.decisions:
+        decision = ev.facts.decisions[record_id][1]
+        definition = ev.workflow.decisions[record_id]
+        outcome = definition.outcomes.get(decision.outcome)
+        text = outcome.title if outcome is not None else decision.outcome
+        by = _name(ev.case, decision.by)
+        if decision.ratified is not None:
+            text += f"; decided {decision.date.isoformat()}, ratified by {_name(ev.case, decision.ratified_by)}"
+        return Recorded(date, step.id, step.title, by, text, decision.reason or "")
+    if kind == "classification" and record_id in ev.facts.classifications:
+        item = ev.facts.classifications[record_id][1]
+        text = ev.workflow.level_label(item.level)
+        by = ", ".join(_name(ev.case, who) for who in item.recommended_by)
+        if item.confirmed is not None:
+            text += f"; confirmed {item.confirmed.isoformat()} by {_name(ev.case, item.confirmed_by)}"
+        else:
+            text += "; not confirmed yet"
+        return Recorded(date, step.id, step.title, by, text, item.rationale)
+    index = ev.facts.events.get(step.id)
+    note = index[1].note if index is not None and index[1].note else ""
+    parts = [note, f"manager's override: {state.done.override}" if state.done.override else ""]
+    detail = "; ".join(part for part in parts if part)
+    return Recorded(date, step.id, step.title, by, "", detail)
+
+
+def _documents(ev: Evaluation, since: dt.date | None) -> list[Document]:
+    """The framework documents of every step done by the day, each once, in the order they began."""
+    first: dict[str, dt.date] = {}
+    done = sorted((s for s in ev.steps if s.done is not None),
+                  key=lambda s: (became_done(ev, s) or ev.today, ev.workflow.order[s.step.id]))
+    for state in done:
+        for document_id in state.step.documents:
+            first.setdefault(document_id, became_done(ev, state) or ev.today)
+    found = []
+    for document_id, when in first.items():
+        definition = ev.workflow.document(document_id)
+        title = definition.title if definition is not None else document_id
+        found.append(Document(document_id, title, when, since is None or when > since))
+    return found
+
+
+# As data -----------------------------------------------------------------------------
+
+
+def _date(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _step_data(ev: Evaluation, state: StepState) -> dict[str, Any]:
+    role = ev.workflow.roles.get(state.step.role)
+    data: dict[str, Any] = {
+        "step": state.step.id,
+        "title": state.step.title,
+        "state": state.state,
+        "optional": state.optional,
+        "role_title": role.title if role else state.step.role,
+        "who": list(state.who),
+        "due": _date(state.due),
+        "overdue": state.overdue,
+        "not_before": _date(state.earliest),
+    }
+    if state.done is not None:
+        data["done"] = {"date": state.done.date.isoformat(), "by": _name(ev.case, state.done.by),
+                        "override": state.done.override}
+    if state.waiting_on:
+        data["waiting_on"] = list(state.waiting_on)
+    if state.reason:
+        data["reason"] = state.reason
+    return data
+
+
+def stage_data(view: StageView) -> dict[str, Any]:
+    """One stage as plain data, for --json: the same content as the text."""
+    ev = view.evaluation
+    stages = ev.workflow.stages
+    return {
+        "number": view.place.number,
+        "of": view.of,
+        "id": view.stage.id,
+        "title": view.stage.title,
+        "day": view.day.isoformat(),
+        "day_is": view.place.day_is,
+        "since": _date(view.since),
+        "then": {
+            "child": child_summary(ev.facts),
+            "stage": {"number": stages.index(ev.stage) + 1, "id": ev.stage.id, "title": ev.stage.title}
+            if ev.stage is not None else None,
+            "status": ev.status,
+        },
+        "next": [_step_data(ev, s) for s in ev.next],
+        "coming_up": [_step_data(ev, s) for s in ev.coming_up],
+        "overdue": [{"what": d.what, "date": d.date.isoformat(), "citation": d.citation}
+                    for d in ev.schedule.overdue],
+        "attention": [{"message": p.message, "hint": p.hint or None} for p in ev.attention],
+        "errors": sum(1 for p in ev.problems if p.is_error),
+        "steps": [_step_data(ev, s) for s in view.states()],
+        "recorded": [{"date": r.date.isoformat(), "step": r.step, "title": r.title, "by": r.by,
+                      "outcome": r.outcome or None, "detail": r.detail or None} for r in view.recorded],
+        "events": view.events,
+        "documents": [{"id": d.id, "title": d.title, "since": d.since.isoformat(), "new": d.new}
+                      for d in view.documents],
+        "note": view.note,
+        "step_notes": [{"step": n.step, "title": n.title, "note": n.note} for n in view.step_notes],
+    }
+
+
+def walkthrough_data(case: Case, workflow: Workflow, today: dt.date, views: list[StageView]) -> dict[str, Any]:
+    return {
+        "case": str(case.folder),
+        "today": today.isoformat(),
+        "workflow": workflow.id,
+        "stages": [stage_data(view) for view in views],
+    }
