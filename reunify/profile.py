@@ -8,7 +8,6 @@ commands commit to git by default.
 
 # (no postponed annotations: they slow pydantic model building)
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -71,15 +70,12 @@ class Profile:
 
 def find_profile_file(start: Path) -> Path | None:
     """The nearest `reunify.yaml` in `start` or a folder above it."""
-    return _find(start.resolve())
-
-
-@functools.cache
-def _find(folder: Path) -> Path | None:
-    candidate = folder / PROFILE_FILE
-    if candidate.is_file():
-        return candidate
-    return None if folder.parent == folder else _find(folder.parent)
+    folder = start.resolve()
+    for candidate_folder in (folder, *folder.parents):
+        candidate = candidate_folder / PROFILE_FILE
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load_profile(start: Path) -> tuple[Profile | None, list[Problem]]:

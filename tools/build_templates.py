@@ -101,8 +101,8 @@ def title_block(doc: Doc, rows: list[tuple[str, str]] | None = None) -> None:
         ("Legal status", "{{ child.legal_status }}"),
         ("Placement", "{{ child.placement }}"),
         ("Case reference", "{{ doc.reference }}"),
-        ("Social worker", "{{ doc.social_worker }}"),
-        ("Team manager", "{{ doc.team_manager }}"),
+        ("{{ doc.roles.social_worker }}", "{{ doc.social_worker }}"),
+        ("{{ doc.roles.team_manager }}", "{{ doc.team_manager }}"),
         ("Date of this document", "{{ doc.date }}"),
     ]
     fields_table(doc, rows)
@@ -468,7 +468,7 @@ def chronology(court: bool = False) -> Doc:
     doc = new_document("Analytical chronology" + (" (court version)" if court else ""), landscape=True)
     ns = "chronology_court" if court else "chronology"
     title_block(doc)
-    labelled(doc, "Chronologist", f"{ns}.chronologist")
+    labelled(doc, "{{ doc.roles.chronologist }}", f"{ns}.chronologist")
     if court:
         doc.add_paragraph("This version sets out what happened, its source and the response. The analysis of "
                           "the analytical chronology is not included.")
@@ -531,7 +531,7 @@ def risk_classification() -> Doc:
             lambda: loop_table(doc, ["Classification", "Level", "Date", "Confirmed by"], f"c in {ns}.history",
                                ["{{ c.title }}", "{{ c.level }}", "{{ c.date }}",
                                 "{{ c.confirmed_by }} {{ c.confirmed }}"], [5.0, 2.5, 3.5, 6.0]))
-    signatures(doc, [("Service manager", "{{ " + ns + ".current.confirmed_by }}")])
+    signatures(doc, [("{{ doc.roles.service_manager }}", "{{ " + ns + ".current.confirmed_by }}")])
     return doc
 
 
@@ -614,7 +614,8 @@ def parental_agreement() -> Doc:
     def signed() -> None:
         loop_table(doc, ["Parent", "Signed on", "Signature"], f"p in {ns}.parents",
                    ["{{ p.name }}", "{{ p.signed }}", ""], [5.0, 4.0, 8.0])
-        signatures(doc, [("Social worker", "{{ doc.social_worker }}"), ("Team manager", "{{ doc.team_manager }}")])
+        signatures(doc, [("{{ doc.roles.social_worker }}", "{{ doc.social_worker }}"),
+                         ("{{ doc.roles.team_manager }}", "{{ doc.team_manager }}")])
     section(doc, "signatures", "Signatures", 1, signed)
     return doc
 

@@ -192,7 +192,8 @@ def check_command(
     else:
         print_problems(located)
         if workflow is not None:
-            out.print(f"{escape(str(file))}: valid: {len(workflow.stages)} stages, {len(workflow.steps)} steps")
+            out.print(f"{escape(str(file))}: valid: {len(workflow.stages)} stages, {len(workflow.steps)} steps",
+                      soft_wrap=True)
         else:
             out.print(f"\n{errors} error{'s' if errors != 1 else ''} in {escape(str(file))}")
     if errors:
@@ -262,7 +263,7 @@ def fidelity_command(
         from reunify.documents.fidelity import write_fidelity
 
         write_fidelity(result, docx)
-        out.print(f"\nWrote {escape(str(docx))}")
+        out.print(f"\nWrote {escape(str(docx))}", soft_wrap=True)
 
 
 def _fidelity_data(result: Fidelity, path: Path) -> dict[str, Any]:

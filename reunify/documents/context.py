@@ -140,6 +140,9 @@ def doc_context(src: Source, title: str) -> Context:
         "team_manager": src.role_holder("team_manager"),
         "service_manager": src.role_holder("service_manager"),
         "workflow": src.workflow.title,
+        # The workflow's titles for the roles the documents name (local titles too).
+        "roles": {role: src.role_title(role)
+                  for role in ("social_worker", "team_manager", "service_manager", "chronologist")},
     }
 
 

@@ -23,7 +23,7 @@ A local workflow file names what it extends and says only what differs::
         after: [planning_meeting]
 
 Mappings are merged key by key over the reference (a value that is not a mapping
-replaces the reference's). A removed step hands its own prerequisites on to the steps
+replaces the reference's; a key set to null is removed, e.g. a meeting kind). A removed step hands its own prerequisites on to the steps
 that came after it. The result is checked as any workflow is; every problem is placed
 in the local file, at the entry that caused it.
 """
@@ -60,11 +60,14 @@ def is_local(data: Any) -> bool:
 
 
 def merge(base: Any, change: Any) -> Any:
-    """`change` over `base`, mapping by mapping."""
+    """`change` over `base`, mapping by mapping; a key set to null is removed."""
     if isinstance(base, dict) and isinstance(change, dict):
         merged = dict(base)
         for key, value in change.items():
-            merged[key] = merge(base[key], value) if key in base else value
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = merge(base[key], value) if key in base else value
         return merged
     return change
 
@@ -220,6 +223,7 @@ def _place(problem: Problem, merged: dict[str, Any], data: dict[str, Any], mappe
         mentioned = next((r for r in mapped.removed if re.search(rf"\b{re.escape(r)}\b", message)), None)
         message = f"step '{step_id}' (from the reference): {message}"
         if mentioned is not None:
+            message = re.sub(r" \(did you mean '[^']*'\?\)", "", message)
             return _deepest(problem, data, ("steps", mentioned), message + f" ('{mentioned}' is removed here)")
         if isinstance(changes, dict):
             return _deepest(problem, data, ("steps", step_id), message)
