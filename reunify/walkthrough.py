@@ -46,6 +46,8 @@ PERIOD_KINDS = ("legal_status", "placement", "left_care", "meeting", "visit", "s
                 "goal_review", "exit")
 
 DayIs = Literal["last_step", "today", "ended", "carried"]
+# When two reasons give a stage the same day, the first of these names it.
+DAY_IS_ORDER: tuple[DayIs, ...] = ("today", "ended", "last_step", "carried")
 
 
 # Sample cases ------------------------------------------------------------------------
@@ -219,7 +221,7 @@ def stage_days(ev: Evaluation) -> list[StageDay]:
     else:
         if ended is not None:
             ended_in = _ended_in(ev, ended, index)
-        last = max([ended_in or 0, *done])
+        last = max([ended_in or 0, *done.keys()])
         if ended is not None and ended_in is None:
             ended_in = last
     found: list[StageDay] = []
@@ -237,7 +239,7 @@ def stage_days(ev: Evaluation) -> list[StageDay]:
         if not candidates:
             candidates["today"] = ev.today
         day = max(candidates.values())
-        day_is = next(k for k in ("today", "ended", "last_step", "carried") if candidates.get(k) == day)
+        day_is = next(k for k in DAY_IS_ORDER if candidates.get(k) == day)
         found.append(StageDay(number + 1, stages[number], day, day_is))
         previous = day
     return found
@@ -279,13 +281,14 @@ def load_notes(path: Path = TEACHING) -> tuple[TeachingNotes | None, list[Proble
 
 @dataclass(frozen=True)
 class Recorded:
-    """A step done in the stage: when, by whom, and what it recorded."""
+    """A step done in the stage: when, by whom, what it recorded, and who confirmed or ratified it."""
 
     date: dt.date
     step: str
     title: str
     by: str
     outcome: str = ""
+    approval: str = ""  # "confirmed DATE by NAME", "ratified DATE by NAME"
     detail: str = ""
 
 
@@ -358,31 +361,27 @@ def _recorded(ev: Evaluation, state: StepState) -> Recorded:
     assert state.done is not None
     step = state.step
     kind, record_id = step.kind
-    date = became_done(ev, state) or state.done.date
-    by = _name(ev.case, state.done.by)
+    date = state.done.date
     if kind == "decision" and record_id in ev.facts.decisions:
         decision = ev.facts.decisions[record_id][1]
-        definition = ev.workflow.decisions[record_id]
-        outcome = definition.outcomes.get(decision.outcome)
-        text = outcome.title if outcome is not None else decision.outcome
-        by = _name(ev.case, decision.by)
+        outcome = ev.workflow.decisions[record_id].outcomes.get(decision.outcome)
+        approval = ""
         if decision.ratified is not None:
-            text += f"; decided {decision.date.isoformat()}, ratified by {_name(ev.case, decision.ratified_by)}"
-        return Recorded(date, step.id, step.title, by, text, decision.reason or "")
+            approval = f"ratified {decision.ratified.isoformat()} by {_name(ev.case, decision.ratified_by)}"
+        return Recorded(date, step.id, step.title, _name(ev.case, decision.by),
+                        outcome.title if outcome is not None else decision.outcome, approval, decision.reason or "")
     if kind == "classification" and record_id in ev.facts.classifications:
         item = ev.facts.classifications[record_id][1]
-        text = ev.workflow.level_label(item.level)
-        by = ", ".join(_name(ev.case, who) for who in item.recommended_by)
+        approval = "not confirmed yet"
         if item.confirmed is not None:
-            text += f"; confirmed {item.confirmed.isoformat()} by {_name(ev.case, item.confirmed_by)}"
-        else:
-            text += "; not confirmed yet"
-        return Recorded(date, step.id, step.title, by, text, item.rationale)
-    index = ev.facts.events.get(step.id)
-    note = index[1].note if index is not None and index[1].note else ""
+            approval = f"confirmed {item.confirmed.isoformat()} by {_name(ev.case, item.confirmed_by)}"
+        return Recorded(date, step.id, step.title, ", ".join(_name(ev.case, who) for who in item.recommended_by),
+                        ev.workflow.level_label(item.level), approval, item.rationale)
+    found = ev.facts.events.get(step.id)
+    note = found[1].note if found is not None and found[1].note else ""
     parts = [note, f"manager's override: {state.done.override}" if state.done.override else ""]
-    detail = "; ".join(part for part in parts if part)
-    return Recorded(date, step.id, step.title, by, "", detail)
+    return Recorded(date, step.id, step.title, _name(ev.case, state.done.by), "", "",
+                    "; ".join(part for part in parts if part))
 
 
 def _documents(ev: Evaluation, since: dt.date | None) -> list[Document]:
@@ -443,7 +442,7 @@ def stage_data(view: StageView) -> dict[str, Any]:
         "day": view.day.isoformat(),
         "day_is": view.place.day_is,
         "since": _date(view.since),
-        "then": {
+        "header": {
             "child": child_summary(ev.facts),
             "stage": {"number": stages.index(ev.stage) + 1, "id": ev.stage.id, "title": ev.stage.title}
             if ev.stage is not None else None,
@@ -457,7 +456,7 @@ def stage_data(view: StageView) -> dict[str, Any]:
         "errors": sum(1 for p in ev.problems if p.is_error),
         "steps": [_step_data(ev, s) for s in view.states()],
         "recorded": [{"date": r.date.isoformat(), "step": r.step, "title": r.title, "by": r.by,
-                      "outcome": r.outcome or None, "detail": r.detail or None} for r in view.recorded],
+                      "outcome": r.outcome or None, "approval": r.approval or None, "detail": r.detail or None} for r in view.recorded],
         "events": view.events,
         "documents": [{"id": d.id, "title": d.title, "since": d.since.isoformat(), "new": d.new}
                       for d in view.documents],

@@ -20,7 +20,7 @@ print("HEAVY:", ",".join(heavy))
 
 def test_read_only_commands_do_not_import_the_document_stack() -> None:
     sample = next(p for p in sorted(SAMPLES.iterdir()) if (p / "case.yaml").is_file())
-    for command in (["next"], ["status"], ["check"], ["next", "--json"], ["timeline"]):
+    for command in (["next"], ["status"], ["check"], ["next", "--json"], ["timeline"], ["walkthrough", "--no-pause"]):
         result = subprocess.run(
             [sys.executable, "-c", PROBE.format(heavy=HEAVY), *command, str(sample), "--today", "2026-11-23"],
             capture_output=True, text=True, check=False,

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 import sys
 
+from reunify.cli import anonymise as anonymise
 from reunify.cli import caseload as caseload
 from reunify.cli import documents as documents
+from reunify.cli import history as history
 from reunify.cli import read as read
 from reunify.cli import record as record
 from reunify.cli import timeline as timeline
+from reunify.cli import walkthrough as walkthrough
 from reunify.cli import workflow as workflow
 from reunify.cli.app import app
 from reunify.problems import Refused

@@ -2,17 +2,22 @@
 goal-review, sdq, police-check. Each calls one core function.
 
 Options make every command scriptable; on a terminal, what is missing is asked for.
+With --commit (or `git: {commit: true}` in the caseload profile) what a command wrote is
+committed to git after it is written; a commit that cannot be made is a warning, never a
+failure, because the record is already written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from reunify import audit
 from reunify import recording
 from reunify.cli.app import By
 from reunify.cli.app import CaseFolder
@@ -21,19 +26,66 @@ from reunify.cli.app import When
 from reunify.cli.app import app
 from reunify.cli.app import parse_date
 from reunify.cli.app import resolve_today
+from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.problems import ReunifyError
+from reunify.profile import load_profile
 from reunify.skeleton import Essentials
 from reunify.skeleton import new_case
+from reunify.yamlio import load_file
 
 Note = Annotated[str | None, typer.Option("--note", help="A short note to keep with the record.")]
+Commit = Annotated[bool | None, typer.Option(
+    "--commit/--no-commit", show_default=False,
+    help="Commit what is written to git (default: the caseload profile's git.commit, else no).")]
 
 
-def _confirm(done: recording.Recorded) -> None:
+def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: str,
+             by: Sequence[str] = ()) -> None:
     out.print(f"{escape(done.summary)} [dim]({escape(str(done.file))})[/]", soft_wrap=True)
     if done.hint:
         out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
+    _commit(case, [done.file], commit, action, by)
+
+
+def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by: Sequence[str] = ()) -> None:
+    """Commit the files just written, when asked to or when the profile says so."""
+    if commit is None:
+        profile, _ = load_profile(case)
+        commit = profile is not None and profile.settings.git.commit
+    if not commit:
+        return
+    try:
+        made = audit.commit_record(case, files, action, _team_ids(case, by))
+    except audit.GitError as exc:
+        err.print(f"warning: {escape(str(exc))}: nothing committed", soft_wrap=True)
+        return
+    out.print(f"[dim]committed {escape(made.commit)}: {escape(made.subject)}[/]", soft_wrap=True)
+
+
+def _team_ids(case: Path, who: Sequence[str]) -> list[str]:
+    """Team members given by id or name, as their ids: names stay out of commit messages."""
+    data = load_file(case / "case.yaml").data
+    team = data.get("team") if isinstance(data, dict) else None
+    members = [m for m in team if isinstance(m, dict)] if isinstance(team, list) else []
+    ids = []
+    for name in who:
+        found = next((m for m in members if name == m.get("id")
+                      or name.casefold() == str(m.get("name", "")).casefold()), None)
+        if found is not None and isinstance(found.get("id"), str):
+            ids.append(found["id"])
+    return ids
+
+
+def _recorded_level(path: Path, classification: str, given: str) -> str:
+    """The level as written (a local label given on the command line becomes its key)."""
+    data = load_file(path).data
+    items = data.get("classifications") if isinstance(data, dict) else None
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and item.get("id") == classification and isinstance(item.get("level"), str):
+            return str(item["level"])
+    return given.strip().lower()
 
 
 def _ask(value: str | None, question: str, option: str, *, required: bool = True) -> str | None:
@@ -74,6 +126,7 @@ def new_command(
     placement: Annotated[str | None, typer.Option(help="SSDA903 placement code, e.g. U6.")] = None,
     social_worker: Annotated[str | None, typer.Option(help="The allocated social worker's name.")] = None,
     team_manager: Annotated[str | None, typer.Option(help="The team manager's name.")] = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Start a case folder with commented skeleton records, readable by you only."""
@@ -95,6 +148,7 @@ def new_command(
     )
     files = new_case(path, essentials, day)
     out.print(f"Created the case folder {escape(str(path))} ({len(files)} record files, owner-only).")
+    _commit(path, files, commit, "new")
     out.print(f"Next: [bold]reunify next {escape(str(path))}[/]")
 
 
@@ -107,6 +161,7 @@ def done_command(
     note: Note = None,
     override: Annotated[str | None, typer.Option(
         "--override", help="A manager's reason for marking the step done although its gate fails.")] = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a step as done when its gate passes; otherwise list what is missing."""
@@ -115,7 +170,7 @@ def done_command(
         raise ReunifyError("--by is needed: who did it (a team member's id or name)")
     recorded = recording.record_step(case, step, date=parse_date("--date", date) if date else day,
                                      by=by, today=day, note=note, override=override)
-    _confirm(recorded)
+    _confirm(recorded, case, commit, f"done {step}" + (" override" if override else ""), [by])
 
 
 @app.command("decide")
@@ -127,6 +182,7 @@ def decide_command(
     date: When = "",
     by: By = "",
     reason: Annotated[str | None, typer.Option(help="Why: the decision's rationale.")] = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record Decision 1, 2 or 3 (or its ratification), checked against the workflow."""
@@ -136,12 +192,14 @@ def decide_command(
     when = parse_date("--date", date) if date else day
     if ratify:
         recorded = recording.ratify_decision(case, decision, date=when, by=by, today=day)
+        action = f"decide {decision} ratify"
     else:
         if not outcome:
             raise ReunifyError("--outcome is needed (or --ratify)")
         recorded = recording.record_decision(case, decision, outcome=outcome, date=when, by=by,
                                              today=day, reason=reason)
-    _confirm(recorded)
+        action = f"decide {decision} {outcome}"
+    _confirm(recorded, case, commit, action, [by])
 
 
 @app.command("classify")
@@ -155,6 +213,7 @@ def classify_command(
     confirm: Annotated[bool, typer.Option("--confirm", help="Record a manager's confirmation.")] = False,
     by: Annotated[str, typer.Option("--by", help="With --confirm: the confirming manager.")] = "",
     date: When = "",
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a risk classification, or a manager's confirmation of it."""
@@ -164,12 +223,14 @@ def classify_command(
         if not by:
             raise ReunifyError("--by is needed: the manager who confirms the level")
         recorded = recording.confirm_classification(case, classification, by=by, date=when, today=day)
+        _confirm(recorded, case, commit, f"classify {classification} confirm", [by])
     else:
         if not level or not rationale or not recommended_by:
             raise ReunifyError("--level, --rationale and --recommended-by are needed")
         recorded = recording.record_classification(case, classification, level=level, rationale=rationale,
                                                    recommended_by=recommended_by, date=when, today=day)
-    _confirm(recorded)
+        action = f"classify {classification} {_recorded_level(recorded.file, classification, level)}"
+        _confirm(recorded, case, commit, action, recommended_by)
 
 
 @app.command("exit")
@@ -179,6 +240,7 @@ def exit_command(
     date: When = "",
     by: By = "",
     note: Note = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record that the process ended part way, with its reason and date."""
@@ -187,7 +249,7 @@ def exit_command(
         raise ReunifyError("--reason and --by are needed")
     recorded = recording.record_exit(case, reason=reason, date=parse_date("--date", date) if date else day,
                                      by=by, today=day, note=note)
-    _confirm(recorded)
+    _confirm(recorded, case, commit, f"exit {reason}", [by])
 
 
 @app.command("chronology")
@@ -201,6 +263,7 @@ def chronology_command(
     impact: Annotated[str | None, typer.Option(help="The impact on the child.")] = None,
     response: Annotated[str | None, typer.Option(help="The response of the services.")] = None,
     analysis: Annotated[str | None, typer.Option(help="The manager's analysis.")] = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Add an entry to the analytical chronology, kept in date order."""
@@ -211,7 +274,8 @@ def chronology_command(
     impact = _ask(impact, "Impact on the child (blank to skip)", "--impact", required=False)
     assert event is not None and source is not None
     _confirm(recording.record_chronology(case, date=when, event=event, source=source, today=day,
-                                         factors=factor, impact=impact, response=response, analysis=analysis))
+                                         factors=factor, impact=impact, response=response, analysis=analysis),
+             case, commit, "chronology")
 
 
 @app.command("meeting")
@@ -224,6 +288,7 @@ def meeting_command(
     other: Annotated[list[str] | None, typer.Option(
         "--other", help="Anyone else who came, by role, e.g. 'Class teacher' (repeat for each).")] = None,
     decided: Annotated[str | None, typer.Option(help="What was decided.")] = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a meeting: its kind, date, who came and what was decided."""
@@ -234,7 +299,7 @@ def meeting_command(
         attendee = [a for a in (answer or "").split(",") if a.strip()]
     decided = _ask(decided, "What was decided (blank to skip)", "--decided", required=False)
     _confirm(recording.record_meeting(case, kind, date=when, today=day, attendees=attendee, others=other,
-                                      decided=decided))
+                                      decided=decided), case, commit, f"meeting {kind}")
 
 
 @app.command("visit")
@@ -247,6 +312,7 @@ def visit_command(
     seen_alone: Annotated[bool | None, typer.Option(
         "--seen-alone/--not-seen-alone", help="Whether the child was seen alone.", show_default=False)] = None,
     note: Note = None,
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a visit to the child: announced or not, and whether the child was seen alone."""
@@ -257,7 +323,7 @@ def visit_command(
     was_announced = _ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
     alone = _ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")
     _confirm(recording.record_visit(case, date=when, by=who, announced=was_announced, seen_alone=alone,
-                                    today=day, note=note))
+                                    today=day, note=note), case, commit, "visit", [who])
 
 
 @app.command("goal-review")
@@ -269,6 +335,7 @@ def goal_review_command(
     rating: Annotated[str | None, typer.Option(help="red, amber or green.")] = None,
     evidence: Annotated[str | None, typer.Option(help="The evidence for the rating.")] = None,
     date: When = "",
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a review of one goal of a parental agreement: red, amber or green, with evidence."""
@@ -288,7 +355,7 @@ def goal_review_command(
     when = _ask_date(date, "Date of the review", day)
     assert rated is not None
     _confirm(recording.record_goal_review(case, parent=who, goal=int(number), rating=rated, date=when,
-                                          today=day, evidence=evidence))
+                                          today=day, evidence=evidence), case, commit, "goal-review")
 
 
 @app.command("sdq")
@@ -298,6 +365,7 @@ def sdq_command(
     informant: Annotated[str, typer.Option(help="Who completed it: parent, teacher or self.")] = "parent",
     by: Annotated[str | None, typer.Option("--by", help="The team member who recorded it.")] = None,
     date: When = "",
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a Strengths and Difficulties Questionnaire score; its band is shown."""
@@ -307,7 +375,8 @@ def sdq_command(
     if not score.strip().isdigit():
         raise ReunifyError("--total must be a whole number from 0 to 40")
     when = _ask_date(date, "Date completed", day)
-    _confirm(recording.record_sdq(case, total=int(score), date=when, today=day, informant=informant, by=by))
+    _confirm(recording.record_sdq(case, total=int(score), date=when, today=day, informant=informant, by=by),
+             case, commit, "sdq", [by] if by else [])
 
 
 @app.command("police-check")
@@ -316,6 +385,7 @@ def police_check_command(
     case: CaseFolder = Path("."),
     result: Annotated[str | None, typer.Option(help="The outcome of the check.")] = None,
     date: When = "",
+    commit: Commit = None,
     today: Today = None,
 ) -> None:
     """Record a police check on a household member, relative or regular visitor."""
@@ -323,4 +393,5 @@ def police_check_command(
     outcome = _ask(result, "Result of the check", "--result")
     assert outcome is not None
     when = _ask_date(date, "Date of the check", day)
-    _confirm(recording.record_police_check(case, person, date=when, result=outcome, today=day))
+    _confirm(recording.record_police_check(case, person, date=when, result=outcome, today=day),
+             case, commit, "police-check")

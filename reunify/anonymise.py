@@ -1,0 +1,877 @@
+"""A copy of a case folder that is safe for training: names, ids, places, contacts and dates changed.
+
+Each record file is loaded round-trip (key order and scalar styles survive) and changed in
+one pass, with the models saying what every value is:
+
+- names: each word of a person's or team member's name gets a fictional one, the same
+  word everywhere (family members who share a surname share the new one); first names
+  keep the person's sex where it is known. Free text loses every such word (any case,
+  whole words, possessives and plurals), and ids that contain one are renamed wherever
+  they are used (the generic walk over references, and every identifier field).
+- places: the proper words of household names and addresses get fictional ones, and each
+  household's address is rebuilt from them with new house numbers.
+- contacts: emails, UK phone numbers, postcodes and "14 Larch Close" addresses in free
+  text become [email], [phone], [postcode] and [address]; NHS numbers (with a valid check
+  digit) and National Insurance numbers become [NHS number] and [NI number].
+- dates: one random shift back, in whole weeks (weekdays and working-day deadlines keep
+  their meaning), for every date field and every date written in free text, so ages and
+  intervals are unchanged. A date written after "DOB" or "date of birth" becomes
+  [date of birth]; a date in words that cannot be shifted exactly becomes [date].
+- comments are dropped (free text that no model describes); only record files are copied.
+
+The shift and the names come from a generator keyed on the seed and on the case itself,
+so the same seed gives the same copy of the same case, and the copy alone does not give
+the seed away. The copy is written to a temporary folder beside OUT, read back (it must
+load cleanly and hold exactly what was meant), then renamed into place: whole or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import random
+import re
+import secrets
+import shutil
+import tempfile
+import types
+import typing
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import StringConstraints
+
+from reunify.files import DIR_MODE
+from reunify.files import FILE_MODE
+from reunify.files import make_private_folder
+from reunify.files import write_atomic
+from reunify.problems import FieldPath
+from reunify.problems import ReunifyError
+from reunify.records import Case
+from reunify.records import find_case_folder
+from reunify.records import load_case
+from reunify.records import models as m
+from reunify.records.fields import Shape
+from reunify.records.fields import model_fields
+from reunify.records.fields import walk_record
+from reunify.yamlio import CommentedMap
+from reunify.yamlio import CommentedSeq
+from reunify.yamlio import load_file
+
+# yamlio has no public "load, change, dump to text" call (edit_file writes in place, and
+# the original must never be written anywhere); these two are that call's halves.
+from reunify.yamlio import _dump_like  # isort: skip
+from reunify.yamlio import _load_round_trip  # isort: skip
+
+__all__ = ["Anonymised", "CaseHasErrors", "anonymise_case", "check_target"]
+
+MIN_WEEKS, MAX_WEEKS = 29, 285  # 203 to 1995 days back
+FOLD_WIDTH = 84
+
+# Made-up lists. Any resemblance of a combination to a real person or place is chance.
+FEMALE = (
+    "Abigail", "Alice", "Amelia", "Annabel", "Beatrice", "Bethany", "Bronwen", "Caitlin", "Carys", "Cerys",
+    "Charlotte", "Chloe", "Clara", "Delyth", "Eleanor", "Eliza", "Elsie", "Emily", "Erin", "Esme", "Evie",
+    "Felicity", "Florence", "Freya", "Georgia", "Harriet", "Heidi", "Imogen", "Isla", "Jasmine", "Jessica",
+    "Keira", "Lacey", "Lauren", "Lucy", "Lydia", "Maddison", "Matilda", "Megan", "Millie", "Molly", "Niamh",
+    "Olivia", "Orla", "Philippa", "Phoebe", "Rebecca", "Rhiannon", "Rosie", "Scarlett", "Sienna", "Sophie",
+    "Tegan", "Tilly", "Verity", "Zara", "Zoe", "Annika", "Bryony", "Cressida",
+)
+MALE = (
+    "Aaron", "Alfie", "Archie", "Arthur", "Barnaby", "Bradley", "Callum", "Cameron", "Connor", "Declan",
+    "Dominic", "Dylan", "Edward", "Elliot", "Ethan", "Ewan", "Felix", "Finley", "Gethin", "Harrison",
+    "Harvey", "Henry", "Hugo", "Isaac", "Jacob", "Jamie", "Joel", "Joseph", "Kieran", "Leon", "Liam",
+    "Logan", "Louis", "Luke", "Nathan", "Niall", "Noah", "Oliver", "Oscar", "Owain", "Patrick", "Reece",
+    "Rhys", "Rory", "Samuel", "Sebastian", "Stefan", "Theo", "Toby", "Tristan", "Tyler", "Vincent",
+    "Xavier", "Zachary", "Alistair", "Bryn", "Cormac", "Desmond", "Emrys", "Fergus",
+)
+SURNAMES = (
+    "Abernethy", "Allingham", "Bramhall", "Brightwell", "Calloway", "Carrington", "Cartwright", "Colbeck",
+    "Dalrymple", "Dearden", "Eastwood", "Ellison", "Farrow", "Fenby", "Gledhill", "Goodall", "Hartigan",
+    "Haworth", "Holroyd", "Hulme", "Ibbotson", "Kenyon", "Kershaw", "Lockwood", "Lumley", "Mallinson",
+    "Marchbank", "Merriman", "Nettleton", "Newsome", "Oldroyd", "Ormerod", "Padgett", "Prendergast",
+    "Quigley", "Rawcliffe", "Redfern", "Rigby", "Royston", "Sagar", "Scholes", "Shackleton", "Sowerby",
+    "Stansfield", "Sugden", "Tattersall", "Thewlis", "Tinsley", "Uttley", "Vickers", "Wadsworth",
+    "Walmsley", "Waddington", "Whiteley", "Womersley", "Yeadon", "Ackroyd", "Blezard", "Crabtree", "Dyson",
+)
+PLACES = (
+    "Ashthorpe", "Brindlecote", "Caldermere", "Dunholt", "Elverby", "Fallowfen", "Gorsemoor", "Hartlecombe",
+    "Inglemere", "Kestleford", "Larkholt", "Marrowby", "Netherholt", "Oakenthwaite", "Pellingham",
+    "Quarrendon", "Ravensby", "Saltmoor", "Thistleby", "Underholt", "Wexley", "Yarrowdale", "Amberthwaite",
+    "Bramblecote", "Cindermoor", "Dovecombe", "Fernthorpe", "Gildersby", "Hollowby", "Lowthorpe",
+    "Millbeck", "Nettlecombe", "Orrinby", "Pendlecote", "Rushmere", "Sedgeholt", "Tansleyford", "Wolderby",
+)
+_SYLLABLES = ("al", "bar", "cor", "dun", "el", "fen", "gar", "hal", "ive", "jon", "kel", "lin", "mor", "nel",
+              "or", "pen", "quin", "ros", "sel", "tor", "ul", "ven", "wyn", "yar")
+
+# Words in a name field that say something about the name, not who it is.
+NOT_NAMES = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev", "revd", "jr", "jnr",
+    "sr", "snr", "junior", "senior", "baby", "unborn", "unknown", "unnamed", "not", "known", "name",
+    "surname", "forename", "withheld", "tbc", "tba", "confirmed", "be", "to", "yet", "the", "of", "and", "a",
+    "an", "mum", "dad", "nan", "grandad", "grandma", "mother", "father", "parent", "child", "son",
+    "daughter", "brother", "sister", "sibling", "half", "step", "grandmother", "grandfather", "aunt", "uncle",
+    "cousin", "partner", "carer", "foster", "friend", "neighbour", "boy", "girl", "male", "female",
+})
+STREET_WORDS = (
+    "Street", "St", "Road", "Rd", "Lane", "Ln", "Close", "Crescent", "Avenue", "Ave", "Drive", "Dr", "Way",
+    "Court", "Ct", "Place", "Pl", "Gardens", "Grove", "Terrace", "Walk", "Row", "Hill", "Park", "Square",
+    "Sq", "Mews", "View", "Rise", "Green", "Vale", "Parade", "Mount", "Gate", "Croft", "Meadow", "Meadows",
+    "Estate", "Yard", "Heights", "Bank", "Chase", "Dale", "Fields", "Wood", "Lea", "Brow", "Boulevard",
+    "Wharf", "Quay", "Cottages", "Cottage", "House", "Buildings", "Mansions", "Tower", "Towers", "Flats",
+    "Fold", "Side", "End", "Hall", "Lodge", "Farm", "Barn", "Manor",
+)
+# Words of household names and addresses that name no place.
+NOT_PLACES = frozenset({w.casefold() for w in STREET_WORDS} | {
+    "flat", "apartment", "apt", "unit", "room", "floor", "ground", "first", "second", "top", "basement",
+    "home", "foster", "family", "children's", "childrens", "residential", "hostel", "supported",
+    "accommodation", "refuge", "kinship", "care", "carer", "carers", "placement", "new", "old", "north",
+    "south", "east", "west", "upper", "lower", "uk", "england", "scotland", "wales", "united", "kingdom",
+    "at", "in", "on", "with", "near", "a", "an",
+})
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+# -- patterns for free text ------------------------------------------------------------------
+
+_WORD = r"[^\W\d_]+(?:['’][^\W\d_]+)*"
+_NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NOT_LETTER_AFTER = r"(?![^\W\d_])"
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+          r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)")
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tues|Tue|Wed|Thurs|Thur|Thu|Fri|Sat|Sun)"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+_ORDINAL = r"(?:st|nd|rd|th)"
+_YEAR = r"(?:19|20)\d\d"
+
+# Each form once with named groups (to take a match apart) and once without (to find it).
+_DATE_FORMS = {
+    "iso": r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})",
+    "numeric": r"(?P<d>\d{1,2})[/.](?P<m>\d{1,2})[/.](?P<y>\d{4}|\d{2})",
+    "dmy": (rf"(?:(?P<wd>{_WEEKDAY})\.?,?\s+(?:the\s+)?)?(?P<d>{_DAY})(?P<sfx>{_ORDINAL})?\s+(?:of\s+)?"
+            rf"(?i:(?P<m>{_MONTH})),?\s+(?P<y>{_YEAR})"),
+    "mdy": (rf"(?:(?P<wd>{_WEEKDAY})\.?,?\s+)?(?i:(?P<m>{_MONTH}))\s+(?P<d>{_DAY})(?P<sfx>{_ORDINAL})?,?\s+"
+            rf"(?P<y>{_YEAR})"),
+    "my": rf"(?i:(?P<m>{_MONTH})),?\s+(?:of\s+)?(?P<y>{_YEAR})",
+    # A day and month with no year cannot be shifted exactly.
+    "dm": rf"(?:{_WEEKDAY}\.?,?\s+(?:the\s+)?)?{_DAY}{_ORDINAL}?\s+(?:of\s+)?{_MONTH}",
+    "md": rf"(?:{_WEEKDAY}\.?,?\s+)?{_MONTH}\s+{_DAY}{_ORDINAL}",
+}
+_DATE_PARSERS = {form: re.compile(pattern) for form, pattern in _DATE_FORMS.items()}
+_DATE_ANY = "|".join(re.sub(r"\(\?P<\w+>", "(?:", pattern) for pattern in _DATE_FORMS.values())
+_DATE_WITH_YEAR = "|".join(re.sub(r"\(\?P<\w+>", "(?:", _DATE_FORMS[form])
+                           for form in ("iso", "numeric", "dmy", "mdy", "my"))
+
+_DOB_LABEL = r"(?i:\b(?:d\.\s?o\.\s?b\.?|dob|date\s+of\s+birth|birth\s?date)(?!\w))"
+_DOB_SEPARATOR = r"(?:\s*[:=–-]\s*|\s+(?i:is|was)\s+|\s+)?"
+_DOB_PARSER = re.compile(rf"(?P<label>{_DOB_LABEL}{_DOB_SEPARATOR})(?P<date>.+)", re.S)
+
+_FIXED_PATTERNS = {
+    "email": r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+    "phone": r"(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s-]?\)?[\s-]?\d){7,11}(?!\d)",
+    "nhs_number": r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])",
+    "ni_number": (r"(?<!\w)(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?"
+                  r"[A-D](?!\w)"),
+    "dob": rf"{_DOB_LABEL}{_DOB_SEPARATOR}(?:{_DATE_WITH_YEAR})(?![\w/]|[.-]\d)",
+    "date": rf"(?<![\w/.-])(?:{_DATE_ANY})(?![\w/]|[.-]\d)",
+    "street": (r"(?<!\w)(?:(?:Flat|Apartment|Apt|Unit)\.?\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
+               r"(?:[A-Z][\w'’-]*\s+){1,3}(?:" + "|".join(STREET_WORDS) + r")\.?(?!\w)"),
+    "postcode": r"(?<!\w)(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[A-Z]{2}(?!\w)",
+    # A month on its own ("in March"); "May" only after a word that makes it the month.
+    "month": ("(?:" + "|".join(rf"(?<=\b{word}[ -])" for word in (
+        "in", "In", "since", "Since", "by", "By", "from", "From", "until", "Until", "during", "During", "early",
+        "Early", "late", "Late", "mid", "Mid", "of", "last", "Last", "next", "Next", "this", "This", "before",
+        "Before", "after", "After")) + ")May(?!\\w)|(?<!\\w)(?:"
+        + "|".join(month for month in MONTHS if month != "May") + r")(?!\w)"),
+    # A year on its own, but not an Act of Parliament's, an amount or part of a number.
+    "year": r"(?<![\w£$€#/.,])(?<!Act )(?<!Act, )(?:19[3-9]\d|20\d\d)(?![\w%/]|[.,]\d)",
+}
+_POSTCODE = re.compile(_FIXED_PATTERNS["postcode"])
+# The order decides between matches that start at the same place.
+_KINDS = ("email", "phone", "nhs_number", "ni_number", "dob", "address", "reference", "date", "street", "postcode", "id", "name",
+          "place", "month", "year")
+
+
+class CaseHasErrors(ReunifyError):
+    """The case records have errors: nothing can be copied until `reunify check` is clean."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Anonymised:
+    """What `anonymise_case` did, without a word of the original."""
+
+    out: Path
+    reference: str
+    shift_days: int  # negative: every date moved this many days earlier
+    replaced: dict[str, int]
+    dates: dict[str, int]
+    written: tuple[str, ...]
+    not_copied: int
+    seed: int | None
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "reference": self.reference,
+            "date_shift_days": self.shift_days,
+            "replaced": dict(self.replaced),
+            "dates": {"shifted_by_days": self.shift_days, **self.dates},
+            "written": list(self.written),
+            "not_copied": self.not_copied,
+            "comments": "dropped",
+            "seed": self.seed,
+        }
+
+
+def anonymise_case(source: Path, out: Path, seed: int | None = None) -> Anonymised:
+    """Write an anonymised copy of the case in `source` to the new or empty folder `out`.
+
+    Raises `ReunifyError` (and writes nothing) when `out` is or overlaps the case folder or
+    holds anything, and `CaseHasErrors` when the records do not load cleanly.
+    """
+    folder = find_case_folder(source)
+    check_target(folder, out)
+    case, problems = load_case(folder)
+    errors = sum(1 for p in problems if p.is_error)
+    if case is None or errors:
+        raise CaseHasErrors(f"the case records have {max(errors, 1)} error(s), so nothing was copied; "
+                            "run 'reunify check' to see them")
+    copy = _Anonymiser(case, secrets.randbits(64) if seed is None else seed)
+    files = {name: copy.file_text(name) for name in m.FILE_MODELS if name in case.present}
+    _write_copy(out, files, copy.expected)
+    kept = set(files)
+    return Anonymised(
+        out=out,
+        reference=copy.reference,
+        shift_days=copy.shift.days,
+        replaced={kind: copy.counts[kind] for kind in ("names", "ids", "references", "addresses", "places",
+                                                         "phone_numbers", "emails", "identity_numbers",
+                                                         "dates_of_birth")},
+        dates={"fields": copy.counts["date_fields"], "in_text": copy.counts["dates_in_text"],
+               "replaced": copy.counts["dates_replaced"]},
+        written=tuple(files),
+        not_copied=sum(1 for entry in folder.iterdir() if entry.name not in kept),
+        seed=seed,
+    )
+
+
+def check_target(source: Path, out: Path) -> None:
+    """Refuse an `out` that is, holds or lies inside the case folder, or is not new or empty."""
+    if out.is_symlink():
+        raise ReunifyError("OUT is a symbolic link; give a new or empty folder")
+    target = Path(os.path.abspath(out)).resolve()
+    folder = source.resolve()
+    if _same(target, folder):
+        raise ReunifyError("OUT is the case folder itself; give a new folder outside it")
+    if any(_same(parent, folder) for parent in target.parents):
+        raise ReunifyError("OUT is inside the case folder; give a folder outside it")
+    if any(_same(parent, target) for parent in folder.parents):
+        raise ReunifyError("the case folder is inside OUT; give a new folder outside it")
+    if out.exists():
+        if not out.is_dir():
+            raise ReunifyError("OUT exists and is not a folder; give a new or empty folder")
+        if any(out.iterdir()):
+            raise ReunifyError("OUT is not empty; give a new or empty folder")
+
+
+def _same(a: Path, b: Path) -> bool:
+    if a == b:
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _write_copy(out: Path, files: dict[str, str], expected: dict[str, Any]) -> None:
+    """Write the files to a private folder beside `out`, check them, then rename it to `out`."""
+    target = Path(os.path.abspath(out))
+    try:
+        make_private_folder(target.parent)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise ReunifyError(f"OUT cannot be created ({(exc.strerror or type(exc).__name__).lower()})") from None
+    try:
+        for name, text in files.items():
+            write_atomic(staging / name, text.encode("utf-8"), FILE_MODE)
+        for name in files:
+            loaded = load_file(staging / name)
+            if loaded.problems or loaded.data != expected[name]:
+                raise RuntimeError(f"{name}: the anonymised copy does not read back as written")
+        case, problems = load_case(staging)
+        if case is None or any(p.is_error for p in problems):
+            raise RuntimeError("the anonymised copy does not load cleanly")
+        os.chmod(staging, DIR_MODE)
+        os.replace(staging, target)  # onto a missing or empty folder only
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise ReunifyError(f"the copy could not be written ({(exc.strerror or type(exc).__name__).lower()}); "
+                               "nothing was left behind") from None
+        raise
+
+
+# -- words --------------------------------------------------------------------------------------
+
+
+def _key(word: str) -> str:
+    """A word as it is looked up: no accents, any case, one kind of apostrophe."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    return plain.casefold().replace("’", "'")
+
+
+def _cased(like: str, word: str) -> str:
+    """`word` in the case of `like`: all capitals, all small, or as given."""
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    if like.islower():
+        return word.lower()
+    return word
+
+
+def _name_parts(name: str) -> tuple[list[str], list[str]]:
+    """The given names and the family names in a name: not titles, not a remark in brackets.
+
+    The last part of a name of several ("O'Brien-Hughes" in "Siân O'Brien-Hughes") is the
+    family name, and so is the only part after a title ("Baby O'Brien", "Mrs Hughes");
+    capitalised words in brackets are other given names ("Zoë (Zo) O'Brien").
+    """
+    given: list[str] = []
+
+    def bracketed(match: re.Match[str]) -> str:
+        given.extend(w for w in re.findall(_WORD, match.group(0))
+                     if len(w) > 1 and w[0].isupper() and _key(w) not in NOT_NAMES)
+        return " "
+
+    chunks, titled = [], False
+    for chunk in re.sub(r"\([^)]*\)?", bracketed, name).split():
+        words = [w for w in re.findall(_WORD, chunk) if len(w) > 1 and _key(w) not in NOT_NAMES]
+        if words:
+            chunks.append(words)
+        elif not chunks and re.search(_WORD, chunk):
+            titled = True
+    if len(chunks) > 1 or (chunks and titled):
+        return [w for words in chunks[:-1] for w in words] + given, chunks[-1]
+    return [w for words in chunks for w in words] + given, []
+
+
+def _name_words(name: str) -> list[str]:
+    given, family = _name_parts(name)
+    return given + family
+
+
+def _place_words(text: str) -> list[str]:
+    """The proper words of a household name or address (every word when it is all in small letters)."""
+    text = _POSTCODE.sub(" ", text)
+    words = re.findall(_WORD, text)
+    everything = text == text.lower()
+    return [w for w in words
+            if len(w) > 1 and (everything or w[0].isupper()) and _key(w) not in NOT_PLACES | NOT_NAMES]
+
+
+class _Pools:
+    """Fictional words, drawn without repeats, never one that is in the case already."""
+
+    def __init__(self, rng: random.Random, taken: set[str]) -> None:
+        self.rng = rng
+        self.taken = taken
+        self.pools: dict[str, list[str]] = {}
+        for kind, words in (("female", FEMALE), ("male", MALE), ("surname", SURNAMES), ("place", PLACES)):
+            pool = list(words)
+            rng.shuffle(pool)
+            self.pools[kind] = pool
+
+    def draw(self, kind: str) -> str:
+        pool = self.pools[kind]
+        while pool:
+            word = pool.pop()
+            if _key(word) not in self.taken:
+                self.taken.add(_key(word))
+                return word
+        while True:  # the lists ran out: made-up words
+            word = "".join(self.rng.choice(_SYLLABLES) for _ in range(3)).capitalize()
+            if _key(word) not in self.taken:
+                self.taken.add(_key(word))
+                return word
+
+
+# -- the copy -----------------------------------------------------------------------------------
+
+
+def _generator(seed: int, case: Case) -> random.Random:
+    """Keyed on the seed and on who the case is about: the copy alone does not give the seed away."""
+    child = case.child
+    material = "\0".join([str(seed), case.case.reference, child.name if child else "",
+                          str(child.born) if child and child.born else ""])
+    return random.Random(int.from_bytes(hashlib.sha256(material.encode("utf-8")).digest()[:16], "big"))
+
+
+class _Anonymiser:
+    """The fictional names, places and ids for one case, and the text of each file of its copy."""
+
+    def __init__(self, case: Case, seed: int) -> None:
+        self.case = case
+        self.rng = _generator(seed, case)
+        self.counts: Counter[str] = Counter()
+        self.expected: dict[str, Any] = {}
+        self.reference = f"TRAIN-{self.rng.randrange(1, 10_000):04d}"
+        self.shift = self._draw_shift()
+        self.words: dict[str, str] = {}  # key of an original name or place word -> its replacement
+        self._rename_words()
+        self.ids = self._rename_ids()
+        self.addresses: dict[str, str] = {}
+        for household in case.people.households:
+            if household.address:
+                self._address(household.address)
+        self.letters: dict[str, str] = {}
+        self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
+
+    def _draw_shift(self) -> dt.timedelta:
+        """Whole weeks back; never one that lands a date of the copy on a real date of birth."""
+        births = {p.born for p in self.case.people.people if p.born}
+        dates = {mark.value for name in m.FILE_MODELS
+                 for mark in walk_record(getattr(self.case, name.removesuffix(".yaml"))) if mark.date}
+        for _ in range(100):
+            shift = dt.timedelta(weeks=-self.rng.randint(MIN_WEEKS, MAX_WEEKS))
+            if not any(day + shift in births for day in dates):
+                break
+        return shift
+
+    # names, places, ids, addresses
+
+    def _rename_words(self) -> None:
+        people = [(p.name, p.sex) for p in self.case.people.people]
+        people += [(t.name, "unknown") for t in self.case.case.team]
+        names = [(*_name_parts(name), sex) for name, sex in people]
+        places = [w for h in self.case.people.households for text in (h.name, h.address or "")
+                  for w in _place_words(text)]
+        name_keys = {_key(w) for given, family, _ in names for w in given + family}
+        self.name_keys = frozenset(name_keys)
+        self.place_keys = frozenset(_key(w) for w in places) - name_keys
+        pools = _Pools(self.rng, set(name_keys | self.place_keys))
+        for _, family, _ in names:  # family names first: a family keeps one surname
+            for word in family:
+                if _key(word) not in self.words:
+                    self.words[_key(word)] = pools.draw("surname")
+        for given, _, sex in names:
+            for word in given:
+                if _key(word) not in self.words:
+                    kind = sex if sex in ("female", "male") else self.rng.choice(("female", "male"))
+                    self.words[_key(word)] = pools.draw(kind)
+        for word in places:
+            if _key(word) not in self.words:
+                self.words[_key(word)] = pools.draw("place")
+
+    def _rename_ids(self) -> dict[str, str]:
+        """New ids for the ids that contain a name or place word, unique among all the ids."""
+        people, team, households = self.case.people.people, self.case.case.team, self.case.people.households
+        defined = list(dict.fromkeys([p.id for p in people] + [t.id for t in team] + [h.id for h in households]))
+        used = set(defined)
+        renamed: dict[str, str] = {}
+        for number, old in enumerate(defined, 1):
+            new = self._rename_id(old)
+            if new == old:
+                continue
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,59}", new):
+                new = f"id-{number}"
+            candidate, suffix = new, 2
+            while candidate in used:
+                candidate, suffix = f"{new}-{suffix}", suffix + 1
+            used.add(candidate)
+            renamed[old] = candidate
+        self.counts["ids"] = len(renamed)
+        return renamed
+
+    def _rename_id(self, value: str) -> str:
+        """`value` with every name and place word in it replaced (ids have no apostrophes)."""
+        lookup = {k.replace("'", ""): v for k, v in self.words.items()}
+        if not lookup:
+            return value
+        # Short words only as whole words: "jo" is in "major".
+        pattern = "|".join(re.escape(k) if len(k) >= 4 else rf"(?<![a-z]){re.escape(k)}(?![a-z])"
+                           for k in sorted(lookup, key=len, reverse=True))
+        return re.sub(pattern, lambda w: _cased(w.group(0), lookup[w.group(0).casefold()].lower()), value,
+                      flags=re.I)
+
+    def _ref(self, value: str) -> str:
+        """A reference renamed with what it refers to; one to nothing loses its names all the same."""
+        return self.ids.get(value) or self._rename_id(value)
+
+    def _address(self, address: str) -> str:
+        """A fictional address built like the original: new house numbers, street and town words."""
+        key = " ".join(_key(address).split())
+        if key not in self.addresses:
+            parts = [part for part in (_POSTCODE.sub("", p).strip() for p in address.split(",")) if part]
+            text = ", ".join(parts)
+            text = re.sub(r"\d+", lambda _: str(self.rng.randint(1, 120)), text)
+            text = re.sub(_WORD, lambda w: self._word(w.group(0)), text)
+            self.addresses[key] = text
+        return self.addresses[key]
+
+    def _word(self, word: str) -> str:
+        new = self.words.get(_key(word))
+        return word if new is None else _cased(word, new)
+
+    def _person_name(self, name: str) -> str:
+        """A name field: each name word replaced, initials too; titles and remarks kept."""
+
+        def one(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if _key(word) in self.words:
+                self.counts["names"] += 1
+                return _cased(word, self.words[_key(word)])
+            if len(word) == 1 and word.isalpha():
+                if word.upper() not in self.letters:
+                    self.letters[word.upper()] = self.rng.choice("ABCDEFGHIJKLMNOPRSTW")
+                return _cased(word, self.letters[word.upper()])
+            return word
+
+        return re.sub(_WORD, one, name)
+
+    # files
+
+    def file_text(self, name: str) -> str:
+        """The text of one record file of the copy."""
+        path = self.case.file(name)
+        original = path.read_bytes().decode("utf-8-sig")
+        yaml, data = _load_round_trip(original)
+        record: BaseModel = getattr(self.case, name.removesuffix(".yaml"))
+        if data is not None:
+            handled: set[FieldPath] = set()
+            for mark in walk_record(record):  # every date and every reference, wherever it is
+                value = _get(data, mark.path)
+                if mark.date and isinstance(value, dt.date):
+                    _set(data, mark.path, value + self.shift)
+                    self.counts["date_fields"] += 1
+                elif mark.ref and isinstance(value, str):
+                    _set(data, mark.path, _like(value, self._ref(value)))
+                handled.add(mark.path)
+            self._strings(data, type(record), (), handled)
+            _drop_comments(data)
+        self.expected[name] = data
+        if data is None:
+            return ""
+        text = _with_blank_lines(_dump_like(yaml, data, ""))
+        return text.replace("\n", "\r\n") if "\r\n" in original else text
+
+    def _strings(self, node: Any, model: type[BaseModel], path: FieldPath, handled: set[FieldPath]) -> None:
+        """Every string the walk did not handle: free text scrubbed, other ids renamed."""
+        if not isinstance(node, dict):
+            return
+        fields = model_fields(model)
+        for key in list(node):
+            if key in fields:
+                attribute, shape = fields[key]
+                self._value(node, key, model, attribute, shape, (*path, key), handled)
+
+    def _value(self, container: Any, slot: Any, model: type[BaseModel], attribute: str, shape: Shape,
+               path: FieldPath, handled: set[FieldPath]) -> None:
+        value = container[slot]
+        if value is None or path in handled:
+            return
+        if shape.kind == "model" and shape.model is not None:
+            self._strings(value, shape.model, path, handled)
+        elif shape.kind in ("list", "dict") and shape.item is not None:
+            slots = list(value) if isinstance(value, dict) else list(range(len(value)))
+            for inner in slots:
+                self._value(value, inner, model, attribute, shape.item, (*path, inner), handled)
+        elif isinstance(value, str):
+            new = self._string(model, attribute, value)
+            if new != value:
+                container[slot] = _like(value, new)
+        elif isinstance(value, dt.date):  # a date no model marks: moved all the same
+            container[slot] = value + self.shift
+            self.counts["date_fields"] += 1
+
+    def _string(self, model: type[BaseModel], attribute: str, value: str) -> str:
+        if (model, attribute) in ((m.Person, "name"), (m.TeamMember, "name")):
+            return self._person_name(value)
+        if (model, attribute) == (m.Household, "address"):
+            self.counts["addresses"] += 1
+            return self._address(value)
+        if (model, attribute) == (m.CaseFile, "reference"):
+            self.counts["references"] += 1
+            return self.reference
+        if (model, attribute) == (m.Meeting, "attendees"):  # people or team members: unmarked refs
+            return self._ref(value)
+        kind = _string_kind(model, attribute)
+        if kind == "identifier":
+            return self.ids.get(value, value)
+        if kind == "text":
+            return self.scrub(value)
+        return value
+
+    # free text
+
+    def scrub(self, text: str, skip: frozenset[str] = frozenset()) -> str:
+        """Free text without names, ids, places, contact details or unshifted dates."""
+        return self._pattern(skip).sub(lambda found: self._replace(found, skip), text)
+
+    def _pattern(self, skip: frozenset[str]) -> re.Pattern[str]:
+        if skip not in self._patterns:
+            patterns = dict(_FIXED_PATTERNS)
+            if self.addresses:
+                patterns["address"] = "(?i:" + _alternation(self._original_addresses()) + ")"
+            patterns["reference"] = rf"(?<![\w-])(?i:{_flexible(self.case.case.reference)})(?![\w-])"
+            # Ids of one word are names, and get their case from the text; the rest as written.
+            ids = [old for old in self.ids if not re.fullmatch(_WORD, old)]
+            if ids:
+                patterns["id"] = rf"(?<![\w.-])(?:{_alternation(ids)})(?![\w-])"
+            names = [w for w in self._variants() if _key(w) in self.name_keys]
+            if names:
+                patterns["name"] = (rf"{_NOT_LETTER_BEFORE}(?P<n_word>(?i:{_alternation(names)}))"
+                                    rf"(?P<n_plural>(?i:s))?{_NOT_LETTER_AFTER}")
+            places = [w for w in self._variants() if _key(w) in self.place_keys]
+            if places:
+                cased = {form for w in places for form in (w[:1].upper() + w[1:], w.upper())}
+                patterns["place"] = rf"{_NOT_LETTER_BEFORE}(?:{_alternation(cased)}){_NOT_LETTER_AFTER}"
+            self._patterns[skip] = re.compile("|".join(
+                f"(?P<k_{kind}>{patterns[kind]})" for kind in _KINDS if kind in patterns and kind not in skip))
+        return self._patterns[skip]
+
+    def _original_addresses(self) -> list[str]:
+        return [h.address for h in self.case.people.households if h.address]
+
+    def _variants(self) -> set[str]:
+        """Every original name and place word as written, and without its accents."""
+        words = {w for p in self.case.people.people for w in _name_words(p.name)}
+        words |= {w for t in self.case.case.team for w in _name_words(t.name)}
+        words |= {w for h in self.case.people.households for text in (h.name, h.address or "")
+                  for w in _place_words(text)}
+        plain = {"".join(ch for ch in unicodedata.normalize("NFKD", w) if not unicodedata.combining(ch))
+                 for w in words}
+        return words | plain
+
+    def _replace(self, found: re.Match[str], skip: frozenset[str]) -> str:
+        kind = next(k for k in _KINDS if f"k_{k}" in found.re.groupindex and found.group(f"k_{k}") is not None)
+        text = found.group(0)
+        if kind == "email":
+            self.counts["emails"] += 1
+            return "[email]"
+        if kind == "phone":
+            if not _is_phone(text):
+                return self.scrub(text, skip | {"phone"})
+            self.counts["phone_numbers"] += 1
+            return "[phone]"
+        if kind == "nhs_number":
+            if not _is_nhs_number(text):
+                return self.scrub(text, skip | {"nhs_number"})
+            self.counts["identity_numbers"] += 1
+            return "[NHS number]"
+        if kind == "ni_number":
+            self.counts["identity_numbers"] += 1
+            return "[NI number]"
+        if kind == "dob":
+            self.counts["dates_of_birth"] += 1
+            parts = _DOB_PARSER.fullmatch(text)
+            return (parts.group("label") if parts else "") + "[date of birth]"
+        if kind == "address":
+            self.counts["addresses"] += 1
+            return self._address(text)
+        if kind == "reference":
+            self.counts["references"] += 1
+            return self.reference
+        if kind == "date":
+            return self._date(text)
+        if kind in ("street", "postcode"):
+            self.counts["addresses"] += 1
+            return f"[{'address' if kind == 'street' else 'postcode'}]"
+        if kind == "id":
+            self.counts["names"] += 1
+            return self.ids[text]
+        if kind == "name":
+            self.counts["names"] += 1
+            word = found.group("n_word")
+            return _cased(word, self.words[_key(word)]) + (found.group("n_plural") or "")
+        if kind == "place":
+            self.counts["places"] += 1
+            return _cased(text, self.words[_key(text)])
+        if kind == "month":
+            self.counts["dates_in_text"] += 1
+            word = re.findall(r"[A-Za-z]+", text)[-1]
+            moved = dt.date(2001, MONTHS.index(word) + 1, 15) + self.shift
+            return text[: len(text) - len(word)] + MONTHS[moved.month - 1]
+        self.counts["dates_in_text"] += 1  # a year on its own
+        return str((dt.date(int(text), 7, 2) + self.shift).year)
+
+    def _date(self, text: str) -> str:
+        """A date written in text, moved by the shift, or [date] when that cannot be done exactly."""
+        for form, parser in _DATE_PARSERS.items():
+            parts = parser.fullmatch(text)
+            if parts is None:
+                continue
+            if form in ("dm", "md") or (form == "numeric" and len(parts.group("y")) == 2):
+                break
+            groups = parts.groupdict()
+            try:
+                month = int(groups["m"]) if groups["m"].isdigit() else _month_number(groups["m"])
+                day = dt.date(int(groups["y"]), month, 15 if form == "my" else int(groups["d"]))
+            except ValueError:
+                break
+            moved = day + self.shift
+            new: dict[str, str] = {"y": str(moved.year)}
+            if form in ("iso", "numeric"):
+                new["m"] = str(moved.month).zfill(len(groups["m"]))
+                new["d"] = str(moved.day).zfill(len(groups["d"]))
+            else:
+                new["m"] = _month_like(moved.month, groups["m"])
+            if form in ("dmy", "mdy"):
+                new["d"] = str(moved.day).zfill(len(groups["d"]))
+                if groups["sfx"]:
+                    new["sfx"] = _ordinal(moved.day)
+                if groups["wd"]:
+                    weekday = WEEKDAYS[moved.weekday()]
+                    new["wd"] = weekday if len(groups["wd"]) > 4 else weekday[:3]
+            self.counts["dates_in_text"] += 1
+            return _respan(parts, new)
+        self.counts["dates_replaced"] += 1
+        return "[date]." if text.endswith(".") else "[date]"
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+def _flexible(text: str) -> str:
+    """A regex for `text` that allows either apostrophe and any run of spaces."""
+    return re.sub(r"\\?\s+", r"\\s+", re.escape(text)).replace("'", "['’]").replace("’", "['’]")
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(_flexible(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _is_phone(text: str) -> bool:
+    digits = re.sub(r"\D", "", text)
+    if text.lstrip().startswith("+"):
+        national = digits[2:].removeprefix("0")
+        return len(national) in (9, 10)
+    return digits.startswith("0") and len(digits) in (10, 11)
+
+
+def _is_nhs_number(text: str) -> bool:
+    """Ten digits whose last is the modulus 11 check digit of the others."""
+    digits = [int(d) for d in re.sub(r"\D", "", text)]
+    check = 11 - sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    return check != 10 and digits[9] == check % 11
+
+
+def _month_number(word: str) -> int:
+    short = word.rstrip(".")[:3].lower()
+    return next(number for number, name in enumerate(MONTHS, 1) if name[:3].lower() == short)
+
+
+def _month_like(month: int, like: str) -> str:
+    """The month's name written like `like`: in full or short (with its dot), in its case."""
+    name = MONTHS[month - 1]
+    bare = like.rstrip(".")
+    word = name if bare.capitalize() in MONTHS else name[:3] + like[len(bare):]
+    return _cased(bare, word)
+
+
+def _ordinal(day: int) -> str:
+    if 11 <= day % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+def _respan(found: re.Match[str], values: dict[str, str]) -> str:
+    """The matched text with the named groups in `values` replaced."""
+    text = found.string
+    spans = sorted((found.span(group), value) for group, value in values.items() if found.group(group))
+    pieces, last = [], 0
+    for (start, end), value in spans:
+        pieces += [text[last:start], value]
+        last = end
+    return "".join([*pieces, text[last:]])
+
+
+def _string_kind(model: type[BaseModel], attribute: str) -> str:
+    """'text' (free text), 'identifier' (an id or code), 'enum' or 'other', from the model."""
+    info = model.model_fields[attribute]
+    annotation: Any = info.annotation
+    metadata: list[Any] = list(info.metadata)
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            metadata.extend(annotation.__metadata__)
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        elif origin in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        elif origin is typing.Literal:
+            return "enum"
+        elif annotation is str:
+            constraints = [c for c in metadata if isinstance(c, StringConstraints)]
+            return "identifier" if any(c.pattern for c in constraints) else "text"
+        else:
+            return "other"
+
+
+def _get(data: Any, path: FieldPath) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _set(data: Any, path: FieldPath, value: Any) -> None:
+    _get(data, path[:-1])[path[-1]] = value
+
+
+def _like(old: str, new: str) -> str:
+    """`new` in the style `old` was written in (quoted, folded, literal)."""
+    if new == old or type(old) is str:
+        return new
+    styled: Any = type(old)(new)
+    if hasattr(old, "fold_pos") and "\n" not in new:
+        styled.fold_pos = _folds(new)
+    return typing.cast(str, styled)
+
+
+def _folds(text: str, width: int = FOLD_WIDTH) -> list[int]:
+    """Where to break a folded scalar's lines: at single spaces, lines of about `width`."""
+    spaces = [i for i, ch in enumerate(text)
+              if ch == " " and 0 < i < len(text) - 1 and not text[i - 1].isspace() and not text[i + 1].isspace()]
+    folds: list[int] = []
+    start, previous = 0, -1
+    for space in [*spaces, len(text)]:
+        if space - start > width and previous > start:
+            folds.append(previous)
+            start = previous + 1
+        previous = space
+    return folds
+
+
+def _drop_comments(node: Any) -> None:
+    if isinstance(node, CommentedMap | CommentedSeq):
+        node.ca.comment = None
+        node.ca.items.clear()
+        node.ca.end = []
+        if node.ca.pre is not None:
+            node.ca.pre = []
+    if isinstance(node, dict):
+        for value in node.values():
+            _drop_comments(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_comments(value)
+
+
+def _with_blank_lines(text: str) -> str:
+    """A blank line before each top-level key that follows a block (comments took theirs away)."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        if line and not line[0].isspace() and not line.startswith("-") and lines and lines[-1][:1] in (" ", "-"):
+            lines.append("")
+        lines.append(line)
+    return "\n".join(lines)

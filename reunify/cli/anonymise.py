@@ -1,0 +1,55 @@
+"""anonymise: a copy of a case folder that is safe for training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reunify.cli.app import Json
+from reunify.cli.app import app
+from reunify.cli.console import escape
+from reunify.cli.console import out as stdout
+from reunify.cli.console import print_json
+from reunify.cli.console import table
+
+Source = Annotated[Path, typer.Argument(help="The case folder to copy.", show_default=False)]
+Target = Annotated[Path, typer.Argument(show_default=False,
+                                        help="A new or empty folder for the copy, outside the case folder.")]
+Seed = Annotated[int | None, typer.Option("--seed", min=0, metavar="N", help=(
+    "Make the copy reproducible: the same seed gives the same copy of the same case (default: a random one)."))]
+
+LABELS = {
+    "names": "name mentions",
+    "ids": "ids renamed",
+    "references": "case references",
+    "addresses": "addresses and postcodes",
+    "places": "place names",
+    "phone_numbers": "phone numbers",
+    "emails": "email addresses",
+    "identity_numbers": "NHS and NI numbers",
+    "dates_of_birth": "dates of birth in text",
+}
+
+
+@app.command("anonymise")
+def anonymise_command(case: Source, out: Target, seed: Seed = None, as_json: Json = False) -> None:
+    """Copy a case for training: names, ids, addresses, contact details and dates changed."""
+    from reunify.anonymise import anonymise_case  # its patterns compile only when it is used
+
+    result = anonymise_case(case, out, seed)
+    if as_json:
+        print_json(result.data())
+        return
+    stdout.print(f"Anonymised copy written to [bold]{escape(str(result.out))}[/] as {escape(result.reference)}.")
+    stdout.print(f"Every date moved {-result.shift_days} days earlier: {result.dates['fields']} in fields, "
+                 f"{result.dates['in_text']} in text; {result.dates['replaced']} in text replaced by \\[date].")
+    grid = table("Replaced", "Count")
+    for kind, label in LABELS.items():
+        grid.add_row(label, str(result.replaced[kind]))
+    stdout.print(grid)
+    stdout.print(f"Written: {escape(', '.join(result.written))}")
+    stdout.print(f"Not copied: comments, and {result.not_copied} other file(s) or folder(s) (README, documents/).")
+    stdout.print("[dim]Keep this report away from the copy: the shift it gives turns the dates back into the "
+                 "real ones.[/]")
