@@ -12,7 +12,6 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
@@ -233,6 +232,8 @@ def summarise_all(folders: list[Path], today: dt.date, workers: int | None = Non
         for folder in folders:
             yield summarise(folder, today)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(8, len(folders) // (workers * 4))
     chunks = [folders[i:i + size] for i in range(0, len(folders), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:

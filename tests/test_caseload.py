@@ -7,6 +7,7 @@ records, or from `reunify next`/`status` on the same case and day, wherever they
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import datetime as dt
 import io
@@ -800,7 +801,7 @@ def test_parallel_reading_gives_the_same_result(cli: Run, tmp_path: Path, monkey
             pools.append(1)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(reunify.caseload, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
     serial = cli("caseload", root, "--json", "--jobs", "1")
     assert pools == []
     parallel = cli("caseload", root, "--json", "--jobs", "2")

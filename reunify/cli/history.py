@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reunify import audit
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Json
 from reunify.cli.app import app
@@ -13,6 +13,9 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
 from reunify.records import find_case_folder
+
+if TYPE_CHECKING:
+    from reunify import audit
 
 
 def _what(change: audit.Change) -> str:
@@ -30,6 +33,8 @@ def history_command(
 ) -> None:
     """Who recorded what and when, newest first, from git (the caseload must be in git)."""
     find_case_folder(case)
+    from reunify import audit
+
     changes = audit.history(case)
     pending = audit.uncommitted(case)
     if as_json:

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from reunify import audit
 from reunify import report
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Json
@@ -243,6 +242,8 @@ def check_command(
     locator = Locator()
     for folder in folders:
         _, problems = load_evaluation(folder, day)
+        from reunify import audit
+
         problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
         results.append((folder, report.located(problems, locator)))
     summary = report.check_data(results)

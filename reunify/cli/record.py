@@ -17,7 +17,6 @@ from typing import Annotated
 
 import typer
 
-from reunify import audit
 from reunify import recording
 from reunify.cli.app import By
 from reunify.cli.app import CaseFolder
@@ -56,6 +55,8 @@ def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by:
         commit = profile is not None and profile.settings.git.commit
     if not commit:
         return
+    from reunify import audit
+
     try:
         made = audit.commit_record(case, files, action, _team_ids(case, by))
     except audit.GitError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from typing import TYPE_CHECKING
 from typing import Annotated
 
 import typer
@@ -26,12 +27,9 @@ from reunify.cli.read import _evaluation_or_exit
 from reunify.cli.read import _header
 from reunify.cli.read import _who
 from reunify.problems import ReunifyError
-from reunify.walkthrough import StageView
-from reunify.walkthrough import find_sample
-from reunify.walkthrough import load_notes
-from reunify.walkthrough import stage_days
-from reunify.walkthrough import view_stage
-from reunify.walkthrough import walkthrough_data
+
+if TYPE_CHECKING:
+    from reunify.walkthrough import StageView
 
 PROMPT = "Press a key to go on, q to stop"
 STOP_KEYS = ("q", "Q", "\x04", "")  # q, Ctrl-D, end of input
@@ -63,6 +61,12 @@ def walkthrough_command(
 ) -> None:
     """Trainer's mode: a sample case a stage at a time, as it stood on each stage's day."""
     day = resolve_today(today)
+    from reunify.walkthrough import find_sample
+    from reunify.walkthrough import load_notes
+    from reunify.walkthrough import stage_days
+    from reunify.walkthrough import view_stage
+    from reunify.walkthrough import walkthrough_data
+
     folder = find_sample(sample)
     ev = _evaluation_or_exit(folder, day, as_json)
     notes, problems = load_notes()

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Annotated
 from typing import Any
 
@@ -22,16 +23,16 @@ from reunify.cli.console import print_problems
 from reunify.cli.console import table
 from reunify.engine.gates import gate_args
 from reunify.engine.workflows import workflow_in_force
-from reunify.fidelity import Fidelity
-from reunify.fidelity import fidelity
 from reunify.files import DIR_MODE
 from reunify.problems import ReunifyError
 from reunify.profile import PROFILE_FILE
 from reunify.workflow import Workflow
 from reunify.workflow import load_workflow
-from reunify.workflow.compare import compare
 from reunify.workflow.load import REFERENCE
 from reunify.yamlio import write_new_file
+
+if TYPE_CHECKING:
+    from reunify.fidelity import Fidelity
 
 workflow_app = typer.Typer(help="The workflow in force: show it, check a local workflow, compare it with the reference.",
                            no_args_is_help=True, rich_markup_mode=None)
@@ -228,6 +229,8 @@ def diff_command(
 ) -> None:
     """What a local workflow changes, adds and removes, compared with the reference."""
     local, path = _local(file, folder)
+    from reunify.workflow.compare import compare
+
     changes = compare(_reference(), local)
     if as_json:
         print_json({"file": str(path), "changes": [
@@ -254,6 +257,8 @@ def fidelity_command(
 ) -> None:
     """How far the local workflow departs from the framework, element by element, and why it matters."""
     local, path = _local(file, folder)
+    from reunify.fidelity import fidelity
+
     result = fidelity(_reference(), local)
     if as_json:
         print_json(_fidelity_data(result, path))
