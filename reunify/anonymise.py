@@ -35,7 +35,6 @@ import re
 import secrets
 import shutil
 import tempfile
-import types
 import typing
 import unicodedata
 from collections import Counter
@@ -59,6 +58,7 @@ from reunify.records import load_case
 from reunify.records import models as m
 from reunify.records.fields import Shape
 from reunify.records.fields import model_fields
+from reunify.records.fields import unwrap
 from reunify.records.fields import walk_record
 from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
@@ -798,24 +798,17 @@ def _respan(found: re.Match[str], values: dict[str, str]) -> str:
 def _string_kind(model: type[BaseModel], attribute: str) -> str:
     """'text' (free text), 'identifier' (an id or code), 'enum' or 'other', from the model."""
     info = model.model_fields[attribute]
-    annotation: Any = info.annotation
-    metadata: list[Any] = list(info.metadata)
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            metadata.extend(annotation.__metadata__)
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        elif origin in (list, dict):
-            annotation = typing.get_args(annotation)[-1]
-        elif origin is typing.Literal:
-            return "enum"
-        elif annotation is str:
-            constraints = [c for c in metadata if isinstance(c, StringConstraints)]
-            return "identifier" if any(c.pattern for c in constraints) else "text"
-        else:
-            return "other"
+    annotation, metadata = unwrap(info.annotation)
+    metadata = [*info.metadata, *metadata]
+    while typing.get_origin(annotation) in (list, dict):
+        annotation, more = unwrap(typing.get_args(annotation)[-1])
+        metadata += more
+    if typing.get_origin(annotation) is typing.Literal:
+        return "enum"
+    if annotation is str:
+        constraints = [c for c in metadata if isinstance(c, StringConstraints)]
+        return "identifier" if any(c.pattern for c in constraints) else "text"
+    return "other"
 
 
 def _get(data: Any, path: FieldPath) -> Any:

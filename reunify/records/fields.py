@@ -32,7 +32,7 @@ class Marked:
     date: str | None = None  # "happened", "planned" or "born"
 
 
-def _strip(annotation: Any) -> tuple[Any, list[Any]]:
+def unwrap(annotation: Any) -> tuple[Any, list[Any]]:
     """Unwrap Annotated and Optional, collecting metadata."""
     metadata: list[Any] = []
     while True:
@@ -61,7 +61,7 @@ class Shape:
 
 
 def shape_of(annotation: Any, metadata: list[Any] | None = None) -> Shape:
-    annotation, found = _strip(annotation)
+    annotation, found = unwrap(annotation)
     found = [*(metadata or []), *found]
     origin = typing.get_origin(annotation)
     if origin is list:
