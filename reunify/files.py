@@ -50,14 +50,28 @@ class LockTimeout(Exception):
     """Another process held the lock for longer than the wait allowed."""
 
 
+_held: dict[tuple[int, int], int] = {}
+
+
 @contextlib.contextmanager
 def folder_lock(folder: Path, timeout: float = 30.0) -> Iterator[None]:
     """Hold an exclusive lock on `folder` (flock on the folder itself: no lock file to leave).
 
-    Every recording command takes it for the whole read, check and write, so two of them
-    on one case never lose an entry. The lock goes when the process does, even if killed.
+    Every recording command takes it for the whole read, check, write and commit, so two
+    of them on one case never lose an entry. It is re-entrant within a process; the lock
+    goes when the process does, even if killed.
     """
     fd = os.open(folder, os.O_RDONLY)
+    stat = os.fstat(fd)
+    key = (stat.st_dev, stat.st_ino)
+    if key in _held:
+        os.close(fd)
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     try:
         waited_until = time.monotonic() + timeout
         while True:
@@ -68,6 +82,10 @@ def folder_lock(folder: Path, timeout: float = 30.0) -> Iterator[None]:
                 if time.monotonic() > waited_until:
                     raise LockTimeout(folder) from None
                 time.sleep(0.01)
-        yield
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
     finally:
         os.close(fd)

@@ -35,6 +35,7 @@ from typing import Any
 import pytest
 
 from reunify import recording
+from reunify.cli import record as record_cli
 from reunify.files import folder_lock
 from reunify.records import Case
 from reunify.records import load_case
@@ -752,14 +753,33 @@ def test_a_recorder_waits_for_the_case_lock_then_records(case: Path) -> None:
 def test_a_recorder_that_cannot_get_the_lock_says_so_and_changes_nothing(
     case: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(recording, "folder_lock", functools.partial(folder_lock, timeout=0.2))
+    # Another process holds the lock (within one process the lock is re-entrant).
+    short = functools.partial(folder_lock, timeout=0.2)
+    monkeypatch.setattr(recording, "folder_lock", short)
+    monkeypatch.setattr(record_cli, "folder_lock", short)
     before = snapshot(case)
-
-    with folder_lock(case):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, sys, time\n"
+         "fd = os.open(sys.argv[1], os.O_RDONLY)\nfcntl.flock(fd, fcntl.LOCK_EX)\n"
+         "print('locked', flush=True)\ntime.sleep(60)\n", str(case)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         result = cli("sdq", case, "--total", "11", "--date", "2026-11-16")
+    finally:
+        holder.kill()
+        holder.wait()
 
     assert_one_line_error(result, "another recording on this case is still running; try again")
     assert snapshot(case) == before
+
+
+def test_the_lock_is_held_from_the_write_to_its_commit(case: Path) -> None:
+    """Re-entrant within a process: the command holds it, the recording takes it again."""
+    with folder_lock(case), folder_lock(case):
+        pass
+    with folder_lock(case, timeout=0.2):  # released: it can be taken again
+        pass
 
 
 # -- known problems ------------------------------------------------------------------------------

@@ -10,10 +10,13 @@ failure, because the record is already written.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import sys
+from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
+from typing import ParamSpec
 
 import typer
 
@@ -28,16 +31,42 @@ from reunify.cli.app import resolve_today
 from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import out
+from reunify.files import LockTimeout
+from reunify.files import folder_lock
 from reunify.problems import ReunifyError
 from reunify.profile import load_profile
 from reunify.skeleton import Essentials
 from reunify.skeleton import new_case
 from reunify.yamlio import load_file
 
+P = ParamSpec("P")
+
 Note = Annotated[str | None, typer.Option("--note", help="A short note to keep with the record.")]
 Commit = Annotated[bool | None, typer.Option(
     "--commit/--no-commit", show_default=False,
     help="Commit what is written to git (default: the caseload profile's git.commit, else no).")]
+
+
+def _case_locked(command: Callable[P, None]) -> Callable[P, None]:
+    """Hold the case folder's lock for the whole command: the write and its commit.
+
+    The recording function takes the same lock again (it is re-entrant), so no other
+    recording can come between a write and the commit of exactly that write.
+    """
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        case = kwargs.get("case")
+        if not isinstance(case, Path) or not case.is_dir():
+            command(*args, **kwargs)  # the recording function says what is wrong
+            return
+        try:
+            with folder_lock(case):
+                command(*args, **kwargs)
+        except LockTimeout:
+            raise ReunifyError("another recording on this case is still running; try again") from None
+
+    return run
 
 
 def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: str,
@@ -154,6 +183,7 @@ def new_command(
 
 
 @app.command("done")
+@_case_locked
 def done_command(
     step: Annotated[str, typer.Argument(help="The step id, as 'reunify status --json' lists it.")],
     case: CaseFolder = Path("."),
@@ -175,6 +205,7 @@ def done_command(
 
 
 @app.command("decide")
+@_case_locked
 def decide_command(
     decision: Annotated[str, typer.Argument(help="D1, D2 or D3.")],
     case: CaseFolder = Path("."),
@@ -204,6 +235,7 @@ def decide_command(
 
 
 @app.command("classify")
+@_case_locked
 def classify_command(
     classification: Annotated[str, typer.Argument(help="RC1, RC2 or RC3.")],
     case: CaseFolder = Path("."),
@@ -235,6 +267,7 @@ def classify_command(
 
 
 @app.command("exit")
+@_case_locked
 def exit_command(
     case: CaseFolder = Path("."),
     reason: Annotated[str, typer.Option(help="Why the process ended part way, e.g. family_withdrew.")] = "",
@@ -254,6 +287,7 @@ def exit_command(
 
 
 @app.command("chronology")
+@_case_locked
 def chronology_command(
     case: CaseFolder = Path("."),
     date: When = "",
@@ -280,6 +314,7 @@ def chronology_command(
 
 
 @app.command("meeting")
+@_case_locked
 def meeting_command(
     kind: Annotated[str, typer.Argument(help="The kind of meeting, e.g. cic_review, planning_review, fgc, tac.")],
     case: CaseFolder = Path("."),
@@ -304,6 +339,7 @@ def meeting_command(
 
 
 @app.command("visit")
+@_case_locked
 def visit_command(
     case: CaseFolder = Path("."),
     date: When = "",
@@ -328,6 +364,7 @@ def visit_command(
 
 
 @app.command("goal-review")
+@_case_locked
 def goal_review_command(
     case: CaseFolder = Path("."),
     parent: Annotated[str | None, typer.Option(help="The parent, by id or name.")] = None,
@@ -360,6 +397,7 @@ def goal_review_command(
 
 
 @app.command("sdq")
+@_case_locked
 def sdq_command(
     case: CaseFolder = Path("."),
     total: Annotated[int | None, typer.Option(help="The total difficulties score, 0 to 40.")] = None,
@@ -381,6 +419,7 @@ def sdq_command(
 
 
 @app.command("police-check")
+@_case_locked
 def police_check_command(
     person: Annotated[str, typer.Argument(help="The person checked, by id or name.")],
     case: CaseFolder = Path("."),
