@@ -62,12 +62,12 @@ from reunify.records.fields import unwrap
 from reunify.records.fields import walk_record
 from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
-from reunify.yamlio import load_file
 
 # yamlio has no public "load, change, dump to text" call (edit_file writes in place, and
 # the original must never be written anywhere); these two are that call's halves.
-from reunify.yamlio import _dump_like  # isort: skip
-from reunify.yamlio import _load_round_trip  # isort: skip
+from reunify.yamlio import dump_like
+from reunify.yamlio import load_file
+from reunify.yamlio import load_round_trip
 
 __all__ = ["Anonymised", "CaseHasErrors", "anonymise_case", "check_target"]
 
@@ -544,7 +544,7 @@ class _Anonymiser:
         """The text of one record file of the copy."""
         path = self.case.file(name)
         original = path.read_bytes().decode("utf-8-sig")
-        yaml, data = _load_round_trip(original)
+        yaml, data = load_round_trip(original)
         record: BaseModel = getattr(self.case, name.removesuffix(".yaml"))
         if data is not None:
             handled: set[FieldPath] = set()
@@ -561,7 +561,7 @@ class _Anonymiser:
         self.expected[name] = data
         if data is None:
             return ""
-        text = _with_blank_lines(_dump_like(yaml, data, ""))
+        text = _with_blank_lines(dump_like(yaml, data, ""))
         return text.replace("\n", "\r\n") if "\r\n" in original else text
 
     def _strings(self, node: Any, model: type[BaseModel], path: FieldPath, handled: set[FieldPath]) -> None:

@@ -34,8 +34,8 @@ from reunify.problems import Problem
 from reunify.problems import ReunifyError
 from reunify.problems import Severity
 from reunify.yamlio import MAX_BYTES
-from reunify.yamlio import _safe  # committed versions are text, not files: load_file needs a path
 from reunify.yamlio import load_file
+from reunify.yamlio import load_text
 
 TIMEOUT = 10.0  # seconds: reading the history
 COMMIT_TIMEOUT = 120.0  # the user's hooks and commit signing run inside a commit
@@ -308,14 +308,19 @@ def _entries(data: Any, key: str) -> dict[str, tuple[int, dict[str, Any]]]:
     return found
 
 
-def _parse(blob: bytes) -> Any:
-    """A committed version of a record file, or None when it cannot be read."""
+def _parse(blob: bytes, path: Path) -> Any:
+    """A committed version of a record file, or None when it cannot be read.
+
+    A broken old version is simply not compared.
+    """
     if len(blob) > MAX_BYTES:
         return None
     try:
-        return _safe().load(blob.decode("utf-8-sig"))
-    except Exception:  # a broken old version is simply not compared
+        text = blob.decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None
+    loaded = load_text(text, path)
+    return loaded.data if loaded.ok else None
 
 
 def _blobs(root: Path, names: list[str]) -> dict[str, bytes | None]:
@@ -419,7 +424,7 @@ def _by_hand(case: Path, root: Path) -> list[Problem]:
                 versions[commit.commit] = {}
             else:
                 if blob not in parsed:
-                    parsed[blob] = _parse(blob)
+                    parsed[blob] = _parse(blob, case / name)
                 versions[commit.commit] = parsed[blob]
         recorded = _walk(commits, versions, list_key, command, later, extra)
         if recorded:

@@ -53,8 +53,11 @@ __all__ = [
     "LoadedFile",
     "Locator",
     "append_entry",
+    "dump_like",
     "edit_file",
     "load_file",
+    "load_round_trip",
+    "load_text",
     "set_last",
     "write_new_file",
 ]
@@ -287,6 +290,14 @@ def load_file(path: Path) -> LoadedFile:
     text, problems = read_text(path)
     if text is None:
         return LoadedFile(path, problems=problems)
+    return load_text(text, path)
+
+
+def load_text(text: str, path: Path) -> LoadedFile:
+    """Read YAML text (a file's, or a committed version of it) into plain data.
+
+    `path` is where problems point; the text need not be that file's current content.
+    """
     try:
         data = pyyaml.load(text, Loader=_FastLoader) if _nesting_is_safe(text) else _safe().load(text)
     except (YAMLError, pyyaml.YAMLError) as exc:
@@ -422,7 +433,7 @@ def _dump(yaml: YAML, data: Any) -> str:
     return buffer.getvalue()
 
 
-def _load_round_trip(text: str) -> tuple[YAML, Any]:
+def load_round_trip(text: str) -> tuple[YAML, Any]:
     """Load text round-trip with a dumper set to the file's own indentation."""
     yaml = _round_trip()
     if text.strip():
@@ -433,7 +444,7 @@ def _load_round_trip(text: str) -> tuple[YAML, Any]:
     return yaml, data
 
 
-def _dump_like(yaml: YAML, data: Any, original: str) -> str:
+def dump_like(yaml: YAML, data: Any, original: str) -> str:
     out = _dump(yaml, data)
     if "\r\n" in original:
         out = out.replace("\r\n", "\n").replace("\n", "\r\n")
@@ -442,8 +453,8 @@ def _dump_like(yaml: YAML, data: Any, original: str) -> str:
 
 def round_trip_text(text: str) -> str:
     """Load and dump unchanged, as `edit_file` does: used to prove files survive."""
-    yaml, data = _load_round_trip(text)
-    return _dump_like(yaml, data, text)
+    yaml, data = load_round_trip(text)
+    return dump_like(yaml, data, text)
 
 
 @contextlib.contextmanager
@@ -455,7 +466,7 @@ def edit_file(path: Path) -> Iterator[Edit]:
     """
     original = path.read_bytes() if path.exists() else b""
     text = original.decode("utf-8-sig")
-    yaml, data = _load_round_trip(text)
+    yaml, data = load_round_trip(text)
     # A file of comments only loads as nothing: its text is kept above what is added.
     preamble = ""
     if data is None:
@@ -465,10 +476,10 @@ def edit_file(path: Path) -> Iterator[Edit]:
             preamble += "\n"
     if not isinstance(data, CommentedMap):
         raise ValueError(f"{path.name}: the top level is not a mapping")
-    before = _dump_like(yaml, data, text) if text.strip() else ""
+    before = dump_like(yaml, data, text) if text.strip() else ""
     edit = Edit(path, data)
     yield edit
-    after = _dump_like(yaml, edit.data, text) if edit.data or not preamble else ""
+    after = dump_like(yaml, edit.data, text) if edit.data or not preamble else ""
     if preamble:
         if not edit.data:
             return

@@ -626,3 +626,38 @@ def test_a_case_with_no_profile_follows_the_reference(cli: Cli, tmp_path: Path) 
     assert "Team manager: Jackie Moorcroft" in shown.out
     workflow = as_json(cli("workflow", "show", case, "--json", today=None))
     assert workflow["id"] == "reference"
+
+
+def test_render_uses_the_templates_folder_the_profile_names(caseload: Caseload, cli: Cli, tmp_path: Path) -> None:
+    import docx
+
+    templates = caseload.folder / "local-templates"
+    templates.mkdir()
+    local = docx.Document()
+    local.add_paragraph("Northshire form for {{ child.name }}: {{ doc.title }}")
+    local.save(str(templates / "monitoring_form.docx"))
+    text = caseload.profile.read_text(encoding="utf-8")
+    caseload.profile.write_text(text.replace("# templates: templates\n", "templates: local-templates\n"),
+                                encoding="utf-8")
+    out = tmp_path / "rendered"
+
+    result = cli("render", caseload.case, "--out", out, "--doc", "monitoring_form", "--doc", "chronology")
+
+    assert result.code == 0, result.out + result.err
+    assert "Northshire form for Maisie Thornbury" in joined(out / "monitoring_form.docx")
+    assert "Northshire form" not in joined(out / "chronology.docx")  # no local template: the bundled one
+
+
+def test_workflow_check_names_an_omitted_section_the_document_does_not_have(cli: Cli, tmp_path: Path) -> None:
+    local = tmp_path / "local.yaml"
+    text = ("extends: reference\ndocuments:\n  return_home_assessment:\n    title: Return Home Assessment\n"
+            "    omit: [finances, schol]\n")
+    local.write_text(text, encoding="utf-8")
+
+    result = cli("workflow", "check", local, today=None)
+
+    assert result.code == 1
+    errors = error_lines(result)
+    assert len(errors) == 1
+    assert re.match(located(local, line_of(text, "schol"),
+                            "'return_home_assessment' has no section 'schol' (did you mean 'school'?)"), errors[0])

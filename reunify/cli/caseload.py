@@ -198,7 +198,7 @@ def caseload_command(
     if wanted_risk:
         rows = [row for row in rows if row.unreadable or row.risk in wanted_risk]
     if show_outcomes:
-        _outcomes(rows, names, day, as_csv, as_json)
+        _outcomes(rows, names, day, as_csv, as_json, found[0])
     elif as_json:
         print_json({"today": day.isoformat(), "cases": [_row_data(row, names) for row in rows]})
     elif as_csv:
@@ -224,11 +224,10 @@ def _print_caseload(rows: list[CaseRow], names: bool, day: dt.date, total: int) 
     out.print("\n" + ", ".join(parts))
 
 
-def _outcomes(rows: list[CaseRow], names: bool, day: dt.date, as_csv: bool, as_json: bool) -> None:
-    from reunify.engine.workflows import load_checked
-    from reunify.workflow.load import REFERENCE
+def _outcomes(rows: list[CaseRow], names: bool, day: dt.date, as_csv: bool, as_json: bool, where: Path) -> None:
+    from reunify.engine.workflows import workflow_in_force
 
-    workflow, _ = load_checked(REFERENCE)
+    workflow, _, _ = workflow_in_force(where)  # the stage titles of the caseload's workflow
     titles = [stage.title for stage in workflow.stages] if workflow else []
     stages = max([len(titles)] + [row.stages or 0 for row in rows])
     summary = outcomes(rows, stages)

@@ -46,7 +46,7 @@ def load_evaluation(folder: Path, today: dt.date) -> tuple[Evaluation | None, li
     return evaluation, problems + evaluation.problems
 
 
-def _evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluation:
+def evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluation:
     evaluation, problems = load_evaluation(folder, today)
     if evaluation is None:
         located = report.located(problems)
@@ -59,7 +59,7 @@ def _evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluati
     return evaluation
 
 
-def _header(ev: Evaluation) -> None:
+def print_header(ev: Evaluation) -> None:
     child = child_summary(ev.facts)
     who = escape(child.get("name", "the child"))
     age = f", {child['age']}" if "age" in child else ""
@@ -74,14 +74,14 @@ def _header(ev: Evaluation) -> None:
         out.print(f"Status: [bold]{escape(ev.status[:1].upper() + ev.status[1:])}[/]")
 
 
-def _who(ev: Evaluation, state: StepState) -> str:
+def who_text(ev: Evaluation, state: StepState) -> str:
     role = ev.workflow.roles.get(state.step.role)
     title = role.title if role else state.step.role
     names = ", ".join(state.who)
     return f"{title}: {names}" if names else f"{title} (none in the case team)"
 
 
-def _due(state: StepState, today: dt.date) -> str:
+def due_text(state: StepState, today: dt.date) -> str:
     if state.due is None:
         return ""
     text = f"due {state.due.isoformat()} ({relative_day(state.due, today)})"
@@ -96,12 +96,12 @@ def next_command(
 ) -> None:
     """The one to three things to do now: who does each, by when, and what is missing."""
     day = resolve_today(today)
-    ev = _evaluation_or_exit(case, day, as_json)
+    ev = evaluation_or_exit(case, day, as_json)
     if as_json:
         print_json(report.next_data(ev))
         return
     locator = Locator()
-    _header(ev)
+    print_header(ev)
     out.print()
     if not ev.next:
         if ev.status.startswith("closed"):
@@ -114,9 +114,9 @@ def next_command(
     else:
         out.print("[bold]Next[/]")
     for number, state in enumerate(ev.next, 1):
-        due = _due(state, day)
+        due = due_text(state, day)
         out.print(f"{number}. [bold]{escape(state.step.title)}[/]" + (f"  {due}" if due else ""))
-        out.print(f"   {escape(_who(ev, state))}")
+        out.print(f"   {escape(who_text(ev, state))}")
         missing = report.located(list(state.missing), locator)
         if missing:
             out.print("   Still needed before it can be marked done:")
@@ -125,7 +125,7 @@ def next_command(
         out.print(f"   [dim]{escape(report.command_for(state))}[/]", soft_wrap=True)
     if ev.schedule.overdue:
         out.print("\n[bold red]Overdue[/]")
-        out.print(bullets([_due_line(due, day) for due in ev.schedule.overdue]))
+        out.print(bullets([due_line(due, day) for due in ev.schedule.overdue]))
     attention = report.located(ev.attention, locator)
     if attention:
         out.print("\n[bold yellow]Needs attention[/]")
@@ -136,9 +136,9 @@ def next_command(
         out.print("\n[bold]Coming up[/]")
         out.print(bullets([
             escape(state.step.title) + ": "
-            + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + _due(state, day)
+            + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + due_text(state, day)
             for state in ev.coming_up
-        ] + [_due_line(due, day) for due in soon]))
+        ] + [due_line(due, day) for due in soon]))
     errors = sum(1 for p in ev.problems if p.is_error)
     if errors:
         out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
@@ -147,7 +147,7 @@ def next_command(
 KIND_TEXT = {"due": "due", "not_before": "not before", "until": "until"}
 
 
-def _due_line(due: Due, today: dt.date) -> str:
+def due_line(due: Due, today: dt.date) -> str:
     """'What: due DATE (N days ago)' and, dimmed under it, the rule and its source."""
     when = f"{KIND_TEXT[due.kind]} {due.date.isoformat()} ({relative_day(due.date, today)})"
     if due.overdue:
@@ -171,11 +171,11 @@ def status_command(
 ) -> None:
     """Every stage and step with its state, the risk history, key dates and deadlines."""
     day = resolve_today(today)
-    ev = _evaluation_or_exit(case, day, as_json)
+    ev = evaluation_or_exit(case, day, as_json)
     if as_json:
         print_json(report.status_data(ev))
         return
-    _header(ev)
+    print_header(ev)
     for number, stage in enumerate(ev.workflow.stages, 1):
         out.print(f"\n[bold]{number}. {escape(stage.title)}[/]")
         grid = table("Step", "State", "When")
@@ -187,9 +187,9 @@ def status_command(
                 if state.done.override:
                     when += f" [yellow]override: {escape(state.done.override)}[/]"
             elif state.state == "waiting":
-                when = _due(state, day) or "[dim]" + escape("; ".join(state.waiting_on)) + "[/]"
+                when = due_text(state, day) or "[dim]" + escape("; ".join(state.waiting_on)) + "[/]"
             elif state.state == "ready":
-                when = _due(state, day)
+                when = due_text(state, day)
             elif state.reason:
                 when = f"[dim]{escape(state.reason)}[/]"
             grid.add_row(title, STATE_TEXT[state.state], when)

@@ -19,8 +19,8 @@ from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
-from reunify.cli.read import _evaluation_or_exit
-from reunify.cli.read import _header
+from reunify.cli.read import evaluation_or_exit
+from reunify.cli.read import print_header
 from reunify.engine.timeline import KINDS
 from reunify.engine.timeline import Event
 from reunify.engine.timeline import risk_over_time
@@ -57,7 +57,7 @@ def timeline_command(
     day = resolve_today(today)
     wanted = _kinds(kinds or [], no_chronology)
     start = parse_date("--since", since) if since else None
-    ev = _evaluation_or_exit(case, day, as_json)
+    ev = evaluation_or_exit(case, day, as_json)
     events = select(timeline(ev.facts), since=start, kinds=wanted)
     segments = risk_over_time(ev.facts, day)
     if as_json:
@@ -70,7 +70,7 @@ def timeline_command(
                       "label": ev.workflow.level_label(level)} for begin, end, level in segments],
         })
         return
-    _header(ev)
+    print_header(ev)
     out.print("\n[bold]Risk over time[/]")
     if segments:
         _chart(segments, day, ev.workflow)

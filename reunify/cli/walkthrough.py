@@ -21,11 +21,11 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
 from reunify.cli.read import STATE_TEXT
-from reunify.cli.read import _due
-from reunify.cli.read import _due_line
-from reunify.cli.read import _evaluation_or_exit
-from reunify.cli.read import _header
-from reunify.cli.read import _who
+from reunify.cli.read import due_line
+from reunify.cli.read import due_text
+from reunify.cli.read import evaluation_or_exit
+from reunify.cli.read import print_header
+from reunify.cli.read import who_text
 from reunify.problems import ReunifyError
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ def walkthrough_command(
     from reunify.walkthrough import walkthrough_data
 
     folder = find_sample(sample)
-    ev = _evaluation_or_exit(folder, day, as_json)
+    ev = evaluation_or_exit(folder, day, as_json)
     notes, problems = load_notes()
     if notes is None:
         out.print("The teaching notes cannot be read:\n")
@@ -106,14 +106,14 @@ def _print_stage(view: StageView) -> None:
     out.print(f"The day: [bold]{day.isoformat()}[/], {DAY_IS_TEXT[view.place.day_is]}.")
     showed = "shows today" if view.place.day_is == "today" else f"showed on {day.isoformat()}"
     out.print(f"\n[dim]What 'reunify next' {showed}:[/]")
-    _header(ev)
+    print_header(ev)
     out.print()
     if ev.next:
         out.print("[bold]Next[/]")
         for number, state in enumerate(ev.next, 1):
-            due = _due(state, day)
+            due = due_text(state, day)
             out.print(f"{number}. [bold]{escape(state.step.title)}[/]" + (f"  {due}" if due else ""))
-            out.print(f"   {escape(_who(ev, state))}")
+            out.print(f"   {escape(who_text(ev, state))}")
     elif ev.status.startswith("closed"):
         out.print("Nothing to do: the reunification episode is closed.")
     else:
@@ -121,11 +121,11 @@ def _print_stage(view: StageView) -> None:
     if ev.coming_up:
         out.print("\n[bold]Coming up[/]")
         out.print(bullets([escape(state.step.title) + ": "
-                           + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + _due(state, day)
+                           + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + due_text(state, day)
                            for state in ev.coming_up]))
     if ev.schedule.overdue:
         out.print("\n[bold red]Overdue[/]")
-        out.print(bullets([_due_line(due, day) for due in ev.schedule.overdue]))
+        out.print(bullets([due_line(due, day) for due in ev.schedule.overdue]))
     if ev.attention:
         out.print("\n[bold yellow]Needs attention[/]")
         out.print(bullets([escape(p.message) + (f"\n[dim]{escape(p.hint)}[/]" if p.hint else "")
@@ -142,7 +142,7 @@ def _print_stage(view: StageView) -> None:
         if state.done is not None:
             when = state.done.date.isoformat()
         elif state.state in ("waiting", "ready"):
-            when = _due(state, day)
+            when = due_text(state, day)
             if not when and state.waiting_on:
                 when = "[dim]" + escape("; ".join(state.waiting_on)) + "[/]"
         elif state.reason and ev.status.endswith(state.reason):

@@ -34,30 +34,8 @@ def bundled() -> list[str]:
 
 def workflow_for(case: Case) -> tuple[Workflow | None, list[Problem]]:
     """The workflow the case follows: its caseload profile's, else the one case.yaml names."""
-    profile, problems = load_profile(case.folder)
-    if any(p.is_error for p in problems):
-        return None, problems
-    local = profile.workflow_file if profile is not None else None
-    if local is not None:
-        assert profile is not None
-        if not local.is_file():
-            return None, [*problems, Problem(profile.path, ("workflow",), "no such workflow file",
-                                             hint="a path relative to reunify.yaml, or 'reference'",
-                                             code="profile")]
-        workflow, found = load_checked(local)
-    else:
-        name = case.case.workflow
-        path = WORKFLOWS / f"{name}.yaml"
-        if not path.is_file():
-            problem = Problem(case.file("case.yaml"), ("workflow",), f"unknown workflow '{name}'"
-                              + did_you_mean(name, bundled()), hint="workflows: " + ", ".join(bundled()),
-                              code="workflow")
-            return None, [problem]
-        workflow, found = load_checked(path)
-    problems = problems + found
-    if workflow is None or profile is None:
-        return workflow, problems
-    return with_labels(workflow, profile)
+    workflow, problems, _ = workflow_in_force(case.folder, case.case.workflow, case.file("case.yaml"))
+    return workflow, problems
 
 
 def with_labels(workflow: Workflow, profile: Profile) -> tuple[Workflow | None, list[Problem]]:
@@ -83,18 +61,33 @@ def with_labels(workflow: Workflow, profile: Profile) -> tuple[Workflow | None, 
 _labelled: dict[tuple[int, Path, str], tuple[Workflow, Workflow]] = {}
 
 
-def workflow_in_force(folder: Path) -> tuple[Workflow | None, list[Problem], Path]:
-    """The workflow a caseload folder (or a case in it) follows, its problems, and its file."""
+def workflow_in_force(folder: Path, name: str = "reference",
+                      named_in: Path | None = None) -> tuple[Workflow | None, list[Problem], Path]:
+    """The workflow a caseload folder (or a case in it) follows, its problems, and its file.
+
+    The caseload profile's workflow, with its labels, when there is a profile naming one;
+    else the bundled workflow `name` (named in the file `named_in`, for its problem).
+    """
     profile, problems = load_profile(folder)
     if any(p.is_error for p in problems):
         return None, problems, profile.path if profile else folder
     local = profile.workflow_file if profile is not None else None
-    path = local if local is not None else WORKFLOWS / "reference.yaml"
-    if not path.is_file():
+    if local is not None:
         assert profile is not None
-        return None, [Problem(profile.path, ("workflow",), "no such workflow file", code="profile")], path
+        path = local
+        if not path.is_file():
+            return None, [*problems, Problem(profile.path, ("workflow",), "no such workflow file",
+                                             hint="a path relative to reunify.yaml, or 'reference'",
+                                             code="profile")], path
+    else:
+        path = WORKFLOWS / f"{name}.yaml"
+        if not path.is_file():
+            return None, [*problems, Problem(named_in or path, ("workflow",), f"unknown workflow '{name}'"
+                                             + did_you_mean(name, bundled()),
+                                             hint="workflows: " + ", ".join(bundled()), code="workflow")], path
     workflow, found = load_checked(path)
+    problems = problems + found
     if workflow is not None and profile is not None:
         workflow, labelled = with_labels(workflow, profile)
-        found = found + labelled
-    return workflow, problems + found, path
+        problems = problems + labelled
+    return workflow, problems, path
