@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-SAMPLE ?= sample_cases/03-medium-agreement-review
+SAMPLE ?= reunify/sample_cases/03-medium-agreement-review
 TODAY ?= 2026-11-23
 
 .PHONY: demo test check lint typecheck pytest bench golden templates clean

@@ -24,7 +24,7 @@ from reunify.documents.render import case_documents
 from reunify.yamlio import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_cases"
+SAMPLES = ROOT / "reunify" / "sample_cases"
 TODAY = dt.date(2026, 11, 23)
 SEED = 20261123
 

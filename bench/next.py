@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "sample_cases" / "03-medium-agreement-review"
+SAMPLE = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "reunify" / "sample_cases" / "03-medium-agreement-review"
 ROUNDS = 20
 
 MINIMAL = """\

@@ -33,12 +33,11 @@ from reunify.records import is_case_folder
 from reunify.records import models as m
 from reunify.records.models import Text
 from reunify.records.validation import validate
+from reunify.resources import SAMPLES
+from reunify.resources import TEACHING
 from reunify.workflow import Workflow
 from reunify.workflow.model import Stage
 from reunify.yamlio import load_file
-
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_cases"
-TEACHING = Path(__file__).resolve().parent / "teaching.yaml"
 
 # What else happened in a stage's period, besides its steps (the chronology is history,
 # and steps, decisions and classifications are listed as recorded).

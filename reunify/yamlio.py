@@ -18,6 +18,7 @@ Two ways in, one way out:
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -98,9 +99,8 @@ _RoundTripConstructor.add_constructor(_TIMESTAMP, _RoundTripConstructor.construc
 
 _safe_yaml: YAML | None = None
 
-# Nesting depth is at most the number of these indicators; below this bound libyaml's
-# recursive composer is safe on any stack (it needs about 300 bytes a level).
-_NESTING_INDICATORS = "[{-:?"
+# Below this depth libyaml's recursive composer is safe on any stack (it needs about 300
+# bytes a level).
 _SAFE_NESTING = 5000
 
 
@@ -163,8 +163,57 @@ _FastLoader.add_constructor("tag:yaml.org,2002:float", _float_12)
 _FastLoader.add_constructor(_TIMESTAMP, _timestamp_12)
 
 
+_OPENS = (pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent)
+_CLOSES = (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)
+def _depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth of `text`, from the text alone.
+
+    A block collection starts at the column after a line's spaces, tabs and "- " or "? "
+    indicators, and block collections nest at most two to a column (an unindented
+    sequence in a mapping); flow collections nest at most as deep as there are "[" and
+    "{". splitlines() breaks at every line break libyaml knows, and at a few more, which
+    only makes pieces shorter than the line they start.
+    """
+    prefix = max((len(line) - len(line.lstrip(" \t?-")) for line in text.splitlines()), default=0)
+    return 2 * (prefix + 1) + text.count("[") + text.count("{")
+
+
 def _nesting_is_safe(text: str) -> bool:
-    return sum(text.count(char) for char in _NESTING_INDICATORS) < _SAFE_NESTING
+    """Whether libyaml's recursive composer can read `text` without risk to the C stack.
+
+    The bound from the text settles it for any ordinary file of records, however long;
+    otherwise the depth is measured on libyaml's event stream, read without recursion.
+    """
+    if _depth_bound(text) < _SAFE_NESTING:
+        return True
+    depth = 0
+    try:
+        for event in pyyaml.parse(text, Loader=_FastLoader):
+            if isinstance(event, _OPENS):
+                depth += 1
+                if depth >= _SAFE_NESTING:
+                    return False
+            elif isinstance(event, _CLOSES):
+                depth -= 1
+    except pyyaml.YAMLError as exc:
+        # libyaml itself may refuse deep nesting (0.2.5 stops at 1,000 levels): the pure
+        # parser reads it then. Any other mistake the loader meets too, no deeper than
+        # measured here, and reports it.
+        return "nesting depth" not in str(exc)
+    return True
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is read: a long file makes many
+    objects and no cycles, and collecting as they are made grows the time per entry."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _safe() -> YAML:
@@ -299,7 +348,8 @@ def load_text(text: str, path: Path) -> LoadedFile:
     `path` is where problems point; the text need not be that file's current content.
     """
     try:
-        data = pyyaml.load(text, Loader=_FastLoader) if _nesting_is_safe(text) else _safe().load(text)
+        with _no_collection():
+            data = pyyaml.load(text, Loader=_FastLoader) if _nesting_is_safe(text) else _safe().load(text)
     except (YAMLError, pyyaml.YAMLError) as exc:
         return LoadedFile(path, problems=[_yaml_error(path, text, exc)])
     except RecursionError:

@@ -12,7 +12,7 @@ import pytest
 from reunify.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "sample_cases"
+SAMPLES = ROOT / "reunify" / "sample_cases"
 TODAY = "2026-11-23"
 
 # A small, valid, fictional case at the start of the assessment stage.

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.conftest import SAMPLES
 from tests.conftest import Result
 
@@ -24,7 +23,7 @@ DATES = ["2026-11-23", "2027-03-01"]
 @pytest.mark.parametrize("sample", SAMPLE_NAMES)
 def test_golden_output(sample: str, command: str, cli: Callable[..., Result], update_golden: bool,
                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(SAMPLES.parent)
     result = cli(command, f"sample_cases/{sample}", today=DATES[0])
     assert "Traceback" not in result.out + result.err
     text = f"$ reunify {command} sample_cases/{sample} --today {DATES[0]}\n[exit {result.code}]\n{result.out}"

@@ -116,3 +116,40 @@ def test_nesting_too_deep_for_c_is_read_safely(tmp_path: Path, text: str) -> Non
     path.write_text(text)
     loaded = yamlio.load_file(path)  # libyaml would overflow the C stack here
     assert loaded.problems and "nested too deeply" in loaded.problems[0].message
+
+
+def _long_chronology(entries: int) -> str:
+    entry = ("  - date: 2020-01-{day:02d}\n    event: 'Visit: [note] {{seen}} - all well?'\n"
+             "    factors: [neglect, domestic_abuse]\n    impact: >-\n      - a line that looks like a list\n")
+    return "chronologist: cr\nentries:\n" + "".join(entry.format(day=1 + i % 28) for i in range(entries))
+
+
+def test_a_long_chronology_is_read_by_libyaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 5,000 entries hold over 15,000 indicators but nest four deep: the pure parser,
+    # eight to twelve times slower, must not be used for them.
+    def pure_parser() -> Any:
+        raise AssertionError("the pure-Python parser was used")
+
+    monkeypatch.setattr(yamlio, "_safe", pure_parser)
+    path = tmp_path / "chronology.yaml"
+    path.write_text(_long_chronology(5000))
+    loaded = yamlio.load_file(path)
+    assert loaded.ok, loaded.problems
+    assert len(loaded.data["entries"]) == 5000
+    assert loaded.data["entries"][-1]["factors"] == ["neglect", "domestic_abuse"]
+
+
+@pytest.mark.parametrize(("text", "depth"), [
+    ("".join(f"{' ' * i}- \n" for i in range(0, 3000)) + " " * 3000 + "x\n", 3000),  # line by line
+    ("".join(f"{' ' * i}k:\n{' ' * i}- \n" for i in range(0, 1500)) + " " * 1500 + "x\n", 3000),  # two to a column
+    ("- " * 3000 + "x\n", 3000),  # compact, on one line
+    ("a: " + "[" * 6000 + "]" * 6000 + "\n", 6001),  # flow inside block
+    ("- " * 2 + "{a: " * 3000 + "}" * 3000 + "\n", 3002),
+    ("x\u2028" + "- " * 6000 + "x\n", 6000),  # after a line break only YAML 1.1 knows
+])
+def test_the_depth_bound_is_never_below_the_depth(text: str, depth: int) -> None:
+    # What the bound lets through goes to libyaml's recursive composer: it must never
+    # be shallower than the file. Every one of these is still read without a crash.
+    assert yamlio._depth_bound(text) >= depth
+    loaded = yamlio.load_text(text, Path("case.yaml"))
+    assert loaded.problems or loaded.data is not None

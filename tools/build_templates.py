@@ -27,7 +27,7 @@ from docx.shared import Pt
 from docx.shared import RGBColor
 from docx.table import Table
 
-OUT = Path(__file__).resolve().parent.parent / "templates"
+OUT = Path(__file__).resolve().parent.parent / "reunify" / "templates"
 INK = RGBColor(0x1F, 0x3A, 0x5F)
 HEADER_FILL = "DCE6F0"
 LABEL_FILL = "F2F2F2"

@@ -34,8 +34,11 @@ class _TrimmedLines:
 
     @property
     def _stream(self) -> TextIO:
-        # Looked up on every write, so that a redirected sys.stdout is honoured.
-        return sys.stderr if self._stderr else sys.stdout
+        # Looked up on every write, so that a redirected sys.stdout is honoured. While a
+        # progress bar runs, rich puts a proxy in sys.stderr that writes to this console:
+        # write to what it proxies, or each write would come back here for ever.
+        stream = sys.stderr if self._stderr else sys.stdout
+        return getattr(stream, "rich_proxied_file", stream)
 
     def write(self, text: str) -> int:
         lines = (self._pending + text).split("\n")

@@ -27,14 +27,12 @@ text and in the SVG's <title>.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import functools
 import io
 import itertools
 import math
 import re
-import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from collections.abc import Sequence
@@ -54,6 +52,7 @@ from reunify.files import make_private_folder
 from reunify.files import write_atomic
 from reunify.records import Case
 from reunify.records import models as m
+from reunify.resources import FONT
 
 # Sizes in layout units (SVG pixels).
 SYMBOL = 36.0  # side of a square, diameter of a circle, diagonal of a diamond
@@ -86,7 +85,8 @@ PNG_MAX_SCALE = 2.0
 SUPERSAMPLE = 2  # lines and shapes are drawn this much larger, then reduced, to smooth them
 
 SVG_NS = "http://www.w3.org/2000/svg"
-FONT_FAMILY = "GenogramSans, Aileron, 'Helvetica Neue', Helvetica, Arial, sans-serif"
+# Labels are measured in DejaVu Sans; the fonts after it are no wider, so text still fits.
+FONT_FAMILY = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, sans-serif"
 
 Dash = Literal["solid", "dashed", "dotted"]
 ShapeKind = Literal["square", "circle", "diamond"]
@@ -203,85 +203,18 @@ class GenogramLayout:
 
 _MEASURE_SIZE = 64
 _SPACE = re.compile(r"\s+")
-_SUBSTITUTES: dict[str, tuple[str, str]] = {
-    "ß": ("ss", ""), "æ": ("ae", ""), "Æ": ("AE", ""), "œ": ("oe", ""), "Œ": ("OE", ""),
-    "ø": ("o", "slash"), "Ø": ("O", "slash"), "ł": ("l", "bar"), "Ł": ("L", "bar"),
-    "đ": ("d", "bar"), "Đ": ("D", "bar"), "ð": ("d", "bar"), "Ð": ("D", "bar"),
-    "þ": ("th", ""), "Þ": ("Th", ""), "ı": ("i", ""),
-    "\u2013": ("-", ""), "\u2014": ("-", ""), "\u2018": ("'", ""), "\u2019": ("'", ""),
-    "\u201c": ('"', ""), "\u201d": ('"', ""), "\u2026": ("...", ""),
-}
-_MARKS = {
-    "\u0300": "grave", "\u0301": "acute", "\u0302": "circumflex", "\u0303": "tilde",
-    "\u0304": "macron", "\u0306": "breve", "\u0307": "dot", "\u0308": "diaeresis",
-    "\u030a": "ring", "\u030b": "double-acute", "\u030c": "caron", "\u0327": "cedilla",
-    "\u0328": "ogonek",
-}
 
 
 @functools.lru_cache(maxsize=64)
 def _font(size: float) -> ImageFont.FreeTypeFont:
-    font = ImageFont.load_default(size=size)
-    assert isinstance(font, ImageFont.FreeTypeFont), "Pillow was built without FreeType"
-    return font
-
-
-@functools.lru_cache(maxsize=1024)
-def _has_glyph(char: str) -> bool:
-    if char.isspace():
-        return True
-    font = _font(_MEASURE_SIZE)
-
-    def signature(text: str) -> tuple[tuple[int, int], bytes]:
-        mask = font.getmask(text)
-        return mask.size, bytes(mask)
-
-    return signature(char) != signature("\ue000")
-
-
-@functools.lru_cache(maxsize=1024)
-def _clusters(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Text as (what the font draws, marks to draw over it) pairs.
-
-    Pillow's built-in font has no accented letters, so the PNG draws the letter and
-    then its accent; a letter that cannot be drawn becomes "?" (the SVG keeps it).
-    """
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for char in text:
-        if _has_glyph(char):
-            out.append((char, ()))
-        elif char in _SUBSTITUTES:
-            base, mark = _SUBSTITUTES[char]
-            out.append((base, (mark,) if mark else ()))
-        else:
-            parts = unicodedata.normalize("NFD", char)
-            marks = tuple(_MARKS[c] for c in parts[1:] if c in _MARKS)
-            base = parts[0] if _has_glyph(parts[0]) else "?"
-            out.append((base, marks))
-    return tuple(out)
-
-
-def _plain(text: str) -> bool:
-    """Whether the font draws `text` as it is."""
-    return all(base == char and not marks for char, (base, marks) in zip(text, _clusters(text), strict=True))
-
-
-def _runs(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The clusters of `text` with plain ones joined up, so they keep their kerning."""
-    runs: list[tuple[str, tuple[str, ...]]] = []
-    for base, marks in _clusters(text):
-        if runs and not runs[-1][1] and not marks:
-            runs[-1] = (runs[-1][0] + base, ())
-        else:
-            runs.append((base, marks))
-    return runs
+    """DejaVu Sans, shipped in the package: it draws every accented Latin letter itself."""
+    return ImageFont.truetype(str(FONT), size)
 
 
 @functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
-    """The width of `text` in the built-in font, in layout units."""
-    font = _font(_MEASURE_SIZE)
-    width = sum(font.getlength(run) for run, _ in _runs(text))
+    """The width of `text` in the genogram's font, in layout units."""
+    width = _font(_MEASURE_SIZE).getlength(text)
     return width * size / _MEASURE_SIZE * 1.02  # a little room: hinted text can come out wider
 
 
@@ -1600,12 +1533,6 @@ def _n(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-@functools.cache
-def _font_face() -> str:
-    data = base64.b64encode(_font(_MEASURE_SIZE).font_bytes).decode("ascii")
-    return f"@font-face {{ font-family: GenogramSans; src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
-
-
 def _svg_shape(parent: ET.Element, shape: Shape) -> None:
     common = {"class": shape.cls, "fill": WHITE if shape.filled else "none", "stroke": INK,
               "stroke-width": _n(shape.width)}
@@ -1626,7 +1553,7 @@ def _svg(layout: GenogramLayout) -> str:
                               "role": "img", "class": "genogram"})
     ET.SubElement(root, "title").text = layout.title
     ET.SubElement(root, "style").text = (
-        f"{_font_face()} text {{ font-family: {FONT_FAMILY}; }}")
+        f"text {{ font-family: {FONT_FAMILY}; }}")
     ET.SubElement(root, "rect", {"class": "background", "x": "0", "y": "0", "width": "100%", "height": "100%",
                                  "fill": WHITE})
     for item in layout.items:
@@ -1685,79 +1612,22 @@ def _dashed(points: Sequence[Point], on: float, off: float) -> list[list[Point]]
     return pieces
 
 
-def _mark(draw: ImageDraw.ImageDraw, mark: str, base: str, box: tuple[float, float, float, float],
-          baseline: float, em: float, colour: str) -> None:
-    """An accent drawn over, under or through the letter `base`, whose ink box is `box`."""
-    left, top, right, bottom = box
-    cx = (left + right) / 2
-    w = max(1, round(em * 0.08))
-    above = top - em * 0.07
-    if mark in ("acute", "grave", "double-acute"):
-        xs = (cx - em * 0.09, cx + em * 0.09) if mark == "double-acute" else (cx,)
-        for mx in xs:
-            lean = 1 if mark != "grave" else -1
-            draw.line([(mx - lean * em * 0.07, above), (mx + lean * em * 0.07, above - em * 0.16)], fill=colour, width=w)
-    elif mark in ("circumflex", "caron"):
-        hi, lo = (above - em * 0.16, above) if mark == "circumflex" else (above, above - em * 0.16)
-        draw.line([(cx - em * 0.12, lo), (cx, hi), (cx + em * 0.12, lo)], fill=colour, width=w)
-    elif mark in ("diaeresis", "dot"):
-        for mx in ((cx - em * 0.12, cx + em * 0.12) if mark == "diaeresis" else (cx,)):
-            r = em * 0.055
-            draw.ellipse([(mx - r, above - em * 0.08 - r), (mx + r, above - em * 0.08 + r)], fill=colour)
-    elif mark == "tilde":
-        pts = [(cx - em * 0.14 + i * em * 0.07, above - em * 0.06 + (em * 0.05 if i % 2 else -em * 0.05) * (i in (1, 3)))
-               for i in range(5)]
-        draw.line(pts, fill=colour, width=w, joint="curve")
-    elif mark == "macron":
-        draw.line([(cx - em * 0.13, above - em * 0.06), (cx + em * 0.13, above - em * 0.06)], fill=colour, width=w)
-    elif mark == "breve":
-        draw.arc([(cx - em * 0.12, above - em * 0.2), (cx + em * 0.12, above)], 0, 180, fill=colour, width=w)
-    elif mark == "ring":
-        r = em * 0.1
-        draw.ellipse([(cx - r, above - em * 0.12 - r), (cx + r, above - em * 0.12 + r)], outline=colour, width=w)
-    elif mark in ("cedilla", "ogonek"):
-        hx = cx if mark == "cedilla" else right - em * 0.08
-        draw.line([(hx, baseline), (hx + em * 0.06, baseline + em * 0.12), (hx - em * 0.06, baseline + em * 0.2)],
-                  fill=colour, width=w)
-    elif mark == "slash":
-        draw.line([(left, bottom), (right, top)], fill=colour, width=w)
-    elif mark == "bar":  # through the upright: Ł ł slanted, Đ đ level
-        stem = right - em * 0.05 if base == "d" else left + em * 0.05
-        mid = top + (bottom - top) * (0.3 if base == "d" else 0.55)
-        slant = em * 0.06 if base in "lL" else 0.0
-        draw.line([(stem - em * 0.05, mid + slant), (stem + em * 0.16, mid - slant)], fill=colour, width=w)
-
-
 def _fitted_font(text: str, size: float, scale: float) -> ImageFont.FreeTypeFont:
     """The font at `size` times `scale`, a little smaller if hinting at that size would
     make `text` wider than the layout measured it."""
     pixels = round(size * scale * 4) / 4
     room = text_width(text, size) * scale
     font = _font(pixels)
-    used = sum(font.getlength(run) for run, _ in _runs(text))
-    while used > room and pixels > 4:
+    while font.getlength(text) > room and pixels > 4:
         pixels -= 0.25
         font = _font(pixels)
-        used = sum(font.getlength(run) for run, _ in _runs(text))
     return font
 
 
 def _png_text(draw: ImageDraw.ImageDraw, item: Text, scale: float) -> None:
     font = _fitted_font(item.text, item.size, scale)
     x, y = item.x * scale, item.y * scale
-    if _plain(item.text):
-        draw.text((x, y), item.text, font=font, fill=item.colour, anchor="ms" if item.anchor == "middle" else "ls")
-        return
-    runs = _runs(item.text)
-    cursor = x - sum(font.getlength(run) for run, _ in runs) / 2 if item.anchor == "middle" else x
-    for run, marks in runs:
-        draw.text((cursor, y), run, font=font, fill=item.colour, anchor="ls")
-        if marks:
-            left, top, right, bottom = font.getbbox(run, anchor="ls")
-            for mark in marks:
-                _mark(draw, mark, run, (cursor + left, y + top, cursor + right, y + bottom), y, font.size,
-                      item.colour)
-        cursor += font.getlength(run)
+    draw.text((x, y), item.text, font=font, fill=item.colour, anchor="ms" if item.anchor == "middle" else "ls")
 
 
 def _png_shape(draw: ImageDraw.ImageDraw, shape: Shape, scale: float) -> None:

@@ -29,8 +29,9 @@ from reunify.problems import ReunifyError
 from reunify.records import load_case
 from reunify.records.validation import did_you_mean
 from reunify.report import located
+from reunify.resources import TEMPLATES
 
-BUNDLED_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+BUNDLED_TEMPLATES = TEMPLATES
 OUTPUT_FOLDER = "documents"
 GENOGRAM_WIDTH_MM = 160.0
 

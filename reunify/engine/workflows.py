@@ -10,9 +10,9 @@ from reunify.profile import Profile
 from reunify.profile import load_profile
 from reunify.records import Case
 from reunify.records.validation import did_you_mean
+from reunify.resources import WORKFLOWS
 from reunify.workflow import Workflow
 from reunify.workflow import load_workflow
-from reunify.workflow.load import WORKFLOWS
 
 _cache: dict[tuple[Path, float], tuple[Workflow | None, list[Problem]]] = {}
 

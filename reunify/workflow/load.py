@@ -22,6 +22,7 @@ from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
+from reunify.resources import WORKFLOWS
 from reunify.workflow.grammar import parse_condition
 from reunify.workflow.grammar import parse_span
 from reunify.workflow.model import LEVEL_NAMES
@@ -30,7 +31,6 @@ from reunify.workflow.model import Workflow
 from reunify.workflow.model import gate_spec
 from reunify.yamlio import load_file
 
-WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 REFERENCE = WORKFLOWS / "reference.yaml"
 
 GateArgs = Mapping[str, type[BaseModel] | None]

@@ -42,7 +42,7 @@ from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
-from reunify.workflow.load import WORKFLOWS
+from reunify.resources import WORKFLOWS
 from reunify.workflow.load import check_workflow
 from reunify.workflow.model import Workflow
 from reunify.yamlio import load_file
