@@ -233,15 +233,22 @@ class Anonymised:
         }
 
 
-def anonymise_case(source: Path, out: Path, seed: int | None = None) -> Anonymised:
+def anonymise_case(source: Path, out: Path, seed: int | None = None, today: dt.date | None = None) -> Anonymised:
     """Write an anonymised copy of the case in `source` to the new or empty folder `out`.
 
     Raises `ReunifyError` (and writes nothing) when `out` is or overlaps the case folder or
-    holds anything, and `CaseHasErrors` when the records do not load cleanly.
+    holds anything, and `CaseHasErrors` when the records have errors (with `today`, the
+    errors `reunify check` reports on that day, such as a date after it).
     """
     folder = find_case_folder(source)
     check_target(folder, out)
     case, problems = load_case(folder)
+    if case is not None and today is not None:
+        from reunify.engine import evaluate
+        from reunify.engine import workflow_for
+
+        workflow, workflow_problems = workflow_for(case)
+        problems = problems + workflow_problems + (evaluate(case, workflow, today).problems if workflow else [])
     errors = sum(1 for p in problems if p.is_error)
     if case is None or errors:
         raise CaseHasErrors(f"the case records have {max(errors, 1)} error(s), so nothing was copied; "

@@ -513,6 +513,7 @@ def test_init_creates_an_owner_only_caseload_with_a_commented_profile(cli: Cli, 
     text = profile.read_text(encoding="utf-8")
     assert text.startswith("#") and sum(1 for line in text.splitlines() if line.lstrip().startswith("#")) >= 10
     assert re.search(r"^workflow: reference$", text, re.MULTILINE)
+    assert re.search(r"^  commit: false$", text, re.MULTILINE)  # no repository, so nothing to commit to
     ignored = (folder / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert "documents/" in ignored
     assert not (folder / ".git").exists()
@@ -531,7 +532,8 @@ def test_init_makes_a_git_repository_that_ignores_documents(cli: Cli, tmp_path: 
     result = cli("init", folder, today=None)
     assert result.code == 0, result.out + result.err
     assert (folder / ".git").is_dir()
-    assert "Made it a git repository." in result.out
+    assert "Made it a git repository: recording commands commit what they write" in " ".join(result.out.split())
+    assert re.search(r"^  commit: true$", (folder / "reunify.yaml").read_text(encoding="utf-8"), re.MULTILINE)
     git = shutil.which("git")
     assert git is not None
     check = subprocess.run([git, "-C", str(folder), "check-ignore", "-q", "documents/monitoring_form.docx"],

@@ -8,7 +8,9 @@ from typing import Annotated
 import typer
 
 from reunify.cli.app import Json
+from reunify.cli.app import Today
 from reunify.cli.app import app
+from reunify.cli.app import resolve_today
 from reunify.cli.console import escape
 from reunify.cli.console import out as stdout
 from reunify.cli.console import print_json
@@ -34,11 +36,15 @@ LABELS = {
 
 
 @app.command("anonymise")
-def anonymise_command(case: Source, out: Target, seed: Seed = None, as_json: Json = False) -> None:
-    """Copy a case for training: names, ids, addresses, contact details and dates changed."""
+def anonymise_command(case: Source, out: Target, seed: Seed = None, today: Today = None,
+                      as_json: Json = False) -> None:
+    """Copy a case for training: names, ids, addresses, contact details and dates changed.
+
+    The case must pass 'reunify check' on --today first.
+    """
     from reunify.anonymise import anonymise_case  # its patterns compile only when it is used
 
-    result = anonymise_case(case, out, seed)
+    result = anonymise_case(case, out, seed, resolve_today(today))
     if as_json:
         print_json(result.data())
         return

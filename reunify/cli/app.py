@@ -16,10 +16,31 @@ app = typer.Typer(
     name="reunify",
     help="Run the NSPCC Reunification Practice Framework on case folders of YAML records.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(show: bool) -> None:
+    if show:
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version
+
+        try:
+            number = version("reunify")
+        except PackageNotFoundError:
+            number = "unknown (not installed)"
+        print(f"reunify {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """Run the NSPCC Reunification Practice Framework on case folders of YAML records."""
 
 Today = Annotated[
     str | None,

@@ -29,8 +29,8 @@ from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
 from reunify.problems import Problem
-from reunify.records import case_folders
 from reunify.records import load_case
+from reunify.records import select_cases
 from reunify.yamlio import Locator
 
 
@@ -230,14 +230,15 @@ def status_command(
 
 @app.command("check")
 def check_command(
-    cases: Annotated[list[Path] | None, typer.Argument(help="Case folders, or folders of cases.",
-                                                      show_default=False)] = None,
+    cases: Annotated[list[Path] | None, typer.Argument(
+        help="Case folders, folders of cases, or files in cases (each case is checked once).",
+        show_default=False)] = None,
     today: Today = None,
     as_json: Json = False,
 ) -> None:
     """Every problem in the records as path:line:col: severity: message. Exit 1 on errors."""
     day = resolve_today(today)
-    folders = case_folders(cases or [Path(".")])
+    folders, strays = select_cases(cases or [Path(".")])
     results: list[tuple[Path, list[Problem]]] = []
     locator = Locator()
     for folder in folders:
@@ -247,15 +248,19 @@ def check_command(
         problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
         results.append((folder, report.located(problems, locator)))
     summary = report.check_data(results)
+    summary["not_in_a_case"] = [str(stray) for stray in strays]
     if as_json:
         print_json(summary)
     else:
+        for stray in strays:
+            out.print(f"{escape(str(stray))}: note: not in a case folder (no case.yaml above it); not checked",
+                      soft_wrap=True)
         for _, problems in results:
             print_problems(problems)
         counts = [f"{summary[k]} {k[:-1] if summary[k] == 1 else k}"
                   for k in ("errors", "warnings", "notes") if summary[k]]
         cases_text = f"{len(folders)} case{'s' if len(folders) != 1 else ''}"
-        out.print(("\n" if any(p for _, p in results) else "")
+        out.print(("\n" if strays or any(p for _, p in results) else "")
                   + (", ".join(counts) + f" in {cases_text}" if counts else f"{cases_text} checked: no problems"))
     if summary["errors"]:
         raise typer.Exit(1)

@@ -9,9 +9,7 @@ failure, because the record is already written.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import sys
 from collections.abc import Callable
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +26,12 @@ from reunify.cli.app import When
 from reunify.cli.app import app
 from reunify.cli.app import parse_date
 from reunify.cli.app import resolve_today
+from reunify.cli.ask import CaseChoices
+from reunify.cli.ask import ask
+from reunify.cli.ask import ask_date
+from reunify.cli.ask import ask_many
+from reunify.cli.ask import ask_yes_no
+from reunify.cli.ask import at_terminal
 from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import out
@@ -108,6 +112,11 @@ def _team_ids(case: Path, who: Sequence[str]) -> list[str]:
     return ids
 
 
+def _required(value: str | None) -> str:
+    assert value is not None  # ask() returns a value or raises, for a required one
+    return value
+
+
 def _recorded_level(path: Path, classification: str, given: str) -> str:
     """The level as written (a local label given on the command line becomes its key)."""
     data = load_file(path).data
@@ -116,33 +125,6 @@ def _recorded_level(path: Path, classification: str, given: str) -> str:
         if isinstance(item, dict) and item.get("id") == classification and isinstance(item.get("level"), str):
             return str(item["level"])
     return given.strip().lower()
-
-
-def _ask(value: str | None, question: str, option: str, *, required: bool = True) -> str | None:
-    """The option's value, or the answer to a question when a person is at the terminal."""
-    if value is not None:
-        return value
-    if not sys.stdin.isatty():
-        if required:
-            raise ReunifyError(f"{option} is needed ({question.lower()})")
-        return None
-    answer: str = typer.prompt(question, default="" if not required else None, show_default=False)
-    return answer or None
-
-
-def _ask_yes_no(value: bool | None, question: str, options: str) -> bool:
-    if value is not None:
-        return value
-    if not sys.stdin.isatty():
-        raise ReunifyError(f"{options} is needed")
-    return bool(typer.confirm(question))
-
-
-def _ask_date(value: str, question: str, today: dt.date) -> dt.date:
-    """--date's value; on a terminal, asked for with today as the default."""
-    if not value and sys.stdin.isatty():
-        value = typer.prompt(question, default=today.isoformat())
-    return parse_date("--date", value) if value else today
 
 
 @app.command("new")
@@ -161,13 +143,13 @@ def new_command(
 ) -> None:
     """Start a case folder with commented skeleton records, readable by you only."""
     day = resolve_today(today)
-    reference = _ask(reference, "Case reference", "--reference")
-    child = _ask(child, "Child's name", "--child")
-    born_text = _ask(born, "Child's date of birth (YYYY-MM-DD, blank if unknown)", "--born", required=False)
-    legal = _ask(legal_status, "Legal status code (e.g. V2, C1, C2; blank to add later)", "--legal-status", required=False)
-    place = _ask(placement, "Placement code (e.g. U6; blank to add later)", "--placement", required=False)
-    worker = _ask(social_worker, "Social worker's name (blank to add later)", "--social-worker", required=False)
-    manager = _ask(team_manager, "Team manager's name (blank to add later)", "--team-manager", required=False)
+    reference = ask(reference, "Case reference", "--reference")
+    child = ask(child, "Child's name", "--child")
+    born_text = ask(born, "Child's date of birth (YYYY-MM-DD, blank if unknown)", "--born", required=False)
+    legal = ask(legal_status, "Legal status code (e.g. V2, C1, C2; blank to add later)", "--legal-status", required=False)
+    place = ask(placement, "Placement code (e.g. U6; blank to add later)", "--placement", required=False)
+    worker = ask(social_worker, "Social worker's name (blank to add later)", "--social-worker", required=False)
+    manager = ask(team_manager, "Team manager's name (blank to add later)", "--team-manager", required=False)
     assert reference is not None and child is not None
     essentials = Essentials(
         reference=reference, child_name=child,
@@ -185,7 +167,8 @@ def new_command(
 @app.command("done")
 @_case_locked
 def done_command(
-    step: Annotated[str, typer.Argument(help="The step id, as 'reunify status --json' lists it.")],
+    step: Annotated[str | None, typer.Argument(help="The step id, as 'reunify status --json' lists it.",
+                                               show_default=False)] = None,
     case: CaseFolder = Path("."),
     date: When = "",
     by: By = "",
@@ -197,17 +180,19 @@ def done_command(
 ) -> None:
     """Record a step as done when its gate passes; otherwise list what is missing."""
     day = resolve_today(today)
-    if not by:
-        raise ReunifyError("--by is needed: who did it (a team member's id or name)")
-    recorded = recording.record_step(case, step, date=parse_date("--date", date) if date else day,
-                                     by=by, today=day, note=note, override=override)
-    _confirm(recorded, case, commit, f"done {step}" + (" override" if override else ""), [by])
+    choices = CaseChoices(case, day)
+    step = _required(ask(step, "Which step", "STEP", choices=choices.steps))
+    who = _required(ask(by, "Who did it (a team member's id or name)" if not override
+                        else "Which manager overrides (id or name)", "--by", choices=choices.team))
+    when = ask_date(date, "Date it was done", day)
+    recorded = recording.record_step(case, step, date=when, by=who, today=day, note=note, override=override)
+    _confirm(recorded, case, commit, f"done {step}" + (" override" if override else ""), [who])
 
 
 @app.command("decide")
 @_case_locked
 def decide_command(
-    decision: Annotated[str, typer.Argument(help="D1, D2 or D3.")],
+    decision: Annotated[str | None, typer.Argument(help="D1, D2 or D3.", show_default=False)] = None,
     case: CaseFolder = Path("."),
     outcome: Annotated[str | None, typer.Option(help="The outcome, e.g. pursue, proceed, reunify.")] = None,
     ratify: Annotated[bool, typer.Option("--ratify", help="Record the ratification of the decision.")] = False,
@@ -219,25 +204,29 @@ def decide_command(
 ) -> None:
     """Record Decision 1, 2 or 3 (or its ratification), checked against the workflow."""
     day = resolve_today(today)
-    if not by:
-        raise ReunifyError("--by is needed: who made the decision")
-    when = parse_date("--date", date) if date else day
+    choices = CaseChoices(case, day)
+    decision = _required(ask(decision, "Which decision", "DECISION", choices=choices.decisions))
     if ratify:
-        recorded = recording.ratify_decision(case, decision, date=when, by=by, today=day)
+        who = _required(ask(by, "Who ratifies it (id or name)", "--by", choices=choices.team))
+        when = ask_date(date, "Date of the ratification", day)
+        recorded = recording.ratify_decision(case, decision, date=when, by=who, today=day)
         action = f"decide {decision} ratify"
     else:
-        if not outcome:
-            raise ReunifyError("--outcome is needed (or --ratify)")
-        recorded = recording.record_decision(case, decision, outcome=outcome, date=when, by=by,
+        outcome = _required(ask(outcome, "Outcome", "--outcome",
+                                choices=functools.partial(choices.outcomes, decision)))
+        who = _required(ask(by, "Who made the decision (id or name)", "--by", choices=choices.team))
+        when = ask_date(date, "Date of the decision", day)
+        reason = ask(reason, "Why (blank to skip)", "--reason", required=False)
+        recorded = recording.record_decision(case, decision, outcome=outcome, date=when, by=who,
                                              today=day, reason=reason)
         action = f"decide {decision} {outcome}"
-    _confirm(recorded, case, commit, action, [by])
+    _confirm(recorded, case, commit, action, [who])
 
 
 @app.command("classify")
 @_case_locked
 def classify_command(
-    classification: Annotated[str, typer.Argument(help="RC1, RC2 or RC3.")],
+    classification: Annotated[str | None, typer.Argument(help="RC1, RC2 or RC3.", show_default=False)] = None,
     case: CaseFolder = Path("."),
     level: Annotated[str | None, typer.Option(help="Low, Medium, High or Severe.")] = None,
     rationale: Annotated[str | None, typer.Option(help="Why this level.")] = None,
@@ -251,19 +240,25 @@ def classify_command(
 ) -> None:
     """Record a risk classification, or a manager's confirmation of it."""
     day = resolve_today(today)
-    when = parse_date("--date", date) if date else day
+    choices = CaseChoices(case, day)
+    classification = _required(ask(classification, "Which classification", "CLASSIFICATION",
+                                   choices=choices.classifications))
     if confirm:
-        if not by:
-            raise ReunifyError("--by is needed: the manager who confirms the level")
-        recorded = recording.confirm_classification(case, classification, by=by, date=when, today=day)
-        _confirm(recorded, case, commit, f"classify {classification} confirm", [by])
+        who = _required(ask(by, "Which manager confirms the level (id or name)", "--by",
+                            choices=functools.partial(choices.team, "service_manager")))
+        when = ask_date(date, "Date of the confirmation", day)
+        recorded = recording.confirm_classification(case, classification, by=who, date=when, today=day)
+        _confirm(recorded, case, commit, f"classify {classification} confirm", [who])
     else:
-        if not level or not rationale or not recommended_by:
-            raise ReunifyError("--level, --rationale and --recommended-by are needed")
+        level = _required(ask(level, "Level", "--level", choices=choices.levels))
+        rationale = _required(ask(rationale, "Why this level", "--rationale"))
+        recommended = ask_many(recommended_by, "Who recommended it (ids or names)", "--recommended-by",
+                               choices=choices.team)
+        when = ask_date(date, "Date of the classification", day)
         recorded = recording.record_classification(case, classification, level=level, rationale=rationale,
-                                                   recommended_by=recommended_by, date=when, today=day)
+                                                   recommended_by=recommended, date=when, today=day)
         action = f"classify {classification} {_recorded_level(recorded.file, classification, level)}"
-        _confirm(recorded, case, commit, action, recommended_by)
+        _confirm(recorded, case, commit, action, recommended)
 
 
 @app.command("exit")
@@ -279,11 +274,12 @@ def exit_command(
 ) -> None:
     """Record that the process ended part way, with its reason and date."""
     day = resolve_today(today)
-    if not reason or not by:
-        raise ReunifyError("--reason and --by are needed")
-    recorded = recording.record_exit(case, reason=reason, date=parse_date("--date", date) if date else day,
-                                     by=by, today=day, note=note)
-    _confirm(recorded, case, commit, f"exit {reason}", [by])
+    choices = CaseChoices(case, day)
+    why = _required(ask(reason, "Why it ended", "--reason", choices=choices.exit_reasons))
+    who = _required(ask(by, "Who records it (id or name)", "--by", choices=choices.team))
+    when = ask_date(date, "Date it ended", day)
+    recorded = recording.record_exit(case, reason=why, date=when, by=who, today=day, note=note)
+    _confirm(recorded, case, commit, f"exit {why}", [who])
 
 
 @app.command("chronology")
@@ -303,10 +299,10 @@ def chronology_command(
 ) -> None:
     """Add an entry to the analytical chronology, kept in date order."""
     day = resolve_today(today)
-    when = _ask_date(date, "Date of the event", day)
-    event = _ask(event, "What happened", "--event")
-    source = _ask(source, "Source (where it is recorded)", "--source")
-    impact = _ask(impact, "Impact on the child (blank to skip)", "--impact", required=False)
+    when = ask_date(date, "Date of the event", day)
+    event = ask(event, "What happened", "--event")
+    source = ask(source, "Source (where it is recorded)", "--source")
+    impact = ask(impact, "Impact on the child (blank to skip)", "--impact", required=False)
     assert event is not None and source is not None
     _confirm(recording.record_chronology(case, date=when, event=event, source=source, today=day,
                                          factors=factor, impact=impact, response=response, analysis=analysis),
@@ -329,11 +325,11 @@ def meeting_command(
 ) -> None:
     """Record a meeting: its kind, date, who came and what was decided."""
     day = resolve_today(today)
-    when = _ask_date(date, "Date of the meeting", day)
-    if attendee is None and sys.stdin.isatty():
-        answer = _ask(None, "Who came (ids or names, comma-separated; blank if none)", "--attendee", required=False)
+    when = ask_date(date, "Date of the meeting", day)
+    if attendee is None and at_terminal():
+        answer = ask(None, "Who came (ids or names, comma-separated; blank if none)", "--attendee", required=False)
         attendee = [a for a in (answer or "").split(",") if a.strip()]
-    decided = _ask(decided, "What was decided (blank to skip)", "--decided", required=False)
+    decided = ask(decided, "What was decided (blank to skip)", "--decided", required=False)
     _confirm(recording.record_meeting(case, kind, date=when, today=day, attendees=attendee, others=other,
                                       decided=decided), case, commit, f"meeting {kind}")
 
@@ -354,11 +350,11 @@ def visit_command(
 ) -> None:
     """Record a visit to the child: announced or not, and whether the child was seen alone."""
     day = resolve_today(today)
-    when = _ask_date(date, "Date of the visit", day)
-    who = _ask(by or None, "Who visited (team member id or name)", "--by")
+    when = ask_date(date, "Date of the visit", day)
+    who = ask(by or None, "Who visited (team member id or name)", "--by", choices=CaseChoices(case, day).team)
     assert who is not None
-    was_announced = _ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
-    alone = _ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")
+    was_announced = ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
+    alone = ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")
     _confirm(recording.record_visit(case, date=when, by=who, announced=was_announced, seen_alone=alone,
                                     today=day, note=note), case, commit, "visit", [who])
 
@@ -378,19 +374,19 @@ def goal_review_command(
 ) -> None:
     """Record a review of one goal of a parental agreement: red, amber or green, with evidence."""
     day = resolve_today(today)
-    who = _ask(parent, "Parent (id or name)", "--parent")
+    who = ask(parent, "Parent (id or name)", "--parent")
     assert who is not None
-    if goal is None and sys.stdin.isatty():
+    if goal is None and at_terminal():
         case_record, _ = recording.open_case(case, day)
         for index, item in enumerate(recording.goals_of(case_record, who), 1):
             out.print(f"{index}. {escape(item.change or '(no change stated)')}")
-    number = _ask(str(goal) if goal is not None else None, "Goal number", "--goal")
+    number = ask(str(goal) if goal is not None else None, "Goal number", "--goal")
     assert number is not None
     if not number.strip().isdigit():
         raise ReunifyError("--goal must be a goal number (1, 2, ...)")
-    rated = _ask(rating, "Rating (red, amber or green)", "--rating")
-    evidence = _ask(evidence, "Evidence (blank to skip)", "--evidence", required=False)
-    when = _ask_date(date, "Date of the review", day)
+    rated = ask(rating, "Rating (red, amber or green)", "--rating")
+    evidence = ask(evidence, "Evidence (blank to skip)", "--evidence", required=False)
+    when = ask_date(date, "Date of the review", day)
     assert rated is not None
     _confirm(recording.record_goal_review(case, parent=who, goal=int(number), rating=rated, date=when,
                                           today=day, evidence=evidence), case, commit, "goal-review")
@@ -409,11 +405,13 @@ def sdq_command(
 ) -> None:
     """Record a Strengths and Difficulties Questionnaire score; its band is shown."""
     day = resolve_today(today)
-    score = _ask(str(total) if total is not None else None, "Total difficulties score (0-40)", "--total")
+    score = ask(str(total) if total is not None else None, "Total difficulties score (0-40)", "--total")
     assert score is not None
     if not score.strip().isdigit():
         raise ReunifyError("--total must be a whole number from 0 to 40")
-    when = _ask_date(date, "Date completed", day)
+    when = ask_date(date, "Date completed", day)
+    by = ask(by, "Who recorded it (id or name; blank to skip)", "--by", required=False,
+             choices=CaseChoices(case, day).team)
     _confirm(recording.record_sdq(case, total=int(score), date=when, today=day, informant=informant, by=by),
              case, commit, "sdq", [by] if by else [])
 
@@ -430,8 +428,8 @@ def police_check_command(
 ) -> None:
     """Record a police check on a household member, relative or regular visitor."""
     day = resolve_today(today)
-    outcome = _ask(result, "Result of the check", "--result")
+    outcome = ask(result, "Result of the check", "--result")
     assert outcome is not None
-    when = _ask_date(date, "Date of the check", day)
+    when = ask_date(date, "Date of the check", day)
     _confirm(recording.record_police_check(case, person, date=when, result=outcome, today=day),
              case, commit, "police-check")

@@ -68,9 +68,10 @@ labels:
 # templates: templates
 
 # git: recording commands commit what they write, naming the case, what was recorded
-# and who (--commit/--no-commit on each command overrides this).
+# and who (--commit/--no-commit on each command overrides this). 'reunify init' sets
+# it to true when it makes the caseload a git repository.
 git:
-  commit: false
+  commit: {commit}
 """
 
 GITIGNORE = """\
@@ -96,21 +97,38 @@ def init_command(
     try:
         folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
         os.chmod(folder, DIR_MODE)
-        write_new_file(folder / PROFILE_FILE, PROFILE_TEXT)
         write_new_file(folder / ".gitignore", GITIGNORE)
+        repository = _git_init(folder) if git else False
+        write_new_file(folder / PROFILE_FILE, PROFILE_TEXT.replace("{commit}", "true" if repository else "false"))
     except OSError as exc:
         raise ReunifyError(f"{folder}: cannot create the caseload ({(exc.strerror or 'error').lower()})") from None
     out.print(f"Created the caseload {escape(str(folder))} with {PROFILE_FILE} and .gitignore (owner-only).")
-    if git:
-        git_command = shutil.which("git")
-        if git_command is None:
-            out.print("git is not installed: the caseload is not a git repository.")
-        else:
-            done = subprocess.run([git_command, "init", "-q", "--", str(folder)], capture_output=True, text=True,
-                                  check=False, timeout=30)
-            out.print("Made it a git repository." if done.returncode == 0
-                      else "git init failed: the caseload is not a git repository.")
+    if repository:
+        out.print("Made it a git repository: recording commands commit what they write (git.commit in "
+                  f"{PROFILE_FILE}).")
+        if not _git_identity(folder):
+            out.print("[yellow]git has no user.name and user.email here: set them (git config) so that "
+                      "commits can be made.[/]")
+    elif git:
+        out.print("git is not installed or could not start a repository: recordings are not committed.")
     out.print(f"Next: [bold]reunify new {escape(str(folder / 'CASE'))}[/]")
+
+
+def _git_init(folder: Path) -> bool:
+    git_command = shutil.which("git")
+    if git_command is None:
+        return False
+    done = subprocess.run([git_command, "init", "-q", "--", str(folder)], capture_output=True, text=True,
+                          check=False, timeout=30)
+    return done.returncode == 0
+
+
+def _git_identity(folder: Path) -> bool:
+    """Whether git knows who commits here (as 'git commit' would need)."""
+    git_command = shutil.which("git") or "git"
+    found = subprocess.run([git_command, "-C", str(folder), "var", "GIT_COMMITTER_IDENT"], capture_output=True,
+                           text=True, check=False, timeout=30)
+    return found.returncode == 0
 
 
 def _in_force(folder: Path) -> tuple[Workflow, Path]:

@@ -125,19 +125,51 @@ def _as(record: m.Record, model: type[R]) -> R:
     return record
 
 
-def case_folders(paths: list[Path]) -> list[Path]:
-    """Each argument is a case folder, or a folder holding case folders."""
+def case_of_file(path: Path) -> Path | None:
+    """The case folder a file belongs to: the nearest folder above it with a case.yaml."""
+    above = [*path.parents, *(Path.cwd().parents if not path.is_absolute() else ())]
+    return next((folder for folder in above if is_case_folder(folder)), None)
+
+
+def select_cases(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The case folders the arguments name, each once, and the files that belong to none.
+
+    An argument is a case folder, a folder holding case folders, or a file in a case
+    folder (as a pre-commit hook passes them), which stands for its case.
+    """
     found: list[Path] = []
+    strays: list[Path] = []
+    seen: set[Path] = set()
+
+    def add(folder: Path) -> None:
+        key = folder.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(folder)
+
     for path in paths:
         if is_case_folder(path):
-            found.append(path)
+            add(path)
         elif path.is_dir():
             inner = sorted(p for p in path.iterdir() if p.is_dir() and is_case_folder(p))
             if not inner:
                 raise CaseError(f"{path}: not a case folder, and no case folders in it")
-            found.extend(inner)
-        elif path.exists() and not path.is_dir():
-            continue  # a file caught by a shell glob, such as a README
+            for folder in inner:
+                add(folder)
+        elif path.exists():
+            owner = case_of_file(path)
+            if owner is None:
+                strays.append(path)
+            else:
+                add(owner)
         else:
-            raise CaseError(f"{path}: no such folder")
-    return found
+            raise CaseError(f"{path}: no such folder or file")
+    return found, strays
+
+
+def case_folders(paths: list[Path]) -> list[Path]:
+    """Each argument is a case folder, a folder holding case folders, or a file in a case.
+
+    A file that belongs to no case (a README caught by a shell glob) is passed over.
+    """
+    return select_cases(paths)[0]
