@@ -19,7 +19,6 @@ import functools
 import io
 import json
 import os
-import re
 import select
 import shutil
 import stat
@@ -45,9 +44,10 @@ from tests.conftest import SAMPLES
 from tests.conftest import TODAY
 from tests.conftest import Result
 from tests.conftest import snapshot
+from tests.terminal import reunify_env
+from tests.terminal import run_on_a_terminal
 
 SAMPLE = SAMPLES / "06-home-under-care-order"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 @pytest.fixture
@@ -161,16 +161,6 @@ def record(cli: Callable[..., Result], folder: Path, file_name: str, *args: str 
 
 def confirmation(result: Result) -> list[str]:
     return result.out.strip().splitlines()
-
-
-def reunify_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    env["REUNIFY_TODAY"] = TODAY
-    env["NO_COLOR"] = "1"
-    env["TERM"] = "dumb"
-    env.pop("REUNIFY_DEBUG", None)
-    return env
 
 
 # -- each command writes the right entry to the right file ----------------------------------
@@ -612,49 +602,6 @@ def test_without_a_terminal_a_missing_value_is_an_error_naming_the_option(
 
 
 # -- on a real terminal, what is missing is asked for --------------------------------------
-
-
-def _read_some(fd: int, deadline: float, transcript: bytes) -> bytes:
-    """The next output from the terminal, b'' once the program has closed it."""
-    remaining = deadline - time.monotonic()
-    ready, _, _ = select.select([fd], [], [], max(remaining, 0))
-    if not ready:
-        pytest.fail(f"timed out waiting for the program; it printed:\n{transcript.decode(errors='replace')}")
-    try:
-        return os.read(fd, 4096)
-    except OSError:  # EIO: every process holding the terminal has closed it
-        return b""
-
-
-def run_on_a_terminal(args: Sequence[str | Path], answers: Sequence[tuple[str, str]],
-                      timeout: float = 60.0) -> tuple[int, str]:
-    """Run `python -m reunify ARGS` on a pseudo-terminal, typing each answer once its prompt
-    has appeared; the exit status and everything shown on the terminal."""
-    master, slave = os.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "reunify", *map(str, args)], stdin=slave, stdout=slave,
-                               stderr=slave, cwd=ROOT, env=reunify_env(), start_new_session=True, close_fds=True)
-    os.close(slave)
-    deadline = time.monotonic() + timeout
-    transcript = b""
-    try:
-        searched = 0
-        for prompt, answer in answers:
-            while (found := transcript.find(prompt.encode(), searched)) < 0:
-                chunk = _read_some(master, deadline, transcript)
-                if not chunk:
-                    pytest.fail(f"the program ended before asking {prompt!r}:\n{transcript.decode(errors='replace')}")
-                transcript += chunk
-            searched = found + len(prompt)
-            os.write(master, answer.encode() + b"\n")
-        while chunk := _read_some(master, deadline, transcript):
-            transcript += chunk
-        code = process.wait(timeout=max(deadline - time.monotonic(), 1))
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(master)
-    return code, ANSI.sub("", transcript.decode(errors="replace")).replace("\r\n", "\n")
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="this platform has no pseudo-terminals (os.openpty)")

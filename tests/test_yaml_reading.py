@@ -140,8 +140,8 @@ def test_a_long_chronology_is_read_by_libyaml(tmp_path: Path, monkeypatch: pytes
 
 
 @pytest.mark.parametrize(("text", "depth"), [
-    ("".join(f"{' ' * i}- \n" for i in range(0, 3000)) + " " * 3000 + "x\n", 3000),  # line by line
-    ("".join(f"{' ' * i}k:\n{' ' * i}- \n" for i in range(0, 1500)) + " " * 1500 + "x\n", 3000),  # two to a column
+    ("".join(f"{' ' * i}- \n" for i in range(3000)) + " " * 3000 + "x\n", 3000),  # line by line
+    ("".join(f"{' ' * i}k:\n{' ' * i}- \n" for i in range(1500)) + " " * 1500 + "x\n", 3000),  # two to a column
     ("- " * 3000 + "x\n", 3000),  # compact, on one line
     ("a: " + "[" * 6000 + "]" * 6000 + "\n", 6001),  # flow inside block
     ("- " * 2 + "{a: " * 3000 + "}" * 3000 + "\n", 3002),
