@@ -26,8 +26,11 @@ from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import evaluate
 from reunify.engine.timeline import timeline
+from reunify.files import make_private_folder
+from reunify.files import write_atomic
 from reunify.problems import CaseError
 from reunify.problems import Problem
+from reunify.problems import ReunifyError
 from reunify.records import Case
 from reunify.records import is_case_folder
 from reunify.records import models as m
@@ -52,10 +55,11 @@ DAY_IS_ORDER: tuple[DayIs, ...] = ("today", "ended", "last_step", "carried")
 # Sample cases ------------------------------------------------------------------------
 
 
-def find_sample(name: str, samples: Path = SAMPLES) -> Path:
-    """A case folder: `name` as a path, or a bundled sample by number or name ("06", "06-home...")."""
+def find_sample(name: str, samples: Path = SAMPLES, *, only_samples: bool = False) -> Path:
+    """A case folder: `name` as a path (unless `only_samples`), or a bundled sample by
+    number or name ("06", "06-home...")."""
     path = Path(name)
-    if path.exists() or "/" in name or not samples.is_dir():
+    if not only_samples and (path.exists() or "/" in name or not samples.is_dir()):
         return path
     folders = sorted(p for p in samples.iterdir() if p.is_dir() and is_case_folder(p))
     wanted = name.strip().lower()
@@ -73,6 +77,21 @@ def find_sample(name: str, samples: Path = SAMPLES) -> Path:
     if found:
         raise CaseError(f"'{name}' matches more than one sample case: " + ", ".join(p.name for p in found))
     raise CaseError(f"{name}: no such case folder, and no sample case of that name; samples: {names}")
+
+
+def copy_sample(sample: Path, dest: Path) -> list[Path]:
+    """Copy a bundled sample's record files and README to `dest`, a new or empty folder,
+    owner-only. Raises `ReunifyError` (and copies nothing) when `dest` holds anything."""
+    if dest.is_symlink() or (dest.exists() and (not dest.is_dir() or any(dest.iterdir()))):
+        raise ReunifyError(f"{dest}: already exists and is not an empty folder")
+    files = sorted(p for p in sample.iterdir() if p.is_file() and p.suffix in (".yaml", ".md"))
+    try:
+        make_private_folder(dest)
+        for file in files:
+            write_atomic(dest / file.name, file.read_bytes())
+    except OSError as exc:
+        raise ReunifyError(f"{dest}: cannot copy the sample ({(exc.strerror or 'error').lower()})") from None
+    return [dest / file.name for file in files]
 
 
 # The records as of a day -------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Annotated
 
@@ -225,3 +226,33 @@ def _read_key() -> str:
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
     return data.decode("utf-8", errors="replace")
+
+
+@app.command("sample")
+def sample_command(
+    name: Annotated[str | None, typer.Argument(
+        show_default=False, help="The sample by number or name (03, 03-medium-agreement-review).")] = None,
+    dest: Annotated[Path | None, typer.Argument(
+        show_default=False, help="A new or empty folder to copy it to.")] = None,
+) -> None:
+    """The bundled fictional sample cases: list them, or copy one to try the tool on."""
+    from reunify.resources import SAMPLES
+    from reunify.walkthrough import copy_sample
+    from reunify.walkthrough import find_sample
+
+    if name is None:
+        grid = table("Sample", "What it shows")
+        for folder in sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file()):
+            readme = folder / "README.md"
+            title = readme.read_text(encoding="utf-8").splitlines()[0].lstrip("# ") if readme.is_file() else ""
+            grid.add_row(folder.name, escape(title.split(" - ", 1)[-1]))
+        out.print(grid)
+        out.print("Copy one with [bold]reunify sample NUMBER FOLDER[/]; every name in them is invented.")
+        return
+    if dest is None:
+        raise ReunifyError("DEST is needed: the folder to copy the sample to")
+    folder = find_sample(name, only_samples=True)
+    copied = copy_sample(folder, dest)
+    out.print(f"Copied the fictional sample {escape(folder.name)} to {escape(str(dest))} "
+              f"({len(copied)} files, owner-only).")
+    out.print(f"Next: [bold]reunify next {escape(str(dest))}[/]")
