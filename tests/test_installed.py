@@ -8,18 +8,22 @@ fails here. Installing takes the dependencies from the package index (or pip's c
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import venv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from tests.conftest import ROOT
+from tests.conftest import SAMPLES
 from tests.conftest import TODAY
+from tests.conftest import Result
 
 NOT_SHIPPED = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".mypy_cache",
                                      ".pytest_cache", ".ruff_cache")
@@ -112,3 +116,16 @@ def test_a_journey_with_the_installed_package(installed: Path, tmp_path: Path) -
     assert "Assessment" in reunify("workflow", "show")
     assert reunify("fidelity")
     assert not list(work.glob("**/templates"))  # nothing was looked for in the working folder
+
+
+def test_render_list_does_not_call_a_document_ready_without_its_template(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., Result]) -> None:
+    # An install that lost its templates (the failure a wheel once had) says so.
+    from reunify.documents import render
+
+    monkeypatch.setattr(render, "BUNDLED_TEMPLATES", tmp_path / "missing")
+    case = SAMPLES / "03-medium-agreement-review"
+    listed = json.loads(cli("render", case, "--list", "--json").out)["cases"][0]["documents"]
+    assert listed and not any(item["ready"] for item in listed)
+    assert not any(item["template_readable"] for item in listed)
+    assert "cannot read its template" in cli("render", case, "--list").out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Annotated
@@ -161,12 +162,18 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
     from reunify.documents.render import template_path
 
     results = [case_documents(folder, day, wanted or None) for folder in folders]
+
+    def readable(document: str) -> bool:  # a document is not ready if its template cannot be read
+        path = template_path(document, templates)
+        return path.is_file() and os.access(path, os.R_OK)
+
     if as_json:
         print_json({"cases": [{
             "case": str(r.folder),
             "problems": [report.problem_data(p) for p in r.problems],
-            "documents": [{"document": a.document, "title": a.title, "ready": a.ready,
+            "documents": [{"document": a.document, "title": a.title, "ready": a.ready and readable(a.document),
                            "template": str(template_path(a.document, templates)),
+                           "template_readable": readable(a.document),
                            "problems": [report.problem_data(p) for p in a.problems]} for a in r.available],
         } for r in results]})
         return
@@ -182,6 +189,8 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
         for item in result.available:
             first = item.problems[0].message if item.problems else ""
             now = "[green]ready[/]" if item.ready else f"[yellow]not yet[/]: {escape(first)}"
+            if not readable(item.document):
+                now = "[red]cannot read its template[/]"
             source = ["authority" if template_path(item.document, templates).parent == templates else "bundled"]
             grid.add_row(escape(item.document), now, *(source if templates else []))
         out.print(grid)
