@@ -17,10 +17,14 @@ folders above it, and no process.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fnmatch
 import functools
 import os
+import shlex
 import subprocess
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
@@ -28,7 +32,9 @@ from pathlib import Path
 from pathlib import PurePosixPath
 from typing import Any
 
+from reunify.files import TEMPORARY_GLOB
 from reunify.files import LockTimeout
+from reunify.files import file_lock
 from reunify.files import folder_lock
 from reunify.problems import Problem
 from reunify.problems import ReunifyError
@@ -39,6 +45,8 @@ from reunify.yamlio import load_text
 
 TIMEOUT = 10.0  # seconds: reading the history
 COMMIT_TIMEOUT = 120.0  # the user's hooks and commit signing run inside a commit
+INDEX_LOCK_WAIT = 5.0  # seconds to let another git command finish with the index
+REPOSITORY_LOCK = "reunify-commit.lock"  # in the git folder: one commit at a time per repository
 
 CASE_TRAILER = "Reunify-Case"
 ACTION_TRAILER = "Reunify-Action"
@@ -203,15 +211,19 @@ def commit_record(case: Path, files: Sequence[Path], action: str, by: Sequence[s
 
     `git commit --only` takes the named paths from the working tree and leaves the rest
     of the index as it was. The commit is made holding the case folder's lock, so that
-    another recording on the case cannot slip into it half-written.
+    another recording on the case cannot slip into it half-written, and the repository's
+    lock, so that recordings on other cases of the same repository wait their turn for
+    git's index instead of failing on it.
     """
     root = work_tree(case)
     paths = [_relative(path, root) for path in files]
     folder = _relative(case, root)
     # A repository of one case: the folder's name says which case better than '.'.
     message = commit_message(folder if folder != "." else root.name, action, by)
+    git_dir = _git_dir(root)
     try:
-        with folder_lock(case):
+        with folder_lock(case), file_lock(git_dir / REPOSITORY_LOCK, timeout=COMMIT_TIMEOUT):
+            _clear_stale_index_lock(git_dir)
             added = _run(root, "--literal-pathspecs", "add", "--", *paths)
             if added.returncode:
                 reason = _first_line(added)
@@ -222,9 +234,61 @@ def commit_record(case: Path, files: Sequence[Path], action: str, by: Sequence[s
             if made.returncode:
                 raise GitError(_commit_failure(made))
     except LockTimeout:
-        raise GitError("another recording on this case is still running") from None
+        raise GitError("another recording is still committing to this repository") from None
+    except OSError as exc:
+        raise GitError(f"cannot lock the repository ({(exc.strerror or 'error').lower()})") from None
     head = _run(root, "rev-parse", "--short", "HEAD")
     return Committed(_text(head.stdout).strip(), message.splitlines()[0])
+
+
+def finishing_command(case: Path, files: Sequence[Path], action: str, by: Sequence[str] = ()) -> str:
+    """The git commands that commit what a recording wrote, when its own commit failed."""
+    names = " ".join(shlex.quote(str(path.relative_to(case)) if path.is_relative_to(case) else str(path))
+                     for path in files)
+    subject = commit_message(case.name, action, by).splitlines()[0]
+    where = shlex.quote(str(case))
+    return f"git -C {where} add -- {names} && git -C {where} commit -m {shlex.quote(subject)} -- {names}"
+
+
+def _git_dir(root: Path) -> Path:
+    found = _run(root, "rev-parse", "--git-dir")
+    if found.returncode:
+        raise GitError(_first_line(found))
+    path = Path(_text(found.stdout).strip())
+    return path if path.is_absolute() else root / path
+
+
+def _clear_stale_index_lock(git_dir: Path) -> None:
+    """Wait for git's own index lock to go; remove it when no git command is running.
+
+    Every reunify commit holds the repository lock, so an index.lock seen while holding
+    it is another git command's, or was left by one that was killed. Only when no git
+    process runs on the machine is it taken to be left over.
+    """
+    lock = git_dir / "index.lock"
+    deadline = time.monotonic() + INDEX_LOCK_WAIT
+    while lock.exists():
+        if time.monotonic() > deadline:
+            if _git_running():
+                raise GitError("git's index is locked by another git command (.git/index.lock); "
+                               "try again when it has finished")
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()
+            return
+        time.sleep(0.05)
+
+
+def _git_running() -> bool:
+    """Whether any git process is running (Linux /proc; elsewhere assume one is)."""
+    proc = Path("/proc")
+    if not (proc / "self").is_dir():
+        return True
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if (entry / "comm").read_text(encoding="utf-8", errors="replace").strip() == "git":
+                    return True
+    return False
 
 
 # -- reading the history ---------------------------------------------------------------
@@ -280,6 +344,8 @@ def uncommitted(case: Path) -> list[str]:
         status, path = item[:2], item[3:]
         if "R" in status or "C" in status:
             next(items, None)  # the name it had before
+        if fnmatch.fnmatch(PurePosixPath(path).name, TEMPORARY_GLOB):
+            continue  # a killed writer's leftover, not a record
         names.append(path if folder == "." else str(PurePosixPath(path).relative_to(folder)))
     return sorted(names)
 
@@ -454,6 +520,11 @@ def _compare(audit: _Audit, path: Path, list_key: str, recorded: dict[str, _Reco
         if differing is None:
             continue
         location: tuple[str | int, ...] = (list_key, index, differing) if differing in fields else (list_key, index)
+        if known.changed_in is None:
+            audit.problems.append(Problem(path, location, f"{entry_id} has changed since reunify recorded it "
+                                          f"({when}), and the change is not committed", Severity.WARNING,
+                                          "commit it ('git diff' shows it), or undo it", "audit"))
+            continue
         audit.problems.append(Problem(path, location, f"{entry_id} was changed by hand after it was recorded "
                                       f"({when})", Severity.WARNING, hint, "audit"))
 

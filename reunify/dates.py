@@ -59,12 +59,18 @@ def describe_age(born: dt.date, on: dt.date) -> str:
     return f"{years}y {months}m"
 
 
+# Every date the tool takes lies in these years: date arithmetic (a deadline years
+# ahead) can never overflow, and a year mistyped as 1026 or 9026 is caught.
+EARLIEST = dt.date(1900, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
 def parse_iso_date(text: str) -> dt.date:
-    """A date written YYYY-MM-DD; raises ValueError with a reason otherwise."""
+    """A date written YYYY-MM-DD, 1900 to 2100; raises ValueError with a reason otherwise."""
     try:
         if len(text) != 10:
             raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         try:
             dt.date(*(int(part) for part in text.split("-")))
@@ -72,6 +78,9 @@ def parse_iso_date(text: str) -> dt.date:
             if text.count("-") == 2 and all(p.isdigit() for p in text.split("-")):
                 raise ValueError(f"not a real calendar date ({exc})") from None
         raise ValueError("expected a date as YYYY-MM-DD") from None
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"outside the years {EARLIEST.year} to {LATEST.year}")
+    return day
 
 
 def relative_day(day: dt.date, today: dt.date) -> str:

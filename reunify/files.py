@@ -10,18 +10,97 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from reunify.problems import ReunifyError
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
+# Temporary files are named so that a leftover one (from a process killed outright) is
+# known for what it is: `.chronology.yaml.reunify-k3j2x9.tmp`. init's .gitignore lists
+# the pattern; `check` notes one, and the next recording on the case removes it.
+TEMPORARY_PREFIX = ".reunify-"
+TEMPORARY_GLOB = ".*.reunify-*.tmp"
+
+
+class UnsafeFile(ReunifyError):
+    """A record path that is not a regular file of its own (a link, pipe, device or folder),
+    or one that is read-only: it is never read through, written through or replaced."""
+
+
+def _kind(mode: int) -> str | None:
+    """What is wrong with a file of this mode for a record, or None."""
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link, not a file of its own"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "is a pipe, device or socket, not a regular file"
+    return None
+
+
+def check_target(path: Path) -> None:
+    """Refuse to write over anything but a writable regular file (or nothing)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    wrong = _kind(info.st_mode)
+    if wrong is not None:
+        raise UnsafeFile(f"{path}: {wrong}; nothing was written")
+    if not info.st_mode & stat.S_IWUSR:
+        raise UnsafeFile(f"{path}: is read-only; nothing was written (make it writable to record into it)")
+
+
+class TooLarge(ReunifyError):
+    """A file larger than the limit for its kind."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, never through a link and never more than `limit`.
+
+    A pipe or device is refused before it is opened for long (a FIFO would block, and
+    /dev/zero never ends); a link is refused, wherever it points.
+    """
+    wrong = _kind(os.lstat(path).st_mode)
+    if wrong is not None:
+        raise UnsafeFile(f"{path}: {wrong}")
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        wrong = _kind(info.st_mode)
+        if wrong is not None:  # it changed between the look and the open
+            raise UnsafeFile(f"{path}: {wrong}")
+        if info.st_size > limit:
+            raise TooLarge(f"{path}: larger than {limit // 1024 // 1024} MB")
+        chunks = []
+        remaining = limit + 1
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise TooLarge(f"{path}: larger than {limit // 1024 // 1024} MB")
+        return data
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
-    """Write `data` to `path` through a temporary file, fsync and rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write `data` to `path` through a temporary file, fsync and rename.
+
+    Only a regular, writable file is ever replaced (see `check_target`). The temporary
+    file is removed on any exception, and on SIGTERM and SIGHUP too, which the command
+    line turns into one.
+    """
+    check_target(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMPORARY_PREFIX}", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -41,9 +120,53 @@ def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
             os.close(dir_fd)
 
 
+def leftover_temporaries(folder: Path) -> list[Path]:
+    """Temporary files a killed writer left in `folder`."""
+    try:
+        return sorted(p for p in folder.glob(TEMPORARY_GLOB) if p.is_file() and not p.is_symlink())
+    except OSError:
+        return []
+
+
+def remove_leftover_temporaries(folder: Path) -> None:
+    """Remove what a killed writer left; call it holding the folder's lock."""
+    for leftover in leftover_temporaries(folder):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
 def make_private_folder(folder: Path) -> None:
-    """Create `folder` (and its parents) owner-only; leave an existing one as it is."""
-    folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create `folder` (and any parents it needs) owner-only, whatever the umask; leave an
+    existing folder as it is."""
+    missing = []
+    here = Path(os.path.abspath(folder))
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for created in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            created.mkdir(mode=DIR_MODE)
+            os.chmod(created, DIR_MODE)  # mkdir's mode is filtered by the umask
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold an exclusive lock on the file `path` (created owner-only if missing), such as
+    one lock for every commit to a git repository. It goes when the process does."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, FILE_MODE)
+    try:
+        waited_until = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > waited_until:
+                    raise LockTimeout(path) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)
 
 
 class LockTimeout(Exception):
@@ -62,8 +185,8 @@ def folder_lock(folder: Path, timeout: float = 30.0) -> Iterator[None]:
     goes when the process does, even if killed.
     """
     fd = os.open(folder, os.O_RDONLY)
-    stat = os.fstat(fd)
-    key = (stat.st_dev, stat.st_ino)
+    info = os.fstat(fd)
+    key = (info.st_dev, info.st_ino)
     if key in _held:
         os.close(fd)
         _held[key] += 1

@@ -30,6 +30,7 @@ from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
 from reunify.files import LockTimeout
 from reunify.files import folder_lock
+from reunify.files import remove_leftover_temporaries
 from reunify.problems import Problem
 from reunify.problems import Refused
 from reunify.problems import ReunifyError
@@ -75,6 +76,8 @@ def locked(function: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[
         find_case_folder(folder)
         try:
             with folder_lock(folder):
+                # No other recording runs here now: a temporary file is a killed one's.
+                remove_leftover_temporaries(folder)
                 return function(folder, *args, **kwargs)
         except LockTimeout:
             raise ReunifyError("another recording on this case is still running; try again") from None

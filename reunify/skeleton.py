@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reunify import codes
 from reunify.files import DIR_MODE
+from reunify.files import make_private_folder
 from reunify.problems import ReunifyError
 from reunify.records.case import CASE_FILE
 from reunify.records.models import FILE_MODELS
@@ -165,7 +166,7 @@ def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]
     files = skeleton_files(essentials, today)
     assert set(files) == set(FILE_MODELS)
     try:
-        folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        make_private_folder(folder)  # and any folder above it that it needs, owner-only
         os.chmod(folder, DIR_MODE)
         written = []
         for name, text in files.items():

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.constructor import ConstructorError
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError
@@ -41,6 +43,9 @@ from ruamel.yaml.resolver import implicit_resolvers
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from reunify.files import FILE_MODE
+from reunify.files import TooLarge
+from reunify.files import UnsafeFile
+from reunify.files import read_regular
 from reunify.files import write_atomic
 from reunify.problems import FieldPath
 from reunify.problems import Problem
@@ -79,11 +84,31 @@ def _construct_timestamp(constructor: Any, node: Any, values: Any = None) -> Any
         return InvalidDate(node.value)
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+_LONGEST_NUMBER = 100  # digits: more is a mistake (Python refuses over 4,300 anyway)
+
+
+class MergeKeyError(MarkedYAMLError):
+    """A YAML merge key (<<): records write every key out, as with aliases."""
+
+
 class _SafeConstructor(SafeConstructor):
     def _construct_timestamp_checked(self, node: Any, values: Any = None) -> Any:
         return SafeConstructor.construct_yaml_timestamp(self, node, values)
 
     construct_yaml_timestamp = _construct_timestamp
+
+    def flatten_mapping(self, node: Any) -> Any:
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE:
+                raise MergeKeyError("while constructing a mapping", node.start_mark, "found a merge key",
+                                    key_node.start_mark)
+        return super().flatten_mapping(node)
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        if len(str(node.value)) > _LONGEST_NUMBER:
+            raise ConstructorError(None, None, "a number with too many digits", node.start_mark)
+        return super().construct_yaml_int(node)
 
 
 class _RoundTripConstructor(RoundTripConstructor):
@@ -108,8 +133,14 @@ class DuplicateKeyError(pyyaml.MarkedYAMLError):
     """A key appears twice in one mapping (PyYAML would keep the last silently)."""
 
 
+class FastMergeKeyError(pyyaml.MarkedYAMLError):
+    """A YAML merge key (<<), met by the fast loader."""
+
+
 def _int_12(loader: pyyaml.SafeLoader, node: pyyaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node)).replace("_", "")
+    if len(text) > _LONGEST_NUMBER:
+        raise pyyaml.constructor.ConstructorError(None, None, "a number with too many digits", node.start_mark)
     sign = -1 if text[0] == "-" else 1
     text = text.lstrip("+-")
     for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
@@ -144,7 +175,10 @@ class _FastLoader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: i
     def construct_mapping(self, node: pyyaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[tuple[str, str]] = set()
         for key_node, _ in node.value:
-            if isinstance(key_node, pyyaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.tag == _MERGE:
+                raise FastMergeKeyError("while constructing a mapping", node.start_mark, "found a merge key",
+                                        key_node.start_mark)
+            if isinstance(key_node, pyyaml.ScalarNode):
                 key = (key_node.tag, key_node.value)
                 if key in seen:
                     raise DuplicateKeyError("while constructing a mapping", node.start_mark,
@@ -260,10 +294,13 @@ def _position(text: str, offset: int) -> tuple[int, int]:
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
     """The file's text, or problems saying why it cannot be read as UTF-8 YAML."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [_problem(path, f"file is larger than {MAX_BYTES // 1024 // 1024} MB", 1, 1)]
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_BYTES)
+    except TooLarge:
+        return None, [_problem(path, f"file is larger than {MAX_BYTES // 1024 // 1024} MB", 1, 1)]
+    except UnsafeFile as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        return None, [_problem(path, f"the record {reason}", 1, 1,
+                               hint="a record must be a regular file in the case folder")]
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         return None, [_problem(path, f"cannot read the file ({reason.lower()})", 1, 1)]
@@ -294,6 +331,13 @@ def _yaml_error(path: Path, text: str, exc: YAMLError | pyyaml.YAMLError) -> Pro
     if kind == "DuplicateKeyError":
         return _problem(path, "a key appears twice in the same mapping", line, column,
                         hint="keep one of them")
+    if "maximum nesting depth" in str(getattr(exc, "problem", "")):
+        return _problem(path, "the YAML is nested too deeply", line, column)
+    if kind in ("MergeKeyError", "FastMergeKeyError"):
+        return _problem(path, "a YAML merge key (<<) is not allowed in records", line, column,
+                        hint="write the keys out in full")
+    if kind == "ConstructorError" and "too many digits" in str(getattr(exc, "problem", "")):
+        return _problem(path, "a number with too many digits", line, column)
     if kind == "ConstructorError":
         return _problem(path, "a YAML tag that records may not use", line, column,
                         hint="remove the '!' tag")
@@ -334,7 +378,7 @@ def _alias_position(text: str) -> tuple[int, int]:
 
 def load_file(path: Path) -> LoadedFile:
     """Read one YAML file into plain data. A missing file gives ``exists=False``."""
-    if not path.exists():
+    if not os.path.lexists(path):  # a link to nowhere is there, and wrong
         return LoadedFile(path, exists=False)
     text, problems = read_text(path)
     if text is None:
@@ -354,6 +398,8 @@ def load_text(text: str, path: Path) -> LoadedFile:
         return LoadedFile(path, problems=[_yaml_error(path, text, exc)])
     except RecursionError:
         return LoadedFile(path, problems=[_problem(path, "the YAML is nested too deeply", 1, 1)])
+    except (ValueError, OverflowError):  # a value Python cannot hold (a number too long)
+        return LoadedFile(path, problems=[_problem(path, "a value that cannot be read", 1, 1)])
     if _first_shared_container(data):
         line, column = _alias_position(text)
         return LoadedFile(
@@ -410,7 +456,7 @@ class Locator:
 
 def write_new_file(path: Path, text: str) -> None:
     """Write a file that must not exist yet, readable by its owner only."""
-    if path.exists():
+    if os.path.lexists(path):
         raise FileExistsError(path)
     write_atomic(path, text.encode("utf-8"), FILE_MODE)
 
@@ -514,7 +560,7 @@ def edit_file(path: Path) -> Iterator[Edit]:
     The file is written (atomically, keeping its permissions) only if the block ends
     without an exception and the data changed.
     """
-    original = path.read_bytes() if path.exists() else b""
+    original = read_regular(path, MAX_BYTES) if os.path.lexists(path) else b""
     text = original.decode("utf-8-sig")
     yaml, data = load_round_trip(text)
     # A file of comments only loads as nothing: its text is kept above what is added.
@@ -541,5 +587,5 @@ def edit_file(path: Path) -> Iterator[Edit]:
     out = after.encode("utf-8")
     if original.startswith(b"\xef\xbb\xbf"):
         out = b"\xef\xbb\xbf" + out
-    mode = path.stat().st_mode & 0o777 if path.exists() else FILE_MODE
+    mode = path.stat().st_mode & 0o777 if os.path.lexists(path) else FILE_MODE
     write_atomic(path, out, mode)

@@ -106,7 +106,8 @@ def line_of(path: Path, start: str, after: str = "") -> int:
 
 
 def audit_lines(result: Result) -> list[str]:
-    return [line for line in result.out.splitlines() if "by hand" in line or "git history" in line]
+    return [line for line in result.out.splitlines()
+            if "by hand" in line or "git history" in line or "since reunify recorded" in line]
 
 
 def head(root: Path) -> str:
@@ -211,10 +212,12 @@ def test_without_an_identity_the_record_is_written_with_a_warning(
 
     result = cli("decide", "D1", folder, "--outcome", "pursue", "--date", "2026-09-10", "--by", "tm", "--commit")
 
-    assert result.code == 0
+    # The record stays written; the missing commit is a failure that says how to finish.
+    assert result.code == 1
     assert "recorded D1" in result.out
-    assert result.err.strip() == ("warning: git does not know who you are (set user.name and user.email with "
-                                  "'git config'): nothing committed")
+    assert result.err.splitlines()[0] == ("error: the record is written but not committed: git does not know who "
+                                          "you are (set user.name and user.email with 'git config')")
+    assert "to commit it: git -C " in result.err and "add -- decisions.yaml" in result.err
     assert (folder / "decisions.yaml").exists()
 
 
@@ -241,11 +244,14 @@ def test_a_decision_changed_by_hand_is_a_warning_at_its_field(
 
     assert result.code == 0, result.out
     line = line_of(decisions, f"{field}:", after="id: D1")
+    # A change made by hand and committed, and one not committed yet, are told apart.
+    said = ("was changed by hand after it was recorded" if committed else "has changed since reunify recorded it")
+    tail = "" if committed else ", and the change is not committed"
     assert audit_lines(result) == [
-        f"{decisions}:{line}:{len(field) + 7}: warning: D1 was changed by hand after it was recorded "
-        f"(commit {recorded[0]} on {recorded[1]} by Pat Example)"
+        f"{decisions}:{line}:{len(field) + 7}: warning: D1 {said} "
+        f"(commit {recorded[0]} on {recorded[1]} by Pat Example){tail}"
     ]
-    hint = ("first changed in commit " if committed else "the change is not committed")
+    hint = ("first changed in commit " if committed else "commit it ('git diff' shows it), or undo it")
     assert hint in result.out
     if committed:
         assert "by Robin Example" in result.out
@@ -287,7 +293,7 @@ def test_a_ratification_through_reunify_is_not_a_change_by_hand(repo: Path, cli:
     ratification = git(repo, "log", "-1", "--format=%h").strip()
     [warning] = audit_lines(cli("check", folder))
     assert f"decisions.yaml:{line_of(decisions, 'ratified:', after='id: D3')}:" in warning
-    assert f"D3 was changed by hand after it was recorded (commit {ratification} on " in warning
+    assert f"D3 has changed since reunify recorded it (commit {ratification} on " in warning
 
 
 def test_a_change_by_hand_swept_into_a_ratification_is_still_found(
@@ -333,7 +339,7 @@ def test_a_classification_changed_by_hand_after_confirmation(repo: Path, cli: Ca
     assert result.code == 0
     [warning] = audit_lines(result)
     assert f"risk.yaml:{line_of(risk, 'level:')}:" in warning
-    assert "RC1 was changed by hand after it was recorded" in warning
+    assert "RC1 has changed since reunify recorded it" in warning and "not committed" in warning
 
 
 def test_a_recorded_decision_removed_by_hand(repo: Path, cli: Callable[..., Result]) -> None:
@@ -365,8 +371,8 @@ def test_outside_a_repository(tmp_path: Path, isolated_git: None, cli: Callable[
     assert shown.err.strip() == "error: not a git repository"
 
     result = cli("decide", "D1", folder, "--outcome", "pursue", "--date", "2026-09-10", "--by", "tm", "--commit")
-    assert result.code == 0
-    assert result.err.strip() == "warning: not a git repository: nothing committed"
+    assert result.code == 1
+    assert result.err.splitlines()[0] == "error: the record is written but not committed: not a git repository"
     assert "id: D1" in (folder / "decisions.yaml").read_text()
 
     checked = cli("check", folder)
@@ -384,8 +390,8 @@ def test_without_git_installed(repo: Path, cli: Callable[..., Result], monkeypat
 
     assert cli("history", folder, today=None).err.strip() == "error: git is not installed"
     result = cli("decide", "D1", folder, "--outcome", "pursue", "--date", "2026-09-10", "--by", "tm", "--commit")
-    assert result.code == 0
-    assert result.err.strip() == "warning: git is not installed: nothing committed"
+    assert result.code == 1
+    assert result.err.splitlines()[0] == "error: the record is written but not committed: git is not installed"
     checked = cli("check", folder)
     assert checked.code == 0 and audit_lines(checked) == [] and checked.err == ""
 

@@ -6,7 +6,9 @@ run, 3 a bug (its traceback is shown only with REUNIFY_DEBUG=1), 130 interrupted
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 
 from reunify.cli import anonymise as anonymise
@@ -25,6 +27,36 @@ from reunify.problems import ReunifyError
 __all__ = ["app", "main"]
 
 
+class Stopped(BaseException):
+    """The process was asked to stop (SIGTERM, or SIGHUP when its terminal closed).
+
+    Raised from the signal handler, so that every write in progress cleans up as it does
+    for Ctrl-C: its temporary file is removed and the record is left as it was.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(signum)
+
+
+def _prepare_process() -> None:
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            with contextlib.suppress(ValueError):  # only the main thread may set handlers
+                signal.signal(getattr(signal, name), _stop)
+    # A terminal that cannot show a character (a name in cp1252) shows a replacement
+    # rather than stopping the command.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
     import typer
     import typer.main
@@ -32,17 +64,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from reunify.cli.console import err
     from reunify.cli.console import escape
+    from reunify.cli.console import escape_line
 
+    _prepare_process()
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="reunify", standalone_mode=False)
     except Refused as exc:
-        err.print(f"refused: {escape(str(exc))}", soft_wrap=True)
+        err.print(f"refused: {escape_line(str(exc))}", soft_wrap=True)
         for reason in exc.reasons:
             err.print(f"  - {escape(reason)}", soft_wrap=True)
         code = exc.exit_code
     except ReunifyError as exc:
-        err.print(f"error: {escape(str(exc))}", soft_wrap=True)
+        err.print(f"error: {escape_line(str(exc))}", soft_wrap=True)
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code
@@ -52,8 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, typer.Abort):
         err.print("interrupted")
         code = 130
+    except Stopped as exc:
+        err.print("stopped; nothing was left half-written")
+        code = 128 + exc.signum
     except BrokenPipeError:
         code = 0
+    except OSError as exc:
+        # The file system said no (a full disk, a read-only folder, a missing folder):
+        # what and where, never a traceback. Records are written whole or not at all.
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = (exc.strerror or type(exc).__name__).lower()
+        err.print(f"error: {escape_line(where)}{escape_line(reason)}; nothing was changed", soft_wrap=True)
+        code = 2
     except Exception:
         if os.environ.get("REUNIFY_DEBUG"):
             raise
@@ -62,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         code = 3
     else:
         code = result if isinstance(result, int) else 0
-    sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
     return code
 
 

@@ -12,6 +12,7 @@ from reunify.cli.app import Today
 from reunify.cli.app import app
 from reunify.cli.app import resolve_today
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out as stdout
 from reunify.cli.console import print_json
 from reunify.cli.console import table
@@ -48,7 +49,7 @@ def anonymise_command(case: Source, out: Target, seed: Seed = None, today: Today
     if as_json:
         print_json(result.data())
         return
-    stdout.print(f"Anonymised copy written to [bold]{escape(str(result.out))}[/] as {escape(result.reference)}.")
+    stdout.print(f"Anonymised copy written to [bold]{escape_line(str(result.out))}[/] as {escape(result.reference)}.")
     stdout.print(f"Every date moved {-result.shift_days} days earlier: {result.dates['fields']} in fields, "
                  f"{result.dates['in_text']} in text; {result.dates['replaced']} in text replaced by \\[date].")
     grid = table("Replaced", "Count")

@@ -21,6 +21,7 @@ from reunify.cli.app import Today
 from reunify.cli.app import app
 from reunify.cli.app import resolve_today
 from reunify.cli.console import escape
+from reunify.cli.console import inert
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
@@ -35,7 +36,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading '."""
-    text = "" if value is None else str(value)
+    text = inert("" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

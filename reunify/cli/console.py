@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -15,14 +16,43 @@ from typing import Any
 from typing import TextIO
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.table import Table
 
 from reunify.problems import Problem
 
-__all__ = ["Table", "bullets", "err", "escape", "out", "print_json", "print_problems", "progress", "table"]
+__all__ = ["Table", "bullets", "err", "escape", "escape_line", "inert", "out", "print_json", "print_problems",
+           "progress", "table"]
 
 _PIPED_WIDTH = 80
+
+# Characters a terminal acts on rather than shows: C0 and C1 controls (escape sequences
+# can set a window's title, clear the screen or hide text), DEL, and the bidirectional
+# overrides and isolates (which make text read other than it is).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def inert(text: str, *, one_line: bool = False) -> str:
+    """`text` with every character a terminal would act on written out as an escape
+    (ESC as \\x1b); with `one_line`, line breaks and tabs too, so that a value cannot
+    start a line of its own (a path with a newline cannot forge a diagnostic)."""
+    return (_CONTROL_OR_BREAK if one_line else _CONTROL).sub(_shown, text)
+
+
+def escape(text: str) -> str:
+    """Text from records or paths, safe to print: no markup, nothing a terminal acts on."""
+    return escape_markup(inert(text))
+
+
+def escape_line(text: str) -> str:
+    """As `escape`, on one line: for paths and fields that must not break a line."""
+    return escape_markup(inert(text, one_line=True))
 
 
 class _TrimmedLines:
@@ -76,7 +106,8 @@ err = _console(stderr=True)
 
 def print_json(data: Any) -> None:
     """JSON on stdout, unstyled, one document."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    # json escapes C0 controls itself; C1 controls and bidi overrides are made inert too.
+    sys.stdout.write(inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
 
 
 def table(*columns: str) -> Table:
@@ -104,10 +135,10 @@ def print_problems(problems: list[Problem], indent: str = "") -> None:
     for p in problems:
         colour = {"error": "red", "warning": "yellow"}.get(str(p.severity), "cyan")
         # One line per problem, never wrapped: editors and CI read these locations.
-        out.print(f"{indent}{escape(str(p.file))}:{p.line}:{p.column}: "
-                  f"[{colour}]{p.severity}[/]: {escape(p.message)}", soft_wrap=True)
+        out.print(f"{indent}{escape_line(str(p.file))}:{p.line}:{p.column}: "
+                  f"[{colour}]{p.severity}[/]: {escape_line(p.message)}", soft_wrap=True)
         if p.hint:
-            out.print(f"{indent}    [dim]hint: {escape(p.hint)}[/]", soft_wrap=True)
+            out.print(f"{indent}    [dim]hint: {escape_line(p.hint)}[/]", soft_wrap=True)
 
 
 @contextlib.contextmanager

@@ -16,6 +16,7 @@ from reunify.cli.app import Today
 from reunify.cli.app import app
 from reunify.cli.app import resolve_today
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
@@ -131,19 +132,19 @@ def _summary(outcomes: list[Outcome], explain: bool) -> None:
     grid = table("Case", "Written", "Held back", "Result")
     for o in outcomes:
         result = ("[red]failed[/]" if o.failed else "ok")
-        grid.add_row(escape(str(o.job.folder)), str(len(o.written)), str(len(o.held_back)), result)
+        grid.add_row(escape_line(str(o.job.folder)), str(len(o.written)), str(len(o.held_back)), result)
     if not explain:
         out.print(grid)
     for o in outcomes:
         if explain and o.written:
             out.print(f"Wrote {len(o.written)} document{'s' if len(o.written) != 1 else ''} to "
-                      f"{escape(str(o.job.out))}:", soft_wrap=True)
+                      f"{escape_line(str(o.job.out))}:", soft_wrap=True)
             for path in o.written:
                 out.print(f"  {escape(path.name)}")
         if o.error:
-            out.print(f"[red]{escape(str(o.job.folder))}: {escape(o.error)}[/]", soft_wrap=True)
+            out.print(f"[red]{escape_line(str(o.job.folder))}: {escape(o.error)}[/]", soft_wrap=True)
         if o.problems:
-            out.print(f"{escape(str(o.job.folder))}: the records cannot be read until these are fixed:")
+            out.print(f"{escape_line(str(o.job.folder))}: the records cannot be read until these are fixed:")
             print_problems(o.problems, indent="  ")
         if explain and o.held_back:
             out.print("Not rendered yet:")
@@ -180,7 +181,7 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
     for index, result in enumerate(results):
         if index:
             out.print()
-        out.print(f"[bold]{escape(str(result.folder))}[/]")
+        out.print(f"[bold]{escape_line(str(result.folder))}[/]")
         if result.problems:
             out.print("The case records cannot be read until these are fixed:")
             print_problems(result.problems, indent="  ")
@@ -218,4 +219,4 @@ def genogram_command(
     if len(loaded.people.people) == 0:
         raise CaseError(f"{folder / 'people.yaml'}: no people are recorded yet")
     for path in write_genogram(loaded, day, out_dir or folder / OUTPUT_FOLDER):
-        out.print(f"Wrote {escape(str(path))}", soft_wrap=True)
+        out.print(f"Wrote {escape_line(str(path))}", soft_wrap=True)

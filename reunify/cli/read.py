@@ -16,6 +16,7 @@ from reunify.cli.app import app
 from reunify.cli.app import resolve_today
 from reunify.cli.console import bullets
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
@@ -28,7 +29,9 @@ from reunify.engine import workflow_for
 from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
+from reunify.files import leftover_temporaries
 from reunify.problems import Problem
+from reunify.problems import Severity
 from reunify.records import load_case
 from reunify.records import select_cases
 from reunify.yamlio import Locator
@@ -246,6 +249,9 @@ def check_command(
         from reunify import audit
 
         problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
+        problems += [Problem(leftover, (), "a temporary file left by a recording that was killed; the next "
+                             "recording on this case removes it", Severity.WARNING).at(1, 1)
+                     for leftover in leftover_temporaries(folder)]
         results.append((folder, report.located(problems, locator)))
     summary = report.check_data(results)
     summary["not_in_a_case"] = [str(stray) for stray in strays]
@@ -253,7 +259,7 @@ def check_command(
         print_json(summary)
     else:
         for stray in strays:
-            out.print(f"{escape(str(stray))}: note: not in a case folder (no case.yaml above it); not checked",
+            out.print(f"{escape_line(str(stray))}: note: not in a case folder (no case.yaml above it); not checked",
                       soft_wrap=True)
         for _, problems in results:
             print_problems(problems)

@@ -3,8 +3,8 @@ goal-review, sdq, police-check. Each calls one core function.
 
 Options make every command scriptable; on a terminal, what is missing is asked for.
 With --commit (or `git: {commit: true}` in the caseload profile) what a command wrote is
-committed to git after it is written; a commit that cannot be made is a warning, never a
-failure, because the record is already written.
+committed to git after it is written; a commit that cannot be made leaves the record
+written and ends with exit status 1 and the git commands that finish it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from reunify.cli.ask import ask_yes_no
 from reunify.cli.ask import at_terminal
 from reunify.cli.console import err
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.files import LockTimeout
 from reunify.files import folder_lock
@@ -75,7 +76,7 @@ def _case_locked(command: Callable[P, None]) -> Callable[P, None]:
 
 def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: str,
              by: Sequence[str] = ()) -> None:
-    out.print(f"{escape(done.summary)} [dim]({escape(str(done.file))})[/]", soft_wrap=True)
+    out.print(f"{escape(done.summary)} [dim]({escape_line(str(done.file))})[/]", soft_wrap=True)
     if done.hint:
         out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
     _commit(case, [done.file], commit, action, by)
@@ -90,11 +91,15 @@ def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by:
         return
     from reunify import audit
 
+    ids = _team_ids(case, by)
     try:
-        made = audit.commit_record(case, files, action, _team_ids(case, by))
+        made = audit.commit_record(case, files, action, ids)
     except audit.GitError as exc:
-        err.print(f"warning: {escape(str(exc))}: nothing committed", soft_wrap=True)
-        return
+        # The record is written and stays; the audit trail lacks its commit until made.
+        err.print(f"error: the record is written but not committed: {escape_line(str(exc))}", soft_wrap=True)
+        err.print(f"  to commit it: {escape_line(audit.finishing_command(case, files, action, ids))}",
+                  soft_wrap=True)
+        raise typer.Exit(1) from None
     out.print(f"[dim]committed {escape(made.commit)}: {escape(made.subject)}[/]", soft_wrap=True)
 
 
@@ -159,9 +164,9 @@ def new_command(
         social_worker=worker, team_manager=manager,
     )
     files = new_case(path, essentials, day)
-    out.print(f"Created the case folder {escape(str(path))} ({len(files)} record files, owner-only).")
+    out.print(f"Created the case folder {escape_line(str(path))} ({len(files)} record files, owner-only).")
     _commit(path, files, commit, "new")
-    out.print(f"Next: [bold]reunify next {escape(str(path))}[/]")
+    out.print(f"Next: [bold]reunify next {escape_line(str(path))}[/]")
 
 
 @app.command("done")

@@ -17,6 +17,7 @@ from reunify.cli.app import app
 from reunify.cli.app import resolve_today
 from reunify.cli.console import bullets
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
@@ -253,6 +254,6 @@ def sample_command(
         raise ReunifyError("DEST is needed: the folder to copy the sample to")
     folder = find_sample(name, only_samples=True)
     copied = copy_sample(folder, dest)
-    out.print(f"Copied the fictional sample {escape(folder.name)} to {escape(str(dest))} "
+    out.print(f"Copied the fictional sample {escape(folder.name)} to {escape_line(str(dest))} "
               f"({len(copied)} files, owner-only).")
-    out.print(f"Next: [bold]reunify next {escape(str(dest))}[/]")
+    out.print(f"Next: [bold]reunify next {escape_line(str(dest))}[/]")

@@ -17,6 +17,7 @@ from reunify.cli.app import Json
 from reunify.cli.app import app
 from reunify.cli.console import bullets
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
@@ -24,6 +25,7 @@ from reunify.cli.console import table
 from reunify.engine.gates import gate_args
 from reunify.engine.workflows import workflow_in_force
 from reunify.files import DIR_MODE
+from reunify.files import make_private_folder
 from reunify.problems import ReunifyError
 from reunify.profile import PROFILE_FILE
 from reunify.workflow import Workflow
@@ -79,6 +81,8 @@ GITIGNORE = """\
 documents/
 *.docx
 *.pdf
+# A write interrupted by a process killed outright (the next recording removes it)
+.*.reunify-*.tmp
 # Editor and system files
 *.swp
 .DS_Store
@@ -95,14 +99,14 @@ def init_command(
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ReunifyError(f"{folder}: already exists and is not an empty folder")
     try:
-        folder.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        make_private_folder(folder)  # and any folder above it that it needs, owner-only
         os.chmod(folder, DIR_MODE)
         write_new_file(folder / ".gitignore", GITIGNORE)
         repository = _git_init(folder) if git else False
         write_new_file(folder / PROFILE_FILE, PROFILE_TEXT.replace("{commit}", "true" if repository else "false"))
     except OSError as exc:
         raise ReunifyError(f"{folder}: cannot create the caseload ({(exc.strerror or 'error').lower()})") from None
-    out.print(f"Created the caseload {escape(str(folder))} with {PROFILE_FILE} and .gitignore (owner-only).")
+    out.print(f"Created the caseload {escape_line(str(folder))} with {PROFILE_FILE} and .gitignore (owner-only).")
     if repository:
         out.print("Made it a git repository: recording commands commit what they write (git.commit in "
                   f"{PROFILE_FILE}).")
@@ -111,7 +115,7 @@ def init_command(
                       "commits can be made.[/]")
     elif git:
         out.print("git is not installed or could not start a repository: recordings are not committed.")
-    out.print(f"Next: [bold]reunify new {escape(str(folder / 'CASE'))}[/]")
+    out.print(f"Next: [bold]reunify new {escape_line(str(folder / 'CASE'))}[/]")
 
 
 def _git_init(folder: Path) -> bool:
@@ -154,7 +158,7 @@ def show_command(folder: Folder = Path("."), as_json: Json = False) -> None:
                     "risk_levels": {k: v.label for k, v in workflow.risk_levels.items()},
                     "rules": workflow.rules.model_dump(by_alias=True, mode="json")})
         return
-    out.print(f"[bold]{escape(workflow.title)}[/] [dim]({escape(str(path))})[/]")
+    out.print(f"[bold]{escape(workflow.title)}[/] [dim]({escape_line(str(path))})[/]")
     for number, stage in enumerate(workflow.stages, 1):
         out.print(f"\n[bold]{number}. {escape(stage.title)}[/]")
         grid = table("Step", "Who", "When")
@@ -211,10 +215,10 @@ def check_command(
     else:
         print_problems(located)
         if workflow is not None:
-            out.print(f"{escape(str(file))}: valid: {len(workflow.stages)} stages, {len(workflow.steps)} steps",
+            out.print(f"{escape_line(str(file))}: valid: {len(workflow.stages)} stages, {len(workflow.steps)} steps",
                       soft_wrap=True)
         else:
-            out.print(f"\n{errors} error{'s' if errors != 1 else ''} in {escape(str(file))}")
+            out.print(f"\n{errors} error{'s' if errors != 1 else ''} in {escape_line(str(file))}")
     if errors:
         raise typer.Exit(1)
 
@@ -256,7 +260,7 @@ def diff_command(
             for c in changes]})
         return
     if not changes:
-        out.print(f"{escape(str(path))}: the same as the reference workflow.")
+        out.print(f"{escape_line(str(path))}: the same as the reference workflow.")
         return
     out.print(f"[bold]{escape(local.title)}[/] against the reference: {len(changes)} difference"
               f"{'s' if len(changes) != 1 else ''}")
@@ -286,7 +290,7 @@ def fidelity_command(
         from reunify.documents.fidelity import write_fidelity
 
         write_fidelity(result, docx)
-        out.print(f"\nWrote {escape(str(docx))}", soft_wrap=True)
+        out.print(f"\nWrote {escape_line(str(docx))}", soft_wrap=True)
 
 
 def _fidelity_data(result: Fidelity, path: Path) -> dict[str, Any]:
@@ -299,7 +303,7 @@ def _fidelity_data(result: Fidelity, path: Path) -> dict[str, Any]:
 
 
 def _print_fidelity(result: Fidelity, path: Path) -> None:
-    out.print(f"[bold]Fidelity of {escape(result.local.title)}[/] [dim]({escape(str(path))})[/]\n")
+    out.print(f"[bold]Fidelity of {escape(result.local.title)}[/] [dim]({escape_line(str(path))})[/]\n")
     colour = {"kept": "green", "changed": "yellow", "removed": "red"}
     grid = table("Core element", "Status", "In this workflow")
     for r in result.results:

@@ -50,9 +50,21 @@ from reunify.dates import age_in_years
 from reunify.documents.context import clean_text
 from reunify.files import make_private_folder
 from reunify.files import write_atomic
+from reunify.problems import ReunifyError
 from reunify.records import Case
 from reunify.records import models as m
 from reunify.resources import FONT
+
+# What one picture can hold: beyond these a genogram is refused with a message, not drawn
+# for minutes into gigabytes.
+MAX_PEOPLE = 150
+MAX_GENERATIONS = 12
+LABEL_LIMIT = 200  # characters of one label
+
+
+class GenogramTooLarge(ReunifyError):
+    """The records describe a family too large (or too deep) to draw on one page."""
+
 
 # Sizes in layout units (SVG pixels).
 SYMBOL = 36.0  # side of a square, diameter of a circle, diagonal of a diamond
@@ -219,7 +231,9 @@ def text_width(text: str, size: float) -> float:
 
 
 def _one_line(text: str) -> str:
-    return _SPACE.sub(" ", clean_text(text)).strip()
+    line = _SPACE.sub(" ", clean_text(text)).strip()
+    # A label longer than this cannot be laid out under a symbol anyway ('check' says so).
+    return line if len(line) <= LABEL_LIMIT else line[:LABEL_LIMIT - 1] + "\u2026"
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
@@ -863,7 +877,14 @@ def _cost(family: _Family, case: Case, pos: _Positions, sibships: dict[str, _Sib
 
 
 def _positions(case: Case, family: _Family) -> _Positions:
+    if len(family.order) > MAX_PEOPLE:
+        raise GenogramTooLarge(f"people.yaml: the genogram can show at most {MAX_PEOPLE} people; "
+                               f"{len(family.order)} are recorded")
     row, groups = _rows(family, case.people.households)
+    generations = max(row.values(), default=0) + 1
+    if generations > MAX_GENERATIONS:
+        raise GenogramTooLarge(f"people.yaml: the parents recorded make {generations} generations; the "
+                               f"genogram can show at most {MAX_GENERATIONS} (check the parents)")
     sibships = _sibships(family)
     variants: dict[tuple[str, ...], int] = {}
     done: dict[tuple[int, frozenset[tuple[tuple[str, ...], int]]], _Placed] = {}
