@@ -19,11 +19,12 @@ import copy
 import datetime as dt
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from next import timed  # bench/next.py, beside this file
 
 from reunify.yamlio import dump_like
 from reunify.yamlio import load_file
@@ -61,12 +62,6 @@ def best_load(path: Path, rounds: int = 5) -> float:
         times.append(time.perf_counter() - start)
         assert loaded.ok, loaded.problems
     return min(times)
-
-
-def timed(command: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(command, check=False, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
 
 
 def main() -> None:

@@ -149,31 +149,36 @@ def make_private_folder(folder: Path) -> None:
             os.chmod(created, DIR_MODE)  # mkdir's mode is filtered by the umask
 
 
+class LockTimeout(Exception):
+    """Another process held the lock for longer than the wait allowed."""
+
+
+_held: dict[tuple[int, int], int] = {}
+
+
+def _wait_for_lock(fd: int, timeout: float, what: Path) -> None:
+    """flock `fd` exclusively, waiting up to `timeout` seconds; `LockTimeout` after that."""
+    waited_until = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > waited_until:
+                raise LockTimeout(what) from None
+            time.sleep(0.01)
+
+
 @contextlib.contextmanager
 def file_lock(path: Path, timeout: float = 60.0) -> Iterator[None]:
     """Hold an exclusive lock on the file `path` (created owner-only if missing), such as
     one lock for every commit to a git repository. It goes when the process does."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, FILE_MODE)
     try:
-        waited_until = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > waited_until:
-                    raise LockTimeout(path) from None
-                time.sleep(0.01)
+        _wait_for_lock(fd, timeout, path)
         yield
     finally:
         os.close(fd)
-
-
-class LockTimeout(Exception):
-    """Another process held the lock for longer than the wait allowed."""
-
-
-_held: dict[tuple[int, int], int] = {}
 
 
 @contextlib.contextmanager
@@ -196,15 +201,7 @@ def folder_lock(folder: Path, timeout: float = 30.0) -> Iterator[None]:
             _held[key] -= 1
         return
     try:
-        waited_until = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > waited_until:
-                    raise LockTimeout(folder) from None
-                time.sleep(0.01)
+        _wait_for_lock(fd, timeout, folder)
         _held[key] = 1
         try:
             yield
