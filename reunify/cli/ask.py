@@ -28,6 +28,7 @@ from reunify.records import load_case
 from reunify.workflow import Workflow
 
 Choice = tuple[str, str]  # (what to type, what it is)
+STEPS_LISTED = 5  # waiting steps listed when none is ready ('reunify status' lists all)
 
 
 def at_terminal() -> bool:
@@ -114,13 +115,20 @@ class CaseChoices:
                  if member.role in workflow.roles else member.name) for member in members]
 
     def steps(self) -> list[Choice]:
-        """The steps that can be recorded now, then the others not yet done."""
+        """The steps that can be recorded now (or, when none can, the next few waiting)."""
         if self._loaded is None:
             return []
         evaluation = evaluate(*self._loaded, self.today)
-        states = [s for s in evaluation.steps if s.done is None and s.state in ("ready", "waiting")]
-        states.sort(key=lambda s: s.state != "ready")
-        return [(s.step.id, s.step.title + ("" if s.state == "ready" else " (waiting)")) for s in states]
+        ready = [(s.step.id, s.step.title) for s in evaluation.steps if s.done is None and s.state == "ready"]
+        if ready:
+            return ready
+        waiting = [s for s in evaluation.steps if s.done is None and s.state == "waiting"]
+        return [(s.step.id, f"{s.step.title} (waiting)") for s in waiting[:STEPS_LISTED]]
+
+    def role_of(self, step: str) -> tuple[str, ...]:
+        """The role that does `step`, to list its team members first."""
+        found = self._workflow.steps.get(step) if self._workflow is not None else None
+        return (found.role,) if found is not None and found.role else ()
 
     def decisions(self) -> list[Choice]:
         workflow = self._workflow

@@ -188,7 +188,8 @@ def done_command(
     choices = CaseChoices(case, day)
     step = _required(ask(step, "Which step", "STEP", choices=choices.steps))
     who = _required(ask(by, "Who did it (a team member's id or name)" if not override
-                        else "Which manager overrides (id or name)", "--by", choices=choices.team))
+                        else "Which manager overrides (id or name)", "--by",
+                        choices=functools.partial(choices.team, *choices.role_of(step))))
     when = ask_date(date, "Date it was done", day)
     recorded = recording.record_step(case, step, date=when, by=who, today=day, note=note, override=override)
     _confirm(recorded, case, commit, f"done {step}" + (" override" if override else ""), [who])
