@@ -3,21 +3,33 @@
 Each record file is loaded round-trip (key order and scalar styles survive) and changed in
 one pass, with the models saying what every value is:
 
-- names: each word of a person's or team member's name gets a fictional one, the same
-  word everywhere (family members who share a surname share the new one); first names
-  keep the person's sex where it is known. Free text loses every such word (any case,
-  whole words, possessives and plurals), and ids that contain one are renamed wherever
-  they are used (the generic walk over references, and every identifier field).
-- places: the proper words of household names and addresses get fictional ones, and each
-  household's address is rebuilt from them with new house numbers.
-- contacts: emails, UK phone numbers, postcodes and "14 Larch Close" addresses in free
-  text become [email], [phone], [postcode] and [address]; NHS numbers (with a valid check
-  digit) and National Insurance numbers become [NHS number] and [NI number].
+- names: each word of a person's or team member's name, and each nickname the case gives
+  ("known as Kez"), gets a fictional one, the same word everywhere (family members who
+  share a surname share the new one); first names keep the person's sex where it is known.
+  Free text loses every such word as a whole word, with or without accents ("Zoe" for
+  "Zoë" and back), with its possessive and plural, and in initials ("K. Thornbury", "KT");
+  a name that is also an ordinary word (Will, Hope, Frank) goes only where it is
+  capitalised, so "We hope Will will attend" keeps "hope" and "will". Ids that contain a
+  name are renamed wherever they are used (the generic walk over references, and every
+  identifier field).
+- places: the proper words of household names and addresses, of the services' providers
+  in the plan, and of schools, services and agencies named in free text ("Kelderby
+  Primary School") get fictional ones; each household's address is rebuilt from them
+  with new house numbers.
+- contacts: emails, UK phone numbers (national or international, any separators),
+  postcodes (any case, with or without the space) and addresses ("14 larch close", "Flat
+  2, 9 Tanyard Lane", "near Tanyard Lane") in free text become [email], [phone],
+  [postcode] and [address]; NHS numbers (with a valid check digit) and National Insurance
+  numbers (any case and spacing) become [NHS number] and [NI number].
 - dates: one random shift back, in whole weeks (weekdays and working-day deadlines keep
   their meaning), for every date field and every date written in free text, so ages and
   intervals are unchanged. A date written after "DOB" or "date of birth" becomes
   [date of birth]; a date in words that cannot be shifted exactly becomes [date].
 - comments are dropped (free text that no model describes); only record files are copied.
+
+What nothing in the case explains (a friend's name, another agency's case number) cannot
+be known, so the copy's free text is then scanned for what looks like one, and each is
+listed for a person to review (`reunify.anonymise_review`), as it is in the copy.
 
 The shift and the names come from a generator keyed on the seed and on the case itself,
 so the same seed gives the same copy of the same case, and the copy alone does not give
@@ -28,6 +40,7 @@ load cleanly and hold exactly what was meant), then renamed into place: whole or
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import random
@@ -39,6 +52,7 @@ import typing
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +60,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic import StringConstraints
 
+from reunify.anonymise_review import SENTENCE_START
+from reunify.anonymise_review import ReviewItem
+from reunify.anonymise_review import review_copy
+from reunify.anonymise_words import ABBREVIATIONS
+from reunify.anonymise_words import COMMON_WORDS
+from reunify.anonymise_words import INSTITUTIONS
+from reunify.anonymise_words import ORDINARY_NAMES
+from reunify.anonymise_words import ORGANISATION_WORDS
 from reunify.files import DIR_MODE
 from reunify.files import FILE_MODE
 from reunify.files import make_private_folder
@@ -174,17 +196,41 @@ _DOB_LABEL = r"(?i:\b(?:d\.\s?o\.\s?b\.?|dob|date\s+of\s+birth|birth\s?date)(?!\
 _DOB_SEPARATOR = r"(?:\s*[:=–-]\s*|\s+(?i:is|was)\s+|\s+)?"
 _DOB_PARSER = re.compile(rf"(?P<label>{_DOB_LABEL}{_DOB_SEPARATOR})(?P<date>.+)", re.S)
 
+# Words that never stand between a house number and a street type: "3 weeks at the park".
+_NOT_STREET = ("a", "an", "the", "of", "at", "in", "on", "to", "and", "or", "for", "with", "by", "from", "is",
+               "was", "her", "his", "their", "my", "our", "your", "its", "this", "that", "more", "other", "new",
+               "times?", "weeks?", "days?", "months?", "years?", "hours?", "minutes?", "nights?", "sessions?",
+               "people", "children", "girls", "boys", "visits?", "miles", "per", "out", "bed", "bedroom(?:ed)?",
+               "storey", "floor")
+_STREET_NAME = r"(?!(?:" + "|".join(_NOT_STREET) + r")\b)[^\W\d_][\w'’-]*"
+# Street types that name a street in any case ("14 larch close"); the rest only capitalised.
+STRONG_STREET_WORDS = ("Street", "Road", "Lane", "Close", "Crescent", "Avenue", "Drive", "Way", "Court", "Place",
+                       "Gardens", "Grove", "Terrace", "Mews", "Square", "Parade", "Rise", "Walk", "Row",
+                       "Boulevard", "Cottages", "Wharf", "Quay")
+_FLAT = r"(?i:(?:flat|apartment|apt|unit|room|suite)\.?\s+\d+[a-z]?,?\s+)?"
+_ABBREVIATED = r"(?:St|Rd|Ln|Ave|Dr|Ct|Pl|Sq|Cl|Cres|Gr|Gro|Gdns|Tce|Terr|Pde|Pk)\.?"
+
 _FIXED_PATTERNS = {
     "email": r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    "phone": r"(?<![\w+])(?:\+\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s-]?\)?[\s-]?\d){7,11}(?!\d)",
+    "phone": (r"(?<![\w+(])(?:\(?(?:\+|00)\s?44\)?[\s./-]?(?:\(0\)[\s./-]?)?|\(?0)"
+              r"\d(?:[\s./-]?\)?[\s./-]?\d){7,11}(?!\d)"),
     "nhs_number": r"(?<![\w+])\d{3}[ -]?\d{3}[ -]?\d{4}(?![\w-])",
-    "ni_number": (r"(?<!\w)(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?"
-                  r"[A-D](?!\w)"),
+    "ni_number": (r"(?<!\w)(?i:(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:[ -]?\d{2}){3}"
+                  r"[ -]?[A-D])(?!\w)"),
     "dob": rf"{_DOB_LABEL}{_DOB_SEPARATOR}(?:{_DATE_WITH_YEAR})(?![\w/]|[.-]\d)",
     "date": rf"(?<![\w/.-])(?:{_DATE_ANY})(?![\w/]|[.-]\d)",
-    "street": (r"(?<!\w)(?:(?:Flat|Apartment|Apt|Unit)\.?\s+\d+[A-Za-z]?,?\s+)?\d{1,4}[A-Za-z]?,?\s+"
-               r"(?:[A-Z][\w'’-]*\s+){1,3}(?:" + "|".join(STREET_WORDS) + r")\.?(?!\w)"),
-    "postcode": r"(?<!\w)(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)\s?\d[A-Z]{2}(?!\w)",
+    "street": (
+        # a house number and a street, capitalised ("14 Larch Close", "Flat 2, 9 Tanyard Ln.") ...
+        rf"(?<!\w){_FLAT}\d{{1,4}}[A-Za-z]?,?\s+(?:[A-Z][\w'’-]*\s+){{1,3}}"
+        rf"(?:{_ABBREVIATED}|(?:" + "|".join(STREET_WORDS) + r"))(?!\w)"
+        # ... or in any case ("14 larch close", "unit 5, 88 MILL LANE") ...
+        rf"|(?<!\w){_FLAT}(?i:\d{{1,4}}[a-z]?,?\s+(?:{_STREET_NAME}\s+){{1,3}}"
+        r"(?:" + "|".join(STRONG_STREET_WORDS) + r"))(?!\w)"
+        # ... or a named street without its number ("near Tanyard Lane").
+        r"|(?<![\w'’-])(?!(?:The|A|An|In|On|At|Of|To|And|Or|Her|His|Their|My|Our|Your|This|That|Near|From|By"
+        r"|With|For|Off|Past)\b)(?:[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?\s+){1,3}"
+        r"(?:Street|Road|Lane|Close|Crescent|Avenue|Drive|Grove|Terrace|Gardens|Mews|Square|Parade)(?!\w)"),
+    "postcode": r"(?<!\w)(?i:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \t]{0,2}\d[A-Z]{2})(?!\w)",
     # A month on its own ("in March"); "May" only after a word that makes it the month.
     "month": ("(?:" + "|".join(rf"(?<=\b{word}[ -])" for word in (
         "in", "In", "since", "Since", "by", "By", "from", "From", "until", "Until", "during", "During", "early",
@@ -195,9 +241,35 @@ _FIXED_PATTERNS = {
     "year": r"(?<![\w£$€#/.,])(?<!Act )(?<!Act, )(?:19[3-9]\d|20\d\d)(?![\w%/]|[.,]\d)",
 }
 _POSTCODE = re.compile(_FIXED_PATTERNS["postcode"])
+_POSSESSIVE = re.compile(r"['’][sS]$")
 # The order decides between matches that start at the same place.
-_KINDS = ("email", "phone", "nhs_number", "ni_number", "dob", "address", "reference", "date", "street", "postcode", "id", "name",
-          "place", "month", "year")
+_KINDS = ("email", "phone", "nhs_number", "ni_number", "dob", "address", "reference", "date", "street", "postcode",
+          "id", "initial", "initials", "name", "place", "month", "year")
+
+
+def _accented() -> dict[str, str]:
+    """Letters with accents, by the letter without: a name matches with or without them ("Zoe", "Zoë")."""
+    table: dict[str, str] = {}
+    for point in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        base = unicodedata.normalize("NFKD", chr(point))[0]
+        if base.isascii() and base.isalpha() and base != chr(point):
+            table[base] = table.get(base, "") + chr(point)
+    return table
+
+
+_ACCENTED = _accented()
+_MARKS = r"[\u0300-\u036f]*"  # combining accents, for text written decomposed
+
+# Words that say who a nickname belongs to: "known as Kez", "calls herself 'Sian'".
+_NICKNAME = re.compile(
+    r"(?i:\b(?:known\s+as|also\s+called|aka|a\.k\.a\.?|nicknamed|nickname\s+is|calls\s+(?:herself|himself|themselves)"
+    r"|goes\s+by|prefers\s+to\s+be\s+called|likes\s+to\s+be\s+called))[\s:,]+[\"“‘']?(?P<nick>[A-Z][^\W\d_]+)")
+# A nickname in brackets or quotes after a name the case records: "Kerry (Kez)", 'Kerry "Kez"'.
+_BRACKETED = re.compile(r"(?P<name>[^\W\d_]+)\s*[(\"“‘'][\"“‘']?(?P<nick>[A-Z][^\W\d_]+)[\"”’']?[)\"”’']")
+# A school, service or agency written in free text: the capitalised words before its kind name it.
+_INSTITUTION = re.compile(
+    r"(?<![\w'’-])(?P<words>(?:[A-Z][^\W\d_]*(?:['’][^\W\d_]+)?[ \t]+){1,4})(?:"
+    + "|".join(re.escape(word) for word in (*INSTITUTIONS, "Primary")) + r")(?![^\W\d_])")
 
 
 class CaseHasErrors(ReunifyError):
@@ -208,7 +280,7 @@ class CaseHasErrors(ReunifyError):
 
 @dataclass(frozen=True)
 class Anonymised:
-    """What `anonymise_case` did, without a word of the original."""
+    """What `anonymise_case` did, without a word of the original: what to review is as it is in the copy."""
 
     out: Path
     reference: str
@@ -218,6 +290,7 @@ class Anonymised:
     written: tuple[str, ...]
     not_copied: int
     seed: int | None
+    review: tuple[ReviewItem, ...] = ()
 
     def data(self) -> dict[str, Any]:
         return {
@@ -230,6 +303,7 @@ class Anonymised:
             "not_copied": self.not_copied,
             "comments": "dropped",
             "seed": self.seed,
+            "review": [item.data() for item in self.review],
         }
 
 
@@ -269,6 +343,7 @@ def anonymise_case(source: Path, out: Path, seed: int | None = None, today: dt.d
         written=tuple(files),
         not_copied=sum(1 for entry in folder.iterdir() if entry.name not in kept),
         seed=seed,
+        review=tuple(copy.review()),
     )
 
 
@@ -377,13 +452,41 @@ def _name_words(name: str) -> list[str]:
     return given + family
 
 
-def _place_words(text: str) -> list[str]:
-    """The proper words of a household name or address (every word when it is all in small letters)."""
+def _place_words(text: str, address: bool = False) -> list[str]:
+    """The proper words of a household name ("Rowanlea" in "Hope's flat at Rowanlea Court"; every
+    word when it is all in small letters) or of an address (every word that names a place)."""
     text = _POSTCODE.sub(" ", text)
-    words = re.findall(_WORD, text)
-    everything = text == text.lower()
+    words = [_POSSESSIVE.sub("", w) for w in re.findall(_WORD, text)]
+    everything = address or text == text.lower()
     return [w for w in words
             if len(w) > 1 and (everything or w[0].isupper()) and _key(w) not in NOT_PLACES | NOT_NAMES]
+
+
+def _organisation_words(text: str) -> list[str]:
+    """The words that say which school, service or agency it is ("Brackenbury" in "Brackenbury Recovery Hub")."""
+    words = [_POSSESSIVE.sub("", w) for w in re.findall(_WORD, text)]
+    return [w for w in words if len(w) > 1 and w[0].isupper() and w.upper() not in ABBREVIATIONS
+            and _key(w) not in ORGANISATION_WORDS | NOT_PLACES | NOT_NAMES | COMMON_WORDS]
+
+
+def _initial(word: str) -> str:
+    return _key(word)[:1].upper()
+
+
+def _free_text(record: BaseModel) -> Iterator[tuple[BaseModel, str]]:
+    """Every free-text value of a record, with the record (a person, an entry) it belongs to."""
+    for attribute in type(record).model_fields:
+        values = [getattr(record, attribute)]
+        while values:
+            value = values.pop(0)
+            if isinstance(value, BaseModel):
+                yield from _free_text(value)
+            elif isinstance(value, list | tuple):
+                values[:0] = value
+            elif isinstance(value, dict):
+                values[:0] = value.values()
+            elif isinstance(value, str) and _string_kind(type(record), attribute) == "text":
+                yield record, value
 
 
 class _Pools:
@@ -433,6 +536,10 @@ class _Anonymiser:
         self.expected: dict[str, Any] = {}
         self.reference = f"TRAIN-{self.rng.randrange(1, 10_000):04d}"
         self.shift = self._draw_shift()
+        self.free_text = [pair for name in m.FILE_MODELS
+                          for pair in _free_text(getattr(self.case, name.removesuffix(".yaml")))]
+        self.texts: list[tuple[str, FieldPath, str]] = []  # the copy's free text, for the review
+        self._file = ""
         self.words: dict[str, str] = {}  # key of an original name or place word -> its replacement
         self._rename_words()
         self.ids = self._rename_ids()
@@ -441,6 +548,7 @@ class _Anonymiser:
             if household.address:
                 self._address(household.address)
         self.letters: dict[str, str] = {}
+        self.first_initials, self.initials = self._initials()
         self._patterns: dict[frozenset[str], re.Pattern[str]] = {}
 
     def _draw_shift(self) -> dt.timedelta:
@@ -457,15 +565,22 @@ class _Anonymiser:
     # names, places, ids, addresses
 
     def _rename_words(self) -> None:
-        people = [(p.name, p.sex) for p in self.case.people.people]
+        people: list[tuple[str, str]] = [(p.name, p.sex) for p in self.case.people.people]
         people += [(t.name, "unknown") for t in self.case.case.team]
         names = [(*_name_parts(name), sex) for name, sex in people]
-        places = [w for h in self.case.people.households for text in (h.name, h.address or "")
-                  for w in _place_words(text)]
-        name_keys = {_key(w) for given, family, _ in names for w in given + family}
+        recorded = {_key(w) for given, family, _ in names for w in given + family}
+        nicknames = [(word, sex) for word, sex in self._nicknames(recorded) if _key(word) not in recorded]
+        self.nicknames = [word for word, _ in nicknames]
+        names += [([word], [], sex) for word, sex in nicknames]
+        name_keys = recorded | {_key(word) for word, _ in nicknames}
         self.name_keys = frozenset(name_keys)
+        # A name that is also a word is the name only when capitalised; a nickname could be any word.
+        self.strict_keys = frozenset({k for k in recorded if k in ORDINARY_NAMES} | {_key(w) for w, _ in nicknames})
+        places = self.places = self._places()
         self.place_keys = frozenset(_key(w) for w in places) - name_keys
-        pools = _Pools(self.rng, set(name_keys | self.place_keys))
+        # Never a fictional word that is in the case already: the review trusts the fictional ones.
+        taken = name_keys | self.place_keys | {_key(w) for _, text in self.free_text for w in re.findall(_WORD, text)}
+        pools = _Pools(self.rng, taken)
         for _, family, _ in names:  # family names first: a family keeps one surname
             for word in family:
                 if _key(word) not in self.words:
@@ -478,6 +593,61 @@ class _Anonymiser:
         for word in places:
             if _key(word) not in self.words:
                 self.words[_key(word)] = pools.draw("place")
+
+    def _nicknames(self, recorded: set[str]) -> list[tuple[str, str]]:
+        """Names the case gives as someone's nickname ("known as Kez", "Kerry (Kez)"), with that person's
+        sex where it is known (a person's own notes)."""
+        found: list[tuple[str, str]] = []
+        for owner, text in self.free_text:
+            sex = owner.sex if isinstance(owner, m.Person) else "unknown"
+            matches = [*_NICKNAME.finditer(text),
+                       *(match for match in _BRACKETED.finditer(text) if _key(match.group("name")) in recorded)]
+            for match in matches:
+                word = _POSSESSIVE.sub("", match.group("nick"))
+                if _key(word) not in COMMON_WORDS | NOT_NAMES and not word.isupper():
+                    found.append((word, sex))
+        return found
+
+    def _places(self) -> list[str]:
+        """The words that name places: of households and their addresses, of the services in the plan,
+        and of schools, services and agencies written in free text ("Kelderby Primary School")."""
+        words = [w for h in self.case.people.households
+                 for w in _place_words(h.name) + _place_words(h.address or "", address=True)]
+        plan = self.case.plan
+        words += [w for service in [*plan.support, *plan.after_return] if service.provider
+                  for w in _organisation_words(service.provider)]
+        for _, text in self.free_text:
+            for found in _INSTITUTION.finditer(text):
+                proper = _organisation_words(found.group("words"))
+                first = _POSSESSIVE.sub("", found.group("words").split()[0])
+                # "Attends Kelderby Primary School": a sentence's first word is not the school's.
+                if len(proper) > 1 and proper[0] == first and SENTENCE_START.search(text, 0, found.start()):
+                    proper = proper[1:]
+                words += proper
+        return words
+
+    def _initials(self) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+        """Each person's first initial by (initial, family name word), and their initials written as a
+        word ("KT"), each with the new person's."""
+        first: dict[tuple[str, str], str] = {}
+        whole: dict[str, str] = {}
+        for name in [p.name for p in self.case.people.people] + [t.name for t in self.case.case.team]:
+            given, family = _name_parts(name)
+            if not given or not family:
+                continue
+            for word in family:
+                first.setdefault((_initial(given[0]), _key(word)), _initial(self._word(given[0])))
+            for words in ([given[0], family[0]], [given[0], *family], [*given, *family]):
+                old = "".join(_initial(w) for w in words)
+                if len(old) > 1 and old not in ABBREVIATIONS:
+                    whole.setdefault(old, "".join(_initial(self._word(w)) for w in words))
+        return first, whole
+
+    def _letter(self, letter: str) -> str:
+        """A fictional letter for an initial no person in the case explains, the same one each time."""
+        if letter.upper() not in self.letters:
+            self.letters[letter.upper()] = self.rng.choice("ABCDEFGHIJKLMNOPRSTW")
+        return _cased(letter, self.letters[letter.upper()])
 
     def _rename_ids(self) -> dict[str, str]:
         """New ids for the ids that contain a name or place word, unique among all the ids."""
@@ -538,9 +708,7 @@ class _Anonymiser:
                 self.counts["names"] += 1
                 return _cased(word, self.words[_key(word)])
             if len(word) == 1 and word.isalpha():
-                if word.upper() not in self.letters:
-                    self.letters[word.upper()] = self.rng.choice("ABCDEFGHIJKLMNOPRSTW")
-                return _cased(word, self.letters[word.upper()])
+                return self._letter(word)
             return word
 
         return re.sub(_WORD, one, name)
@@ -549,6 +717,7 @@ class _Anonymiser:
 
     def file_text(self, name: str) -> str:
         """The text of one record file of the copy."""
+        self._file = name
         path = self.case.file(name)
         original = path.read_bytes().decode("utf-8-sig")
         yaml, data = load_round_trip(original)
@@ -596,6 +765,8 @@ class _Anonymiser:
             new = self._string(model, attribute, value)
             if new != value:
                 container[slot] = _like(value, new)
+            if _string_kind(model, attribute) == "text":
+                self.texts.append((self._file, path, new))
         elif isinstance(value, dt.date):  # a date no model marks: moved all the same
             container[slot] = value + self.shift
             self.counts["date_fields"] += 1
@@ -634,14 +805,24 @@ class _Anonymiser:
             ids = [old for old in self.ids if not re.fullmatch(_WORD, old)]
             if ids:
                 patterns["id"] = rf"(?<![\w.-])(?:{_alternation(ids)})(?![\w-])"
-            names = [w for w in self._variants() if _key(w) in self.name_keys]
-            if names:
-                patterns["name"] = (rf"{_NOT_LETTER_BEFORE}(?P<n_word>(?i:{_alternation(names)}))"
-                                    rf"(?P<n_plural>(?i:s))?{_NOT_LETTER_AFTER}")
-            places = [w for w in self._variants() if _key(w) in self.place_keys]
+            if self.first_initials:
+                families = _accented_alternation({family for _, family in self.first_initials})
+                patterns["initial"] = (rf"(?<![\w.'’])(?P<i_letter>[B-HJ-Z](?:\.|(?=[ \t]))|[AI]\.)[ \t]*"
+                                       rf"(?=(?P<i_family>(?i:{families})){_NOT_LETTER_AFTER})")
+            if self.initials:
+                forms = {form for old in self.initials for form in (old, ".".join(old) + ".")}
+                patterns["initials"] = rf"(?<![\w.'’])(?:{_alternation(forms)})(?!\w)"
+            words = self._variants()
+            loose = {w for w in words if _key(w) in self.name_keys - self.strict_keys}
+            strict = {form for w in words if _key(w) in self.strict_keys for form in (_title(w), w.upper())}
+            options = [rf"(?P<n_word>(?i:{_accented_alternation(loose)}))(?P<n_plural>(?i:s))?"] if loose else []
+            options += [rf"(?P<n_strict>{_accented_alternation(strict, exact=True)})"] if strict else []
+            if options:
+                patterns["name"] = rf"{_NOT_LETTER_BEFORE}(?:{'|'.join(options)}){_NOT_LETTER_AFTER}"
+            places = {form for w in words if _key(w) in self.place_keys for form in (_title(w), w.upper())}
             if places:
-                cased = {form for w in places for form in (w[:1].upper() + w[1:], w.upper())}
-                patterns["place"] = rf"{_NOT_LETTER_BEFORE}(?:{_alternation(cased)}){_NOT_LETTER_AFTER}"
+                patterns["place"] = (rf"{_NOT_LETTER_BEFORE}(?:{_accented_alternation(places, exact=True)})"
+                                     rf"{_NOT_LETTER_AFTER}")
             self._patterns[skip] = re.compile("|".join(
                 f"(?P<k_{kind}>{patterns[kind]})" for kind in _KINDS if kind in patterns and kind not in skip))
         return self._patterns[skip]
@@ -650,14 +831,10 @@ class _Anonymiser:
         return [h.address for h in self.case.people.households if h.address]
 
     def _variants(self) -> set[str]:
-        """Every original name and place word as written, and without its accents."""
+        """Every original name and place word without its accents (the patterns put them back)."""
         words = {w for p in self.case.people.people for w in _name_words(p.name)}
         words |= {w for t in self.case.case.team for w in _name_words(t.name)}
-        words |= {w for h in self.case.people.households for text in (h.name, h.address or "")
-                  for w in _place_words(text)}
-        plain = {"".join(ch for ch in unicodedata.normalize("NFKD", w) if not unicodedata.combining(ch))
-                 for w in words}
-        return words | plain
+        return {_plain(w) for w in [*words, *self.nicknames, *self.places]}
 
     def _replace(self, found: re.Match[str], skip: frozenset[str]) -> str:
         kind = next(k for k in _KINDS if f"k_{k}" in found.re.groupindex and found.group(f"k_{k}") is not None)
@@ -690,16 +867,29 @@ class _Anonymiser:
             return self.reference
         if kind == "date":
             return self._date(text)
+        if kind == "street" and not re.search(r"\d", text) and any(
+                _key(w) in self.name_keys for w in re.findall(_WORD, text)):
+            return self.scrub(text, skip | {"street"})  # "Lois Lane" is a person
         if kind in ("street", "postcode"):
             self.counts["addresses"] += 1
             return f"[{'address' if kind == 'street' else 'postcode'}]"
         if kind == "id":
             self.counts["names"] += 1
             return self.ids[text]
+        if kind == "initial":
+            self.counts["names"] += 1
+            letter = found.group("i_letter")[0]
+            new = self.first_initials.get((letter, _key(found.group("i_family")))) or self._letter(letter)
+            return new + text[1:]
+        if kind == "initials":
+            self.counts["names"] += 1
+            new = self.initials[text.replace(".", "")]
+            return ".".join(new) + "." if "." in text else new
         if kind == "name":
             self.counts["names"] += 1
-            word = found.group("n_word")
-            return _cased(word, self.words[_key(word)]) + (found.group("n_plural") or "")
+            groups = found.groupdict()
+            word = groups.get("n_word") or groups["n_strict"]
+            return _cased(word, self.words[_key(word)]) + (groups.get("n_plural") or "")
         if kind == "place":
             self.counts["places"] += 1
             return _cased(text, self.words[_key(text)])
@@ -710,6 +900,13 @@ class _Anonymiser:
             return text[: len(text) - len(word)] + MONTHS[moved.month - 1]
         self.counts["dates_in_text"] += 1  # a year on its own
         return str((dt.date(int(text), 7, 2) + self.shift).year)
+
+    def review(self) -> list[ReviewItem]:
+        """What the copy's free text may still hold that nothing in the case explains, as it is in the copy."""
+        known = {_key(w) for w in [*self.words.values(), *self.initials.values(), *STREET_WORDS, self.reference]}
+        known |= {_key(w) for w in re.findall(_WORD, self.reference)}
+        known |= NOT_PLACES | NOT_NAMES | ORGANISATION_WORDS
+        return review_copy(self.texts, known)
 
     def _date(self, text: str) -> str:
         """A date written in text, moved by the shift, or [date] when that cannot be done exactly."""
@@ -757,10 +954,38 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(_flexible(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _accented_alternation(words: Iterable[str], exact: bool = False) -> str:
+    """An alternation of words (without accents) that matches each with or without accents, either
+    apostrophe and any spaces; in any case unless `exact` (put it inside (?i:...) for that)."""
+    return "|".join(_accented_word(w, exact) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _accented_word(word: str, exact: bool) -> str:
+    parts = []
+    for ch in word if exact else word.lower():
+        if ch in "'’":
+            parts.append("['’]")
+        elif ch.isspace():
+            parts.append(r"\s+")
+        elif ch in _ACCENTED:
+            parts.append(f"[{ch}{_ACCENTED[ch]}]{_MARKS}")
+        else:
+            parts.append(re.escape(ch) + (_MARKS if ch.isalpha() else ""))
+    return "".join(parts)
+
+
+def _plain(word: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def _title(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
 def _is_phone(text: str) -> bool:
     digits = re.sub(r"\D", "", text)
-    if text.lstrip().startswith("+"):
-        national = digits[2:].removeprefix("0")
+    if text.lstrip(" (").startswith(("+", "00")):
+        national = digits.removeprefix("00").removeprefix("44").removeprefix("0")
         return len(national) in (9, 10)
     return digits.startswith("0") and len(digits) in (10, 11)
 
@@ -802,6 +1027,7 @@ def _respan(found: re.Match[str], values: dict[str, str]) -> str:
     return "".join([*pieces, text[last:]])
 
 
+@functools.cache
 def _string_kind(model: type[BaseModel], attribute: str) -> str:
     """'text' (free text), 'identifier' (an id or code), 'enum' or 'other', from the model."""
     info = model.model_fields[attribute]

@@ -41,7 +41,8 @@ def anonymise_command(case: Source, out: Target, seed: Seed = None, today: Today
                       as_json: Json = False) -> None:
     """Copy a case for training: names, ids, addresses, contact details and dates changed.
 
-    The case must pass 'reunify check' on --today first.
+    The case must pass 'reunify check' on --today first. What the copy may still hold that
+    nothing in the case explains (capitalised words, long numbers, ids) is listed for review.
     """
     from reunify.anonymise import anonymise_case  # its patterns compile only when it is used
 
@@ -50,6 +51,9 @@ def anonymise_command(case: Source, out: Target, seed: Seed = None, today: Today
         print_json(result.data())
         return
     stdout.print(f"Anonymised copy written to [bold]{escape_line(str(result.out))}[/] as {escape(result.reference)}.")
+    count = len(result.review)
+    stdout.print(f"{count} item{'' if count == 1 else 's'} need{'s' if count == 1 else ''} review before the copy "
+                 f"is used{' (listed below)' if count else ''}.")
     stdout.print(f"Every date moved {-result.shift_days} days earlier: {result.dates['fields']} in fields, "
                  f"{result.dates['in_text']} in text; {result.dates['replaced']} in text replaced by \\[date].")
     grid = table("Replaced", "Count")
@@ -58,5 +62,10 @@ def anonymise_command(case: Source, out: Target, seed: Seed = None, today: Today
     stdout.print(grid)
     stdout.print(f"Written: {escape(', '.join(result.written))}")
     stdout.print(f"Not copied: comments, and {result.not_copied} other file(s) or folder(s) (README, documents/).")
+    if result.review:
+        stdout.print("[bold]Review before the copy is used[/]: words and numbers nothing in the case explains, "
+                     "as they are in the copy. Replace any that identify someone.")
+        for item in result.review:
+            stdout.print(f"  {escape_line(item.line())}", soft_wrap=True)
     stdout.print("[dim]Keep this report away from the copy: the shift it gives turns the dates back into the "
                  "real ones.[/]")
