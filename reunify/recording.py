@@ -119,9 +119,10 @@ def team_member(case: Case, who: str, option: str = "--by") -> m.TeamMember:
     for member in case.case.team:
         if who == member.id or who.casefold() == member.name.casefold():
             return member
-    ids = [member.id for member in case.case.team]
-    raise ReunifyError(f"{option} '{who}' is not in the case team" + did_you_mean(who, ids)
-                       + (" (team: " + ", ".join(ids) + ")" if ids else ""))
+    # The team's ids are not offered: an id from the records is never repeated in a message.
+    raise ReunifyError(f"{option} '{who}' is not in the case team (give the id or the name of a team "
+                       "member in case.yaml; ids are case-sensitive)" if case.case.team else
+                       f"{option} '{who}' is not in the case team: case.yaml has no team yet")
 
 
 def _check_date(case: Case, date: dt.date, today: dt.date) -> None:
@@ -221,8 +222,9 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
         if not override.strip():
             raise ReunifyError("--override needs the reason for the professional judgement")
         if member.role not in workflow.managers():
-            raise Refused(f"only a manager can override a gate; '{member.id}' is a "
-                          f"{workflow.roles[member.role].title.lower() if member.role in workflow.roles else member.role}")
+            role = workflow.roles.get(member.role)
+            raise Refused("only a manager can override a gate; --by is "
+                          + (f"a {role.title.lower()}" if role else "not a manager"))
     # An override stands in for missing artefacts, never for the steps that come first.
     reasons = _blockers(evaluation, step, folder, date, gates=override is None)
     if reasons:
@@ -250,7 +252,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     _check_date(case, date, today)
     required = workflow.roles[definition.by]
     if member.role != definition.by:
-        raise Refused(f"{decision_id} is made by the {required.title.lower()}; '{member.id}' is not one")
+        raise Refused(f"{decision_id} is made by the {required.title.lower()}; --by is not one")
     facts = Facts(case, workflow, today)
     if decision_id in facts.decisions:
         raise Refused(f"{decision_id} is already recorded; change decisions.yaml by hand if it was wrong")
@@ -421,9 +423,8 @@ def _attendee(case: Case, who: str) -> str:
     for person in case.people.people:
         if who == person.id or who.casefold() == person.name.casefold():
             return person.id
-    ids = [member.id for member in case.case.team] + [person.id for person in case.people.people]
-    raise ReunifyError(f"--attendee '{who}' is neither in the case team nor in people.yaml"
-                       + did_you_mean(who, ids) + " (use --other for anyone else)")
+    raise ReunifyError(f"--attendee '{who}' is neither in the case team nor in people.yaml "
+                       "(give an id or a name from either; use --other for anyone else)")
 
 
 @locked
@@ -472,9 +473,10 @@ def _parent_agreement(case: Case, parent: str) -> tuple[int, m.ParentAgreement]:
         person = case.person(item.person)
         if parent == item.person or (person is not None and parent.casefold() == person.name.casefold()):
             return index, item
-    ids = [item.person for item in case.agreement.parents]
-    raise ReunifyError(f"--parent '{parent}' has no parental agreement" + did_you_mean(parent, ids)
-                       + (" (parents: " + ", ".join(ids) + ")" if ids else " (agreement.yaml has no parents yet)"))
+    count = len(case.agreement.parents)
+    raise ReunifyError(f"--parent '{parent}' has no parental agreement "
+                       + (f"(agreement.yaml has agreements with {count} parent{'s' if count != 1 else ''}: "
+                          "give the id or the name of one)" if count else "(agreement.yaml has no parents yet)"))
 
 
 def goals_of(case: Case, parent: str) -> list[m.Goal]:
@@ -525,12 +527,12 @@ def record_police_check(folder: Path, person: str, *, date: dt.date, result: str
     found = next((p for p in case.people.people
                   if person == p.id or person.casefold() == p.name.casefold()), None)
     if found is None:
-        raise ReunifyError(f"'{person}' is not in people.yaml"
-                           + did_you_mean(person, [p.id for p in case.people.people]))
+        raise ReunifyError(f"'{person}' is not in people.yaml (give the id or the name of someone there; "
+                           "ids are case-sensitive)")
     if date > today:
         raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
     entry: dict[str, Any] = {"person": found.id, "date": date, "result": _text(result)}
     _validated(m.PoliceCheck, entry, {"result": "--result"})
     path = case.file("assessment.yaml")
     _append(path, "police_checks", entry, ASSESSMENT_HEADER, by_date=True)
-    return Recorded(path, f"recorded the police check of '{found.id}' on {date.isoformat()}")
+    return Recorded(path, f"recorded a police check dated {date.isoformat()}")

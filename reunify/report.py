@@ -6,6 +6,7 @@ The text output and the JSON output are built from the same evaluation.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
 from reunify.problems import Problem
+from reunify.records.fields import schema_path
+from reunify.records.models import FILE_MODELS
 from reunify.yamlio import Locator
 
 
@@ -24,13 +27,25 @@ def located(problems: list[Problem], locator: Locator | None = None) -> list[Pro
     return sorted((locator.locate(p) for p in problems), key=lambda p: p.sort_key())
 
 
+def shown_field(problem: Problem) -> str:
+    """The field path of a problem in a record file as far as the schema names it.
+
+    Keys that come from the file (an unknown key, a timetable key) are left off: they may
+    be personal data. The line and column point at them.
+    """
+    model = FILE_MODELS.get(problem.file.name)
+    if model is None:
+        return problem.field_name()
+    return replace(problem, path=schema_path(model, problem.path)).field_name()
+
+
 def problem_data(problem: Problem) -> dict[str, Any]:
     return {
         "file": str(problem.file),
         "line": problem.line,
         "column": problem.column,
         "severity": str(problem.severity),
-        "field": problem.field_name(),
+        "field": shown_field(problem),
         "message": problem.message,
         "hint": problem.hint or None,
         "code": problem.code or None,

@@ -590,7 +590,7 @@ def test_a_profile_two_levels_above_the_case_applies(cli: Cli, tmp_path: Path) -
 
 INVALID_PROFILES: list[tuple[str, str, str, str]] = [
     ("unknown-key", "workflow: reference\nlabel:\n  levels: {severe: Very high}\n", r"^label:",
-     "unknown field 'label' (did you mean 'labels'?)"),
+     "unknown field (did you mean 'labels'?)"),
     ("missing-workflow-file", "# Our caseload (fictional).\nworkflow: missing.yaml\n", r"^workflow:",
      "no such workflow file"),
     ("unknown-role-label", "labels:\n  roles:\n    no_such_role: X\n", r"no_such_role:", "unknown role 'no_such_role'"),

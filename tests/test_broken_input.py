@@ -161,12 +161,12 @@ BROKEN: dict[str, Broken] = {
     ),
     "unknown key bron for born": Broken(
         {"people_yaml": PEOPLE.replace("born: 2017-04-09", "bron: 2017-04-09")},
-        [Expect("people.yaml", 5, ("unknown field 'bron'", "did you mean 'born'"))],
+        [Expect("people.yaml", 5, ("unknown field (did you mean 'born'?)",))],
     ),
     "unknown key refrence for reference": Broken(
         {"case_yaml": CASE.replace("reference: TEST-001", "refrence: TEST-001")},
         [
-            Expect("case.yaml", 2, ("unknown field 'refrence'", "did you mean 'reference'")),
+            Expect("case.yaml", 2, ("unknown field (did you mean 'reference'?)",)),
             Expect("case.yaml", 2, ("missing required field 'reference'",)),
         ],
     ),
@@ -186,7 +186,7 @@ BROKEN: dict[str, Broken] = {
     ),
     "unknown person id": Broken(
         {"people_yaml": PEOPLE.replace("parents: [jo]", "parents: [joe]")},
-        [Expect("people.yaml", 6, ("unknown person id", "did you mean 'jo'"))],
+        [Expect("people.yaml", 6, ("unknown person id: no one in people.yaml has this id",))],
         loads=True,
     ),
     "empty case.yaml": Broken(
@@ -223,7 +223,7 @@ BROKEN: dict[str, Broken] = {
     ),
     "duplicate person id": Broken(
         {"people_yaml": PEOPLE.replace("households:", "  - id: jo\n    name: Joanne Stone\nhouseholds:")},
-        [Expect("people.yaml", 11, ("person id 'jo' is used twice",))],
+        [Expect("people.yaml", 11, ("this person id is used twice",))],
         loads=True,
     ),
 }
@@ -333,7 +333,7 @@ def test_a_valid_case_with_windows_line_endings_loads_cleanly(
     ("people", "expected"),
     [
         (PEOPLE.replace("born: 2017-04-09", "bron: 2017-04-09"),
-         Expect("people.yaml", 5, ("unknown field 'bron'", "did you mean 'born'"))),
+         Expect("people.yaml", 5, ("unknown field (did you mean 'born'?)",))),
         (PEOPLE.replace("    name: Jo Stone", "   name: Jo Stone"),
          Expect("people.yaml", 8, ("invalid YAML",))),
         (PEOPLE.replace("born: 1991-02-14", "born: 2024-02-30"),
@@ -549,9 +549,8 @@ def test_check_json_is_parseable_with_positions(make_case: Callable[..., Path], 
     [problem] = case["problems"]
     assert Path(problem["file"]) == folder / "people.yaml"
     assert (problem["line"], problem["column"], problem["severity"]) == (5, 11, "error")
-    assert problem["field"] == "people[0].bron"
-    assert "unknown field 'bron'" in problem["message"]
-    assert "did you mean 'born'" in problem["message"]
+    assert problem["field"] == "people[0]"  # the unknown key is not repeated; line and column point at it
+    assert problem["message"] == "unknown field (did you mean 'born'?)"
     assert snapshot(folder) == before
 
 
@@ -623,5 +622,5 @@ def test_each_problem_is_one_line_when_piped(make_case: Callable[..., Path], cli
     result = cli("check", folder)
 
     assert result.code == 1
-    expected = f"{folder / 'people.yaml'}:5:11: error: unknown field 'bron' (did you mean 'born'?)"
+    expected = f"{folder / 'people.yaml'}:5:11: error: unknown field (did you mean 'born'?)"
     assert expected in result.out.splitlines(), result.out

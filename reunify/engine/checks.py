@@ -6,6 +6,7 @@ point at a field by its path; `reunify check` turns paths into lines.
 
 from __future__ import annotations
 
+import difflib
 import itertools
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -49,6 +50,32 @@ def check_case(facts: Facts) -> list[Problem]:
     return problems
 
 
+# What each kind of reference refers to: (its name, the message, where its ids are, the
+# file, the list there, what one entry is called). Ids of people, team members and
+# households are personal data (an id is often a name), so a message never quotes one,
+# not even as a suggestion: it says where the ids are and which entry is close.
+REFERENCES = {
+    "person": ("person", "no one in people.yaml has this id", "people.yaml", "people", "person", "people"),
+    "team": ("team member", "no one in the case team has this id", "case.yaml", "team", "team member",
+             "team members"),
+    "household": ("household", "no household in people.yaml has this id", "people.yaml", "households",
+                  "household", "households"),
+}
+
+
+def _ids_hint(ids: list[str], value: str, file: str, entry: str, entries: str) -> str:
+    """'people.yaml lists 8 people; ids are case-sensitive', and which entry is close, by position."""
+    count = f"{len(ids)} {entry if len(ids) == 1 else entries}"
+    hint = f"{file} lists {count}; ids are case-sensitive"
+    folded = [i for i, known in enumerate(ids) if known.casefold() == value.casefold()]
+    if folded:
+        return hint + f" ({entry} {folded[0] + 1} there has this id in other letter case)"
+    close = difflib.get_close_matches(value, ids, n=1, cutoff=0.75)
+    if close:
+        return hint + f" ({entry} {ids.index(close[0]) + 1} there has a similar id)"
+    return hint
+
+
 @check
 def check_references(facts: Facts) -> Iterator[Problem]:
     case = facts.case
@@ -57,21 +84,21 @@ def check_references(facts: Facts) -> Iterator[Problem]:
         "team": [t.id for t in case.case.team],
         "household": [h.id for h in case.people.households],
     }
-    where = {"person": "people.yaml", "team": "the team in case.yaml", "household": "people.yaml households"}
     for name, found in facts.marked.items():
         for marked in found:
             if marked.ref and marked.value not in known[marked.ref]:
-                yield _p(facts, name, marked.path, f"unknown {marked.ref} id '{marked.value}'"
-                         + did_you_mean(str(marked.value), known[marked.ref]),
-                         hint=f"ids must be defined in {where[marked.ref]}")
-    for kind, ids, file, key in (("person", known["person"], "people.yaml", "people"),
-                                 ("household", known["household"], "people.yaml", "households"),
-                                 ("team member", known["team"], "case.yaml", "team")):
-        seen: set[str] = set()
-        for index, item in enumerate(ids):
-            if item in seen:
-                yield _p(facts, file, (key, index, "id"), f"{kind} id '{item}' is used twice")
-            seen.add(item)
+                kind, message, file, _, entry, entries = REFERENCES[marked.ref]
+                yield _p(facts, name, marked.path, f"unknown {kind} id: {message}",
+                         hint=_ids_hint(known[marked.ref], str(marked.value), file, entry, entries))
+    for ref in ("person", "household", "team"):
+        kind, _, file, key, entry, _ = REFERENCES[ref]
+        first: dict[str, int] = {}
+        for index, item in enumerate(known[ref]):
+            if item in first:
+                yield _p(facts, file, (key, index, "id"), f"this {kind} id is used twice",
+                         hint=f"{entry} {first[item] + 1} in {file} has the same id; ids must be unique")
+            else:
+                first[item] = index
 
 
 @check
@@ -81,12 +108,104 @@ def check_dates(facts: Facts) -> Iterator[Problem]:
         for marked in found:
             if marked.date is None:
                 continue
-            if marked.date in ("happened", "born") and marked.value > facts.today:
+            if marked.date == "born" and marked.value > facts.today:
+                yield _p(facts, name, marked.path, "date of birth is in the future",
+                         hint="check the year")
+            elif marked.date == "happened" and marked.value > facts.today:
                 yield _p(facts, name, marked.path, "date is in the future",
                          hint="record what has happened; planned dates belong in the timetable")
             elif (born is not None and marked.date == "happened" and marked.value < born
                   and name not in BEFORE_BIRTH_ALLOWED):
                 yield _p(facts, name, marked.path, "date is before the child was born")
+
+
+@check
+def check_family(facts: Facts) -> Iterator[Problem]:
+    """A family that can exist: no one their own parent or ancestor, at most two birth
+    parents, no one dying before they were born, couples and ties of two people."""
+    people = facts.case.people
+    for index, person in enumerate(people.people):
+        at: FieldPath = ("people", index)
+        for place, parent in enumerate(person.parents):
+            if parent == person.id:
+                yield _p(facts, "people.yaml", (*at, "parents", place), "a person cannot be their own parent")
+        distinct = list(dict.fromkeys(p for p in person.parents if p != person.id))
+        if person.parent_link == "birth" and len(distinct) > 2:
+            yield _p(facts, "people.yaml", (*at, "parents", person.parents.index(distinct[2])),
+                     "more than two birth parents",
+                     hint="a person has at most two birth parents; for adoptive, foster or step parents "
+                          "set parent_link: adopted, fostered or step")
+        if person.born is not None and person.died is not None and person.died < person.born:
+            yield _p(facts, "people.yaml", (*at, "died"), "died before they were born")
+    pairs = [("couples", index, couple.people, "a couple") for index, couple in enumerate(people.couples)]
+    pairs += [("relationships", index, tie.people, "a relationship") for index, tie in enumerate(people.relationships)]
+    for key, index, pair, what in pairs:
+        if pair[0] == pair[1]:
+            yield _p(facts, "people.yaml", (key, index, "people", 1), f"{what} of one person: the two ids are the same")
+    yield from _parent_loops(facts)
+
+
+def _parent_loops(facts: Facts) -> Iterator[Problem]:
+    """People who would be their own ancestors (A a parent of B, B a parent of A, any length)."""
+    people = facts.case.people.people
+    position: dict[str, int] = {}
+    for index, person in enumerate(people):
+        position.setdefault(person.id, index)
+    parents = [[position[p] for p in person.parents if p in position and position[p] != index]
+               for index, person in enumerate(people)]
+    for loop in _loops(parents):
+        first = min(loop)
+        members = set(loop)
+        place = next(i for i, p in enumerate(people[first].parents) if position.get(p, first) in members - {first})
+        shown = sorted(loop)[:6]
+        more = f" and {len(loop) - len(shown)} more" if len(loop) > len(shown) else ""
+        yield _p(facts, "people.yaml", ("people", first, "parents", place),
+                 "parents form a loop: this person would be their own ancestor",
+                 hint="the loop goes through people " + ", ".join(str(i + 1) for i in shown) + more
+                      + " in people.yaml, counted from the top")
+
+
+def _loops(edges: list[list[int]]) -> list[list[int]]:
+    """The strongly connected parts of more than one node of a graph (Tarjan's, without recursion)."""
+    order = [-1] * len(edges)
+    low = [0] * len(edges)
+    stacked = [False] * len(edges)
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    for root in range(len(edges)):
+        if order[root] != -1:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, step = work[-1]
+            if step == 0:
+                order[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                stacked[node] = True
+            if step < len(edges[node]):
+                work[-1] = (node, step + 1)
+                nxt = edges[node][step]
+                if order[nxt] == -1:
+                    work.append((nxt, 0))
+                elif stacked[nxt]:
+                    low[node] = min(low[node], order[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == order[node]:
+                part: list[int] = []
+                while True:
+                    other = stack.pop()
+                    stacked[other] = False
+                    part.append(other)
+                    if other == node:
+                        break
+                if len(part) > 1:
+                    found.append(part)
+    return found
 
 
 @check
@@ -118,7 +237,7 @@ def check_codes(facts: Facts) -> Iterator[Problem]:
     roles = list(facts.workflow.roles)
     for index, member in enumerate(record.team):
         if member.role not in roles:
-            yield _p(facts, "case.yaml", ("team", index, "role"), f"unknown role '{member.role}'"
+            yield _p(facts, "case.yaml", ("team", index, "role"), "unknown role"
                      + did_you_mean(member.role, roles), hint="roles: " + ", ".join(roles))
 
 
@@ -131,12 +250,13 @@ def check_events(facts: Facts) -> Iterator[Problem]:
         step = facts.workflow.steps.get(entry.step)
         if step is None:
             yield _p(facts, "events.yaml", ("steps", index, "step"),
-                     f"unknown step '{entry.step}'" + did_you_mean(entry.step, steps),
+                     "unknown step" + did_you_mean(entry.step, steps),
                      hint="'reunify status' lists the steps")
             continue
         if step.kind[0] in ("decision", "classification"):
+            where = "decisions.yaml" if step.kind[0] == "decision" else "risk.yaml"
             yield _p(facts, "events.yaml", ("steps", index, "step"),
-                     f"step '{entry.step}' is recorded in {step.kind[0]}s, not here",
+                     f"this step is {step.kind[1]}, which is recorded in {where}, not here",
                      hint=f"run 'reunify {'decide' if step.kind[0] == 'decision' else 'classify'} "
                           f"{step.kind[1]}'")
         if entry.override is not None:
@@ -147,40 +267,42 @@ def check_events(facts: Facts) -> Iterator[Problem]:
                          hint="managers: " + ", ".join(sorted(managers)))
             else:
                 yield _p(facts, "events.yaml", ("steps", index, "override"),
-                         f"step '{entry.step}' marked done by a manager's override on "
-                         f"{entry.date.isoformat()}", NOTE)
+                         f"'{step.id}' marked done by a manager's override", NOTE)
     kinds = list(facts.workflow.meetings)
     known = {p.id for p in facts.case.people.people} | {t.id for t in facts.case.case.team}
     for index, meeting in enumerate(events.meetings):
         if meeting.meeting not in facts.workflow.meetings:
             yield _p(facts, "events.yaml", ("meetings", index, "meeting"),
-                     f"unknown meeting '{meeting.meeting}'" + did_you_mean(meeting.meeting, kinds),
+                     "unknown meeting" + did_you_mean(meeting.meeting, kinds),
                      hint="meetings: " + ", ".join(kinds))
         for at, who in enumerate(meeting.attendees):
             if who not in known:
                 yield _p(facts, "events.yaml", ("meetings", index, "attendees", at),
-                         f"unknown attendee id '{who}'" + did_you_mean(who, sorted(known)),
-                         hint="attendees are ids from people.yaml or the team in case.yaml; "
-                              "put anyone else under 'others'")
+                         "unknown attendee id: no one in people.yaml or the case team has this id",
+                         hint="attendees are ids from people.yaml or the team in case.yaml (ids are "
+                              "case-sensitive); put anyone else under 'others'")
     for key in events.timetable:
         if key not in facts.workflow.steps:
-            yield _p(facts, "events.yaml", ("timetable", key), f"unknown step '{key}'"
-                     + did_you_mean(key, steps))
+            yield _p(facts, "events.yaml", ("timetable", key), "unknown step"
+                     + did_you_mean(key, steps), hint="'reunify status' lists the steps")
     if events.exit is not None and events.exit.reason not in facts.workflow.exit_reasons:
         reasons = list(facts.workflow.exit_reasons)
-        yield _p(facts, "events.yaml", ("exit", "reason"), f"unknown exit reason '{events.exit.reason}'"
+        yield _p(facts, "events.yaml", ("exit", "reason"), "unknown exit reason"
                  + did_you_mean(events.exit.reason, reasons), hint="reasons: " + ", ".join(reasons))
 
 
 @check
 def check_decisions(facts: Facts) -> Iterator[Problem]:
     wf = facts.workflow
-    for decision_id, (index, decision) in facts.decisions.items():
+    yield from _twice(facts, "decisions.yaml", "decisions",
+                      [d.id for d in facts.case.decisions.decisions], set(wf.decisions), "decision")
+    for index, decision in enumerate(facts.case.decisions.decisions):
+        decision_id = decision.id
         at: FieldPath = ("decisions", index)
         definition = wf.decisions.get(decision_id)
         if definition is None:
-            yield _p(facts, "decisions.yaml", (*at, "id"), f"unknown decision '{decision_id}'"
-                     + did_you_mean(decision_id, list(wf.decisions)))
+            yield _p(facts, "decisions.yaml", (*at, "id"), "unknown decision"
+                     + did_you_mean(decision_id, list(wf.decisions)), hint="decisions: " + ", ".join(wf.decisions))
             continue
         outcome = definition.outcomes.get(decision.outcome)
         if outcome is None:
@@ -189,7 +311,7 @@ def check_decisions(facts: Facts) -> Iterator[Problem]:
                      hint="outcomes: " + ", ".join(definition.outcomes))
         elif outcome.condition is not None and facts.condition(outcome.condition) is False:
             yield _p(facts, "decisions.yaml", (*at, "outcome"),
-                     f"{decision_id} outcome '{decision.outcome}' needs {outcome.when}")
+                     f"this outcome of {decision_id} needs {outcome.when}")
         if (decision.ratified is None) != (decision.ratified_by is None):
             yield _p(facts, "decisions.yaml", at, "ratified and ratified_by go together")
         if decision.ratified is not None and decision.ratified < decision.date:
@@ -209,19 +331,32 @@ def check_decisions(facts: Facts) -> Iterator[Problem]:
                          f"{rule.span} before {decision_id}", WARNING)
 
 
+def _twice(facts: Facts, file: str, key: str, ids: list[str], known: set[str], kind: str) -> Iterator[Problem]:
+    """Each decision or classification is recorded once: the second entry is an error.
+
+    A known id (D1, RC2) comes from the workflow and may be named; any other is not.
+    """
+    first: dict[str, int] = {}
+    for index, item in enumerate(ids):
+        if item not in first:
+            first[item] = index
+            continue
+        what = item if item in known else f"this {kind}"
+        yield _p(facts, file, (key, index, "id"), f"{what} is recorded twice",
+                 hint=f"{kind} {first[item] + 1} in {file} is the same one; keep one entry")
+
+
 @check
 def check_classifications(facts: Facts) -> Iterator[Problem]:
     wf = facts.workflow
     ids = list(wf.classifications)
-    seen: set[str] = set()
+    yield from _twice(facts, "risk.yaml", "classifications",
+                      [c.id for c in facts.case.risk.classifications], set(ids), "classification")
     for index, item in enumerate(facts.case.risk.classifications):
         at: FieldPath = ("classifications", index)
         if item.id not in wf.classifications:
-            yield _p(facts, "risk.yaml", (*at, "id"), f"unknown classification '{item.id}'"
+            yield _p(facts, "risk.yaml", (*at, "id"), "unknown classification"
                      + did_you_mean(item.id, ids), hint="classifications: " + ", ".join(ids))
-        if item.id in seen:
-            yield _p(facts, "risk.yaml", (*at, "id"), f"{item.id} is recorded twice")
-        seen.add(item.id)
         if (item.confirmed is None) != (item.confirmed_by is None):
             yield _p(facts, "risk.yaml", at, "confirmed and confirmed_by go together")
         if item.confirmed is not None and item.confirmed < item.date:

@@ -140,3 +140,26 @@ def walk(value: Any, shape: Shape, path: FieldPath = ()) -> Iterator[Marked]:
 
 def walk_record(record: BaseModel) -> Iterator[Marked]:
     return walk(record, Shape("model", model=type(record)))
+
+
+def schema_path(model: type[BaseModel], path: FieldPath) -> FieldPath:
+    """The part of `path` that the schema names: field names and list positions.
+
+    A key that is not a field of the schema (an unknown key, a key of a mapping such as
+    the timetable) comes from the file and may be personal data, so the path stops
+    before it; the line and column still point at it.
+    """
+    shape = Shape("model", model=model)
+    kept: list[str | int] = []
+    for part in path:
+        if shape.kind == "model" and shape.model is not None and isinstance(part, str):
+            entry = model_fields(shape.model).get(part)
+            if entry is None:
+                break
+            shape = entry[1]
+        elif shape.kind == "list" and shape.item is not None and isinstance(part, int):
+            shape = shape.item
+        else:
+            break
+        kept.append(part)
+    return tuple(kept)

@@ -2,6 +2,8 @@
 
 Strict: a value must already have the right type (YAML gives dates, numbers and
 booleans their own types), unknown keys are errors, and text fields may not be blank.
+Every date lies between 1900 and 2100, and names are visible and short enough for a
+document and the genogram.
 References to people, team members and households are ids, marked so that one generic
 walk (`reunify.records.fields`) can check every reference and every date in a case.
 
@@ -12,16 +14,20 @@ Nothing derived is stored: no ages, stages or due dates.
 # every field by evaluating strings, which costs about a third of the import time.
 
 import datetime as dt
+import unicodedata
 from typing import Annotated
 from typing import Any
 from typing import Literal
 from typing import TypeVar
 
+from annotated_types import Interval
+from pydantic import AfterValidator
 from pydantic import BaseModel
 from pydantic import BeforeValidator
 from pydantic import ConfigDict
 from pydantic import Field
 from pydantic import StringConstraints
+from pydantic_core import PydanticCustomError
 
 
 class Ref:
@@ -60,13 +66,42 @@ def _none_is_empty_map(value: Any) -> Any:
     return {} if value is None else value
 
 
+# Every date in a record lies in these years, so that date arithmetic (a due date a year
+# on, the age on a day) can never overflow and no typo like 2062 for 2026 goes unseen.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+
+# A name the documents and the genogram can lay out.
+NAME_LENGTH = 200
+WORD_LENGTH = 60
+_INVISIBLE = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))
+
+
+def visible(text: str) -> str:
+    """`text` without whitespace, control and format characters (zero-width spaces, ...)."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in _INVISIBLE)
+
+
+def _name(value: str) -> str:
+    """A name someone can read, and that fits a document and the genogram."""
+    if not visible(value):
+        raise PydanticCustomError("reunify_name", "the name has no visible characters")
+    if len(value) > NAME_LENGTH:
+        raise PydanticCustomError("reunify_name", f"the name is longer than {NAME_LENGTH} characters")
+    if any(len(word) > WORD_LENGTH for word in value.split()):
+        raise PydanticCustomError("reunify_name", f"a word of the name is longer than {WORD_LENGTH} characters")
+    return value
+
+
 ListOf = Annotated[list[T], BeforeValidator(_none_is_empty)]
+Date = Annotated[dt.date, Interval(ge=FIRST_DATE, le=LAST_DATE)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_name)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
 PersonRef = Annotated[Identifier, Ref("person")]
 TeamRef = Annotated[Identifier, Ref("team")]
 HouseholdRef = Annotated[Identifier, Ref("household")]
-Planned = Annotated[dt.date, PLANNED]
+Planned = Annotated[Date, PLANNED]
 Level = Annotated[Literal["low", "medium", "high", "severe"], BeforeValidator(_lower)]
 Rating = Annotated[Literal["red", "amber", "green"], BeforeValidator(_lower)]
 Sex = Annotated[Literal["male", "female", "unknown"], BeforeValidator(_lower)]
@@ -83,23 +118,23 @@ class Record(BaseModel):
 
 class LegalStatus(Record):
     code: Identifier
-    since: dt.date = Field(alias="from")
+    since: Date = Field(alias="from")
 
 
 class Placement(Record):
     code: Identifier
-    since: dt.date = Field(alias="from")
+    since: Date = Field(alias="from")
     carer: PersonRef | None = None
 
 
 class LeftCare(Record):
-    date: dt.date
+    date: Date
     reason: Identifier
 
 
 class TeamMember(Record):
     id: Identifier
-    name: Text
+    name: Name
     role: Identifier
 
 
@@ -120,10 +155,10 @@ class CaseFile(Record):
 
 class Person(Record):
     id: Identifier
-    name: Text
+    name: Name
     sex: Sex = "unknown"
-    born: Annotated[dt.date, BORN] | None = None
-    died: dt.date | None = None
+    born: Annotated[Date, BORN] | None = None
+    died: Date | None = None
     relationship: Text | None = None
     parents: ListOf[PersonRef] = []
     parent_link: Literal["birth", "adopted", "fostered", "step"] = "birth"
@@ -133,7 +168,7 @@ class Person(Record):
 class Couple(Record):
     people: Annotated[list[PersonRef], Field(min_length=2, max_length=2)]
     status: Literal["married", "cohabiting", "separated", "divorced"]
-    since: dt.date | None = None
+    since: Date | None = None
 
 
 class Tie(Record):
@@ -143,7 +178,7 @@ class Tie(Record):
 
 class Household(Record):
     id: Identifier
-    name: Text
+    name: Name
     address: Text | None = None
     members: ListOf[PersonRef] = []
     regular_visitors: ListOf[PersonRef] = []
@@ -160,7 +195,7 @@ class PeopleFile(Record):
 
 
 class ChronologyEntry(Record):
-    date: dt.date
+    date: Date
     event: Text
     source: Text
     factors: ListOf[Identifier] = []
@@ -187,20 +222,20 @@ class ParentAssessment(Record):
 
 class PoliceCheck(Record):
     person: PersonRef
-    date: dt.date
+    date: Date
     result: Text
 
 
 class SignOff(Record):
     by: TeamRef
-    date: dt.date
+    date: Date
 
 
 class AssessmentFile(Record):
-    started: dt.date | None = None
+    started: Date | None = None
     parents: ListOf[ParentAssessment] = []
     child_views: Text | None = None
-    child_seen_alone: dt.date | None = None
+    child_seen_alone: Date | None = None
     housing: Text | None = None
     finances: Text | None = None
     school: Text | None = None
@@ -215,12 +250,12 @@ class AssessmentFile(Record):
 
 class Classification(Record):
     id: Identifier
-    date: dt.date
+    date: Date
     level: Level
     rationale: Text
     recommended_by: Annotated[list[TeamRef], Field(min_length=1)]
     confirmed_by: TeamRef | None = None
-    confirmed: dt.date | None = None
+    confirmed: Date | None = None
 
 
 class RiskFile(Record):
@@ -232,12 +267,12 @@ class RiskFile(Record):
 
 class Decision(Record):
     id: Identifier
-    date: dt.date
+    date: Date
     by: TeamRef
     outcome: Identifier
     reason: Text | None = None
     ratified_by: TeamRef | None = None
-    ratified: dt.date | None = None
+    ratified: Date | None = None
 
 
 class DecisionsFile(Record):
@@ -248,7 +283,7 @@ class DecisionsFile(Record):
 
 
 class GoalReview(Record):
-    date: dt.date
+    date: Date
     rating: Rating
     evidence: Text | None = None
 
@@ -267,11 +302,11 @@ class ParentAgreement(Record):
     strengths: ListOf[Text] = []
     concerns: ListOf[Text] = []
     goals: ListOf[Goal] = []
-    signed: dt.date | None = None
+    signed: Date | None = None
 
 
 class AgreementFile(Record):
-    agreed: dt.date | None = None
+    agreed: Date | None = None
     review_date: Planned | None = None
     parents: ListOf[ParentAgreement] = []
 
@@ -314,14 +349,14 @@ class PlanFile(Record):
 
 class StepDone(Record):
     step: Identifier
-    date: dt.date
+    date: Date
     by: TeamRef
     note: Text | None = None
     override: Text | None = None
 
 
 class Exit(Record):
-    date: dt.date
+    date: Date
     reason: Identifier
     by: TeamRef
     note: Text | None = None
@@ -331,7 +366,7 @@ class Meeting(Record):
     """A meeting held: its kind (a key of the workflow's `meetings:`), who came, what was decided."""
 
     meeting: Identifier
-    date: dt.date
+    date: Date
     attendees: ListOf[Identifier] = []  # ids of team members or of people in people.yaml
     others: ListOf[Text] = []  # attendees who are neither, described by role ("class teacher")
     decided: Text | None = None
@@ -340,7 +375,7 @@ class Meeting(Record):
 class Visit(Record):
     """A visit to the child: announced or not, and whether the child was seen alone."""
 
-    date: dt.date
+    date: Date
     by: TeamRef
     announced: bool
     seen_alone: bool
@@ -353,7 +388,7 @@ SDQ_INFORMANTS: tuple[str, ...] = ("parent", "teacher", "self")
 class SdqScore(Record):
     """A Strengths and Difficulties Questionnaire: the total difficulties score (0-40)."""
 
-    date: dt.date
+    date: Date
     total: Annotated[int, Field(ge=0, le=40)]
     informant: Literal["parent", "teacher", "self"] = "parent"
     by: TeamRef | None = None

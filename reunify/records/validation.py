@@ -18,13 +18,27 @@ from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.records.fields import model_at
 from reunify.records.fields import model_fields
+from reunify.records.models import FIRST_DATE
+from reunify.records.models import LAST_DATE
 from reunify.yamlio import InvalidDate
 
 M = TypeVar("M", bound=BaseModel)
 
+BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "greater_than": ("gt", "more than"),
+    "less_than_equal": ("le", "at most"),
+    "less_than": ("lt", "less than"),
+}
+
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """' (did you mean 'x'?)' when a close choice exists, else ''."""
+    """' (did you mean 'x'?)' when a close choice exists, else ''.
+
+    The choices are quoted, so they must never come from a case's records: field names
+    of a schema, workflow steps, roles, outcomes, codes are fine; ids of people, team
+    members or households are not (a person's id is often their name).
+    """
     lowered = {c.lower(): c for c in choices}
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
     return f" (did you mean '{lowered[close[0]]}'?)" if close else ""
@@ -44,6 +58,8 @@ def _expected_literals(error: dict[str, Any]) -> list[str]:
 def _describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[FieldPath, str, str]:
     """(field path, message, hint) for one pydantic error."""
     path: FieldPath = tuple(error["loc"])
+    if path and path[-1] == "[key]":  # pydantic's mark for a key of a mapping: the key is the place
+        path = path[:-1]
     kind = error["type"]
     found = error.get("input")
     hint = ""
@@ -52,7 +68,8 @@ def _describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[FieldPath, 
     elif kind == "extra_forbidden":
         owner = model_at(root, path[:-1])
         known = list(model_fields(owner)) if owner else []
-        message = f"unknown field '{path[-1]}'" + did_you_mean(str(path[-1]), known)
+        # The key itself is not repeated (it may be a name): the location points at it.
+        message = "unknown field" + did_you_mean(str(path[-1]), known)
         if known:
             hint = "fields here: " + ", ".join(known)
     elif kind == "date_type":
@@ -86,6 +103,15 @@ def _describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[FieldPath, 
         hint = "write each item on its own line starting with '- '"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = "expected a mapping of fields" if path else "the file must hold a mapping of fields"
+    elif kind in BOUNDS:
+        limit = error.get("ctx", {}).get(BOUNDS[kind][0])
+        if isinstance(found, dt.date):
+            message = f"the date must lie between {FIRST_DATE.isoformat()} and {LAST_DATE.isoformat()}"
+            hint = "check the year"
+        else:
+            message = f"must be {BOUNDS[kind][1]} {limit}"
+    elif kind.startswith("reunify_"):  # our own validators' messages, which never hold the value
+        message = str(error.get("msg", "invalid value"))
     elif kind == "too_short":
         message = f"needs at least {error.get('ctx', {}).get('min_length', 1)} item(s)"
     elif kind == "too_long":
