@@ -64,6 +64,7 @@ PLACED_WITH_PARENTS = "P1"
 
 
 def describe(table: dict[str, str], code: str) -> str:
-    """'C2 (full care order)'; an unknown code is shown as it is."""
+    """'C2 (full care order)'; an unknown code (which 'check' reports) as 'an unknown code',
+    never as written: a mistyped field can hold anything, a name included."""
     meaning = table.get(code)
-    return f"{code} ({meaning})" if meaning else code
+    return f"{code} ({meaning})" if meaning else "an unknown code"

@@ -204,8 +204,11 @@ def status_command(
     else:
         grid = table("", "Date", "Level", "Confirmed")
         for item in history:
-            confirmed = f"{item.confirmed.isoformat()} by {item.confirmed_by}" if item.confirmed else "not yet"
-            grid.add_row(item.id, item.date.isoformat(), ev.workflow.level_label(item.level), escape(confirmed))
+            by = ev.case.member(item.confirmed_by)
+            confirmed = (f"{item.confirmed.isoformat()} by {by.name if by else 'someone not in the team'}"
+                         if item.confirmed else "not yet")
+            name = item.id if item.id in ev.workflow.classifications else "unknown"
+            grid.add_row(name, item.date.isoformat(), ev.workflow.level_label(item.level), escape(confirmed))
         out.print(grid)
     out.print("\n[bold]Key dates[/]")
     grid = table("Date", "What")

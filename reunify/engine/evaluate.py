@@ -7,11 +7,13 @@ the next things to do, what is overdue and every problem; the CLI only formats i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
 from typing import Literal
 
+from reunify import codes
 from reunify.dates import describe_age
 from reunify.engine.checks import check_case
 from reunify.engine.deadlines import Schedule
@@ -107,7 +109,7 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
 def _ended(facts: Facts) -> str | None:
     exit_record = facts.case.events.exit
     if exit_record is not None:
-        reason = facts.workflow.exit_reasons.get(exit_record.reason, exit_record.reason)
+        reason = facts.workflow.exit_reasons.get(exit_record.reason, "a reason the workflow does not know")
         return f"the case ended part way on {exit_record.date.isoformat()}: {reason.lower()}"
     decision = facts.ended_by_decision
     if decision is not None:
@@ -240,17 +242,27 @@ def child_summary(facts: Facts) -> dict[str, str]:
     return summary
 
 
+def known(value: str, table: Collection[str], unknown: str = "an unknown code") -> str:
+    """`value` when `table` knows it, else words that do not repeat it."""
+    return value if value in table else unknown
+
+
 def key_dates(facts: Facts) -> list[tuple[str, dt.date]]:
     found: list[tuple[str, dt.date]] = []
     child = facts.case.child
     if child is not None and child.born is not None:
         found.append(("Child born", child.born))
+    # A code or id the workflow does not know is a mistake 'check' reports; it is never
+    # shown as written (a mistyped field can hold anything, a name included).
     for status in facts.case.case.legal_status:
-        found.append((f"Legal status {status.code}", status.since))
+        found.append((f"Legal status {known(status.code, codes.LEGAL_STATUS)}", status.since))
     for placement in facts.case.case.placements:
-        found.append((f"Placement {placement.code}", placement.since))
+        found.append((f"Placement {known(placement.code, codes.PLACEMENT)}", placement.since))
     for decision_id, (_, decision) in facts.decisions.items():
-        found.append((f"{decision_id}: {decision.outcome}", decision.date))
+        definition = facts.workflow.decisions.get(decision_id)
+        outcome = known(decision.outcome, definition.outcomes if definition else {}, "an unknown outcome")
+        found.append((f"{known(decision_id, facts.workflow.decisions, 'An unknown decision')}: {outcome}",
+                      decision.date))
         if decision.ratified is not None:
             found.append((f"{decision_id} ratified", decision.ratified))
     for step_id in ("assessment_planning", "planning_meeting", "return_home"):
@@ -259,7 +271,8 @@ def key_dates(facts: Facts) -> list[tuple[str, dt.date]]:
             found.append((facts.workflow.steps[step_id].title, done.date))
     left = facts.case.case.left_care
     if left is not None:
-        found.append((f"Left care ({left.reason})", left.date))
+        found.append((f"Left care ({left.reason if left.reason in codes.EPISODE_ENDED else 'an unknown code'})",
+                      left.date))
     if facts.case.events.exit is not None:
         found.append(("Ended part way", facts.case.events.exit.date))
     return sorted(found, key=lambda item: item[1])

@@ -60,15 +60,19 @@ def risk_over_time(facts: Facts, today: dt.date) -> list[tuple[dt.date, dt.date,
     return [(item.date, end, item.level) for item, end in zip(history, ends, strict=False)]
 
 
+UNKNOWN_ID = "someone not in the records"
+
+
 def _name(case: Case, ref: str | None) -> str:
-    """A team member's or a person's name; an id that names no one is shown as it is."""
+    """A team member's or a person's name; an id that names no one (which 'check' reports)
+    is not shown as written."""
     member = case.member(ref)
     if member is not None:
         return member.name
     person = case.person(ref)
     if person is not None:
         return person.name
-    return ref or ""
+    return UNKNOWN_ID if ref else ""
 
 
 def _sentences(*parts: str | None) -> str:
@@ -115,7 +119,7 @@ def _step_events(facts: Facts) -> Iterator[Event]:
         if step is not None and _recorded_elsewhere(facts, *step.kind):
             continue  # shown from decisions.yaml or risk.yaml
         override = f"Manager's override: {entry.override}" if entry.override else None
-        yield Event(entry.date, "step", step.title if step else entry.step,
+        yield Event(entry.date, "step", step.title if step else "An unknown step",
                     _sentences(entry.note, override), _name(facts.case, entry.by))
 
 
@@ -129,20 +133,22 @@ def _decision_events(facts: Facts) -> Iterator[Event]:
     for decision in facts.case.decisions.decisions:
         definition = facts.workflow.decisions.get(decision.id)
         outcome = definition.outcomes.get(decision.outcome) if definition else None
-        title = f"{decision.id}: {outcome.title if outcome else decision.outcome}"
+        name = decision.id if definition else "An unknown decision"
+        title = f"{name}: {outcome.title if outcome else 'an unknown outcome'}"
         yield Event(decision.date, "decision", title, decision.reason or "", _name(facts.case, decision.by))
         if decision.ratified is not None:
-            yield Event(decision.ratified, "decision", f"{decision.id} ratified",
+            yield Event(decision.ratified, "decision", f"{name} ratified",
                         outcome.title if outcome else decision.outcome, _name(facts.case, decision.ratified_by))
 
 
 def _risk_events(facts: Facts) -> Iterator[Event]:
     for item in facts.case.risk.classifications:
         label = facts.workflow.level_label(item.level)
-        yield Event(item.date, "risk", f"{item.id}: {label}", item.rationale,
+        name = item.id if item.id in facts.workflow.classifications else "An unknown classification"
+        yield Event(item.date, "risk", f"{name}: {label}", item.rationale,
                     ", ".join(_name(facts.case, who) for who in item.recommended_by))
         if item.confirmed is not None:
-            yield Event(item.confirmed, "risk", f"{item.id} confirmed", label,
+            yield Event(item.confirmed, "risk", f"{name} confirmed", label,
                         _name(facts.case, item.confirmed_by))
 
 
@@ -150,7 +156,7 @@ def _meeting_events(facts: Facts) -> Iterator[Event]:
     for meeting in facts.case.events.meetings:
         definition = facts.workflow.meetings.get(meeting.meeting)
         present = [_name(facts.case, who) for who in meeting.attendees] + list(meeting.others)
-        yield Event(meeting.date, "meeting", definition.title if definition else meeting.meeting,
+        yield Event(meeting.date, "meeting", definition.title if definition else "A meeting of an unknown kind",
                     meeting.decided or "", ", ".join(present))
 
 
@@ -190,5 +196,5 @@ def _goal_review_events(facts: Facts) -> Iterator[Event]:
 def _exit_events(facts: Facts) -> Iterator[Event]:
     ended = facts.case.events.exit
     if ended is not None:
-        reason = facts.workflow.exit_reasons.get(ended.reason, ended.reason)
+        reason = facts.workflow.exit_reasons.get(ended.reason, "a reason the workflow does not know")
         yield Event(ended.date, "exit", "Ended part way", _sentences(reason, ended.note), _name(facts.case, ended.by))
