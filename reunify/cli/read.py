@@ -205,7 +205,7 @@ def status_command(
         grid = table("", "Date", "Level", "Confirmed")
         for item in history:
             by = ev.case.member(item.confirmed_by)
-            confirmed = (f"{item.confirmed.isoformat()} by {by.name if by else 'someone not in the team'}"
+            confirmed = (f"{item.confirmed.isoformat()} by {by.id if by else 'someone not in the team'}"
                          if item.confirmed else "not yet")
             name = item.id if item.id in ev.workflow.classifications else "unknown"
             grid.add_row(name, item.date.isoformat(), ev.workflow.level_label(item.level), escape(confirmed))
