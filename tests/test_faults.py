@@ -211,9 +211,17 @@ def test_output_a_terminal_cannot_encode(case: Path) -> None:
 def test_a_missing_output_folder_for_fidelity(tmp_path: Path, cli: Callable[..., Result]) -> None:
     result = cli("fidelity", SAMPLES / SAMPLE, "--docx", tmp_path / "missing" / "f.docx", today=None)
     no_crash(result)
-    assert result.code in (0, 2)
-    if result.code == 0:
-        assert (tmp_path / "missing" / "f.docx").is_file()
+    assert result.code == 0, result.err  # the folder is made, owner-only, as render's --out is
+    assert (tmp_path / "missing" / "f.docx").is_file()
+    assert stat.S_IMODE((tmp_path / "missing").stat().st_mode) == 0o700
+
+
+def test_a_file_where_the_output_folder_should_be(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    (tmp_path / "taken").write_text("x", encoding="utf-8")
+    result = cli("fidelity", SAMPLES / SAMPLE, "--docx", tmp_path / "taken" / "f.docx", today=None)
+    no_crash(result)
+    assert result.code == 2
+    assert result.err.startswith("error: ") and "reunify-" not in result.err  # no temporary name
 
 
 def test_created_folders_are_owner_only_whatever_the_umask(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import docx
 from docx.shared import Pt
 
 from reunify.fidelity import Fidelity
+from reunify.files import make_private_folder
 from reunify.files import write_atomic
 
 STATUS_WORDS = {"kept": "Kept", "changed": "Changed", "removed": "Removed"}
@@ -50,4 +51,5 @@ def write_fidelity(result: Fidelity, path: Path) -> None:
             document.add_paragraph(change.describe(), style="List Bullet")
     buffer = io.BytesIO()
     document.save(buffer)
+    make_private_folder(path.parent)  # as render's --out: a new folder is made, owner-only
     write_atomic(path, buffer.getvalue())
