@@ -252,3 +252,16 @@ def test_the_conventions_people_expect(args: list[str]) -> None:
     assert "No such option" not in shown
     if args == ["--version"]:
         assert shown.strip().startswith("reunify ")
+
+
+@pytest.mark.parametrize("args", [
+    ["next"], ["status"], ["check"], ["timeline"], ["render", "--list"], ["genogram", "--out", "{tmp}/g"],
+    ["workflow", "show"], ["fidelity"], ["sample"], ["anonymise", ".", "{tmp}/copy", "--seed", "1"],
+    ["init", "{tmp}/caseload", "--no-git"],
+])
+def test_every_other_command_at_a_terminal(args: list[str], tmp_path: Path) -> None:
+    case = copy_sample(tmp_path, "06-home-under-care-order")
+    code, shown = run_on_a_terminal([a.replace("{tmp}", str(tmp_path)) for a in args], env=XTERM, cwd=case)
+    assert code == 0, shown
+    assert "Traceback" not in shown and "internal error" not in shown
+    assert shown.strip()
