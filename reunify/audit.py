@@ -46,6 +46,7 @@ from reunify.yamlio import load_text
 TIMEOUT = 10.0  # seconds: reading the history
 COMMIT_TIMEOUT = 120.0  # the user's hooks and commit signing run inside a commit
 INDEX_LOCK_WAIT = 5.0  # seconds to let another git command finish with the index
+STALE_INDEX_LOCK = 60.0  # seconds: an index.lock this old, with no git running, was left by a killed git
 REPOSITORY_LOCK = "reunify-commit.lock"  # in the git folder: one commit at a time per repository
 
 CASE_TRAILER = "Reunify-Case"
@@ -242,12 +243,21 @@ def commit_record(case: Path, files: Sequence[Path], action: str, by: Sequence[s
 
 
 def finishing_command(case: Path, files: Sequence[Path], action: str, by: Sequence[str] = ()) -> str:
-    """The git commands that commit what a recording wrote, when its own commit failed."""
+    """The git commands that commit what a recording wrote, when its own commit failed:
+    with the same message and trailers, so that history and check know it as reunify's."""
     names = " ".join(shlex.quote(str(path.relative_to(case)) if path.is_relative_to(case) else str(path))
                      for path in files)
-    subject = commit_message(case.name, action, by).splitlines()[0]
+    try:
+        root = work_tree(case)
+        folder = _relative(case, root)
+        name = folder if folder != "." else root.name
+    except GitError:
+        name = case.name
+    subject, trailers = commit_message(name, action, by).split("\n\n", 1)
     where = shlex.quote(str(case))
-    return f"git -C {where} add -- {names} && git -C {where} commit -m {shlex.quote(subject)} -- {names}"
+    added = " ".join(f"--trailer {shlex.quote(line)}" for line in trailers.splitlines() if line.strip())
+    return (f"git -C {where} add -- {names} && git -C {where} commit -m {shlex.quote(subject)} {added} "
+            f"-- {names}")
 
 
 def _git_dir(root: Path) -> Path:
@@ -262,14 +272,18 @@ def _clear_stale_index_lock(git_dir: Path) -> None:
     """Wait for git's own index lock to go; remove it when no git command is running.
 
     Every reunify commit holds the repository lock, so an index.lock seen while holding
-    it is another git command's, or was left by one that was killed. Only when no git
-    process runs on the machine is it taken to be left over.
+    it is another git command's, or was left by one that was killed. Only when it is a
+    minute old and no git process runs on the machine is it taken to be left over.
     """
     lock = git_dir / "index.lock"
     deadline = time.monotonic() + INDEX_LOCK_WAIT
     while lock.exists():
         if time.monotonic() > deadline:
-            if _git_running():
+            with contextlib.suppress(FileNotFoundError):
+                # A git out of sight of /proc (another container or machine sharing the
+                # folder) may hold a young lock: only an old one is taken to be left over.
+                young = time.time() - lock.stat().st_mtime < STALE_INDEX_LOCK
+            if young or _git_running():
                 raise GitError("git's index is locked by another git command (.git/index.lock); "
                                "try again when it has finished")
             with contextlib.suppress(FileNotFoundError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import signal
 import stat
 import tempfile
 import time
@@ -92,6 +93,22 @@ def read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
+_HELD = {getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT") if hasattr(signal, name)}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold back the signals that stop a command for a moment that must not be cut."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     """Write `data` to `path` through a temporary file, fsync and rename.
 
@@ -100,10 +117,17 @@ def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     line turns into one.
     """
     check_target(path)
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMPORARY_PREFIX}", suffix=".tmp")
+        with _signals_held():  # so that the name is known the moment the file exists
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMPORARY_PREFIX}", suffix=".tmp")
     except OSError as exc:  # say which file could not be written, not the temporary name
         raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except BaseException:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

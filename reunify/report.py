@@ -85,7 +85,7 @@ def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, A
         "not_before": _date(state.earliest),
     }
     if state.done is not None:
-        data["done"] = {"date": state.done.date.isoformat(), "by": state.done.by,
+        data["done"] = {"date": state.done.date.isoformat(), "by": _team_id(ev, state.done.by),
                         "override": state.done.override}
     if state.waiting_on:
         data["waiting_on"] = list(state.waiting_on)
@@ -142,6 +142,12 @@ def next_data(ev: Evaluation) -> dict[str, Any]:
     }
 
 
+def _team_id(ev: Evaluation, who: str | None) -> str | None:
+    """A team member's id; one that names no one (which 'check' reports) is left out (None)."""
+    member = ev.case.member(who) if who else None
+    return member.id if member is not None else None
+
+
 def status_data(ev: Evaluation) -> dict[str, Any]:
     locator = Locator()
     return {
@@ -152,15 +158,17 @@ def status_data(ev: Evaluation) -> dict[str, Any]:
             for stage in ev.workflow.stages
         ],
         "risk_history": [
-            {"id": c.id, "date": c.date.isoformat(), "level": c.level,
-             "label": ev.workflow.level_label(c.level), "recommended_by": list(c.recommended_by),
-             "confirmed_by": c.confirmed_by, "confirmed": _date(c.confirmed)}
+            {"id": c.id if c.id in ev.workflow.classifications else None, "date": c.date.isoformat(),
+             "level": c.level, "label": ev.workflow.level_label(c.level),
+             "recommended_by": [_team_id(ev, who) for who in c.recommended_by],
+             "confirmed_by": _team_id(ev, c.confirmed_by), "confirmed": _date(c.confirmed)}
             for c in ev.facts.risk_history
         ],
         "key_dates": [{"what": what, "date": when.isoformat()} for what, when in key_dates(ev.facts)],
         "deadlines": [due_data(d) for d in ev.schedule.dues],
         "overrides": [
-            {"step": s.step.id, "date": s.done.date.isoformat(), "by": s.done.by, "reason": s.done.override}
+            {"step": s.step.id, "date": s.done.date.isoformat(), "by": _team_id(ev, s.done.by),
+             "reason": s.done.override}
             for s in ev.steps if s.done is not None and s.done.override
         ],
         "problems": [problem_data(p) for p in located(ev.problems, locator)],

@@ -25,6 +25,7 @@ from reunify.engine.evaluate import Evaluation
 from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import evaluate
+from reunify.engine.timeline import UNKNOWN_ID
 from reunify.engine.timeline import timeline
 from reunify.files import make_private_folder
 from reunify.files import write_atomic
@@ -372,7 +373,7 @@ def view_stage(ev: Evaluation, days: list[StageDay], number: int, notes: Teachin
 
 def _name(case: Case, who: str | None) -> str:
     member = case.member(who)
-    return member.name if member is not None else who or ""
+    return member.name if member is not None else UNKNOWN_ID if who else ""
 
 
 def _recorded(ev: Evaluation, state: StepState) -> Recorded:
@@ -387,7 +388,7 @@ def _recorded(ev: Evaluation, state: StepState) -> Recorded:
         if decision.ratified is not None:
             approval = f"ratified {decision.ratified.isoformat()} by {_name(ev.case, decision.ratified_by)}"
         return Recorded(date, step.id, step.title, _name(ev.case, decision.by),
-                        outcome.title if outcome is not None else decision.outcome, approval, decision.reason or "")
+                        outcome.title if outcome is not None else "an unknown outcome", approval, decision.reason or "")
     if kind == "classification" and record_id in ev.facts.classifications:
         item = ev.facts.classifications[record_id][1]
         approval = "not confirmed yet"

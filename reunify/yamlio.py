@@ -202,23 +202,34 @@ _CLOSES = (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)
 def _depth_bound(text: str) -> int:
     """An upper bound of the nesting depth of `text`, from the text alone.
 
-    A block collection starts at the column after a line's spaces, tabs and "- " or "? "
-    indicators, and block collections nest at most two to a column (an unindented
+    A block collection starts at the column after a line's spaces, tabs and "- ", "? " or
+    ": " indicators, and block collections nest at most two to a column (an unindented
     sequence in a mapping); flow collections nest at most as deep as there are "[" and
     "{". splitlines() breaks at every line break libyaml knows, and at a few more, which
     only makes pieces shorter than the line they start.
     """
-    prefix = max((len(line) - len(line.lstrip(" \t?-")) for line in text.splitlines()), default=0)
+    prefix = max((len(line) - len(line.lstrip(" \t?:-")) for line in text.splitlines()), default=0)
     return 2 * (prefix + 1) + text.count("[") + text.count("{")
+
+
+def _libyaml_limits_nesting() -> bool:
+    """Whether libyaml stops at a nesting depth of its own (0.2.6 and later: 1,000 levels,
+    which keeps its composer well inside any stack)."""
+    level = getattr(getattr(pyyaml, "_yaml", None), "_get_max_nest_level", None)
+    return level is not None and 0 < level() <= _SAFE_NESTING // 2
+
+
+_LIBYAML_LIMITS_NESTING = _libyaml_limits_nesting()
 
 
 def _nesting_is_safe(text: str) -> bool:
     """Whether libyaml's recursive composer can read `text` without risk to the C stack.
 
-    The bound from the text settles it for any ordinary file of records, however long;
-    otherwise the depth is measured on libyaml's event stream, read without recursion.
+    A libyaml that limits nesting itself settles it; with an older one, the bound from
+    the text settles it for most files, and otherwise the depth is measured on libyaml's
+    event stream, read without recursion.
     """
-    if _depth_bound(text) < _SAFE_NESTING:
+    if _LIBYAML_LIMITS_NESTING or _depth_bound(text) < _SAFE_NESTING:
         return True
     depth = 0
     try:
@@ -230,7 +241,7 @@ def _nesting_is_safe(text: str) -> bool:
             elif isinstance(event, _CLOSES):
                 depth -= 1
     except pyyaml.YAMLError as exc:
-        # libyaml itself may refuse deep nesting (0.2.5 stops at 1,000 levels): the pure
+        # libyaml itself may refuse deep nesting (0.2.6 stops at 1,000 levels): the pure
         # parser reads it then. Any other mistake the loader meets too, no deeper than
         # measured here, and reports it.
         return "nesting depth" not in str(exc)

@@ -220,6 +220,14 @@ def test_without_an_identity_the_record_is_written_with_a_warning(
     assert "to commit it: git -C " in result.err and "add -- decisions.yaml" in result.err
     assert (folder / "decisions.yaml").exists()
 
+    # The commands it prints make the commit reunify would have made: history knows it.
+    git(root, "config", "user.name", "Pat Example")
+    git(root, "config", "user.email", "pat@example.invalid")
+    finish = result.err.split("to commit it: ", 1)[1].strip()
+    subprocess.run(["bash", "-c", finish], check=True, capture_output=True)
+    [change] = json.loads(cli("history", folder, "--json", today=None).out)["commits"]
+    assert change["action"] == "decide D1 pursue" and change["by"] == "tm"
+
 
 # -- check: decisions and classifications changed by hand ------------------------------
 

@@ -8,6 +8,7 @@ outlives the process that made it; every commit is made, or its absence is repor
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -24,6 +25,7 @@ import pytest
 from reunify.files import TEMPORARY_GLOB
 from tests.conftest import ROOT
 from tests.conftest import SAMPLES
+from tests.conftest import TODAY
 from tests.conftest import Result
 from tests.conftest import snapshot
 from tests.terminal import reunify_env
@@ -232,7 +234,8 @@ def test_created_folders_are_owner_only_whatever_the_umask(tmp_path: Path) -> No
                         [tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "case"]),
                        (["render", SAMPLES / SAMPLE, "--doc", "chronology", "--out", tmp_path / "c" / "d"],
                         [tmp_path / "c", tmp_path / "c" / "d"]),
-                       (["sample", "03", tmp_path / "e" / "f"], [tmp_path / "e", tmp_path / "e" / "f"])):
+                       (["sample", "03", tmp_path / "e" / "f"], [tmp_path / "e", tmp_path / "e" / "f"]),
+                       (["init", tmp_path / "g"], [tmp_path / "g", *([tmp_path / "g" / ".git"] if GIT else [])])):
         result = subprocess.run([sys.executable, "-m", "reunify", *map(str, args)], capture_output=True, text=True,
                                 check=False, cwd=ROOT, env=reunify_env(), preexec_fn=open_umask, timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
@@ -293,12 +296,20 @@ def test_a_stale_index_lock_from_a_killed_git_is_recovered(tmp_path: Path) -> No
     for args in (["init", "-q"], ["config", "user.name", "Test Worker"], ["config", "user.email", "w@example.invalid"],
                  ["add", "-A"], ["commit", "-qm", "cases"]):
         subprocess.run([GIT, "-C", str(root), *args], check=True, capture_output=True)
-    (root / ".git" / "index.lock").write_text("")
-    result = reunify("visit", root / "case", *VISIT, "--commit")
+    lock = root / ".git" / "index.lock"
+    lock.write_text("")
+    young = reunify("visit", root / "case", *VISIT, "--commit")  # a lock this young may be in use
+    assert young.returncode == 1 and "index.lock" in young.stderr and lock.exists()
+    os.utime(lock, (time.time() - 120, time.time() - 120))  # as one a killed git left a while ago
+    result = reunify("chronology", root / "case", "--date", "2026-11-21", "--event", "A call.", "--source", "Test",
+                     "--commit")
     assert result.returncode == 0, result.stdout + result.stderr
     assert not (root / ".git" / "index.lock").exists()
     log = subprocess.run([GIT, "-C", str(root), "log", "--oneline"], capture_output=True, text=True, check=True)
     assert len(log.stdout.splitlines()) == 2
+    # The visit whose commit was refused is still written, and still shows as not committed.
+    assert subprocess.run([GIT, "-C", str(root), "status", "--porcelain"], capture_output=True, text=True,
+                          check=True).stdout.split() == ["M", "case/events.yaml"]
 
 
 # -- output is inert ---------------------------------------------------------------------------
@@ -315,16 +326,21 @@ def test_control_sequences_in_records_never_reach_the_terminal(case: Path, cli: 
     text = case_yaml.read_text(encoding="utf-8")
     reference = next(line for line in text.splitlines() if line.startswith("reference:"))
     case_yaml.write_text(text.replace(reference, 'reference: "WBC\\e[2JREF"', 1), encoding="utf-8")
-    for command in (["next"], ["status"], ["timeline"], ["check"], ["next", "--json"], ["status", "--json"]):
-        result = cli(*command, case)
+    for command in (["next"], ["status"], ["timeline"], ["check"], ["history"], ["next", "--json"],
+                    ["status", "--json"], ["timeline", "--json"]):
+        result = cli(*command, case, today=None if command[0] == "history" else TODAY)
         no_crash(result)
         for char in CONTROLS:
             assert char not in result.out + result.err, (command, repr(char))
+        if "--json" in command:  # escaped the JSON way: the same text comes back
+            assert r"\x1b" in repr(json.loads(result.out)), command  # the text comes back as it was
     for args in (["caseload", case.parent], ["caseload", case.parent, "--names"],
                  ["caseload", case.parent, "--csv", "--names"], ["caseload", case.parent, "--json"]):
         result = cli(*args)
         no_crash(result)
         assert "\x1b" not in result.out and "\x9b" not in result.out and "\u202e" not in result.out, args
+        if "--json" in args:
+            json.loads(result.out)
 
 
 def test_a_case_folder_named_with_a_newline_cannot_forge_a_line(tmp_path: Path, cli: Callable[..., Result]) -> None:
@@ -335,3 +351,14 @@ def test_a_case_folder_named_with_a_newline_cannot_forge_a_line(tmp_path: Path, 
     assert not any(line.startswith("reunify/sample_cases/fake") for line in result.out.splitlines())
     assert "\\x0a" in result.out
 
+
+
+def test_documents_are_never_written_through_a_link(case: Path, tmp_path: Path, cli: Callable[..., Result]) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (case / "documents").symlink_to(elsewhere)
+    for command in (["render", case, "--doc", "chronology"], ["genogram", case]):
+        result = cli(*command)
+        no_crash(result)
+        assert result.code == 2 and "documents: is a symbolic link" in result.err
+    assert not list(elsewhere.iterdir())

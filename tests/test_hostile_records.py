@@ -35,9 +35,13 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("next",),
     ("next", "--json"),
     ("status",),
+    ("status", "--json"),
     ("timeline",),
+    ("timeline", "--json"),
     ("caseload",),
+    ("caseload", "--json"),
     ("render", "--list"),
+    ("walkthrough", "--no-pause"),
 )
 
 

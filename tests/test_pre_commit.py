@@ -153,3 +153,14 @@ def test_check_of_a_missing_file_exits_2(tmp_path: Path, cli: Callable[..., Resu
     result = cli("check", tmp_path / "gone.yaml")
     assert result.code == 2
     assert "gone.yaml: no such folder or file" in result.err
+
+
+def test_check_of_a_caseload_profile_checks_every_case_under_it(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    # The hook passes reunify.yaml when it changes: a broken profile breaks every case.
+    for name in ("03-medium-agreement-review", "06-home-under-care-order"):
+        shutil.copytree(SAMPLES / name, tmp_path / "cases" / name)
+    (tmp_path / "reunify.yaml").write_text("workflow: nowhere.yaml\n", encoding="utf-8")
+    result = cli("check", tmp_path / "reunify.yaml")
+    assert result.code == 1, result.out
+    assert "reunify.yaml:1:11: error: no such workflow file" in result.out
+    assert "in 2 cases" in result.out

@@ -33,6 +33,10 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 _CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+# What json.dumps(ensure_ascii=False) leaves raw that a terminal would act on.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
 def _shown(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
@@ -106,8 +110,10 @@ err = _console(stderr=True)
 
 def print_json(data: Any) -> None:
     """JSON on stdout, unstyled, one document."""
-    # json escapes C0 controls itself; C1 controls and bidi overrides are made inert too.
-    sys.stdout.write(inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    # json escapes C0 controls itself; DEL, C1 controls and bidi overrides are escaped here
+    # the JSON way (\\u009b), which any reader turns back into the same text.
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def table(*columns: str) -> Table:

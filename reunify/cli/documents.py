@@ -22,6 +22,7 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import progress
 from reunify.cli.console import table
+from reunify.files import UnsafeFile
 from reunify.problems import CaseError
 from reunify.problems import ReunifyError
 from reunify.profile import load_profile
@@ -57,13 +58,23 @@ def _templates_for(case: Path, given: Path | None) -> Path | None:
     return folder
 
 
+def _documents_folder(case: Path) -> Path:
+    """The case's own documents folder: never a link, which would send documents elsewhere."""
+    from reunify.documents.render import OUTPUT_FOLDER
+
+    folder = case / OUTPUT_FOLDER
+    if folder.is_symlink():
+        raise UnsafeFile(f"{folder}: is a symbolic link; documents are written only into the case folder "
+                         "(or give --out)")
+    return folder
+
+
 def _outputs(folders: list[Path], out_dir: Path | None) -> list[Path]:
     """Where each case's documents go. Names come from folder names, made safe, never from data."""
-    from reunify.documents.render import OUTPUT_FOLDER
     from reunify.documents.render import safe_name
 
     if out_dir is None:
-        return [folder / OUTPUT_FOLDER for folder in folders]
+        return [_documents_folder(folder) for folder in folders]
     if len(folders) == 1:
         return [out_dir]
     taken: set[str] = set()
@@ -206,7 +217,6 @@ def genogram_command(
 ) -> None:
     """Draw the genogram from people.yaml: genogram.png (for Word) and genogram.svg (for the screen)."""
     from reunify.documents.genogram import write_genogram
-    from reunify.documents.render import OUTPUT_FOLDER
     from reunify.records import load_case
 
     day = resolve_today(today)
@@ -218,5 +228,5 @@ def genogram_command(
         raise typer.Exit(1)
     if len(loaded.people.people) == 0:
         raise CaseError(f"{folder / 'people.yaml'}: no people are recorded yet")
-    for path in write_genogram(loaded, day, out_dir or folder / OUTPUT_FOLDER):
+    for path in write_genogram(loaded, day, out_dir or _documents_folder(folder)):
         out.print(f"Wrote {escape_line(str(path))}", soft_wrap=True)

@@ -9,6 +9,7 @@ from reunify.cli.app import CaseFolder
 from reunify.cli.app import Json
 from reunify.cli.app import app
 from reunify.cli.console import escape
+from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
@@ -46,7 +47,7 @@ def history_command(
         })
         return
     if pending:
-        out.print("Not committed: " + escape(", ".join(pending)), soft_wrap=True)
+        out.print("Not committed: " + escape_line(", ".join(pending)), soft_wrap=True)
     if not changes:
         out.print("No commit touches this case yet.")
         return

@@ -32,6 +32,7 @@ from reunify.engine.evaluate import key_dates
 from reunify.files import leftover_temporaries
 from reunify.problems import Problem
 from reunify.problems import Severity
+from reunify.profile import PROFILE_FILE
 from reunify.records import load_case
 from reunify.records import select_cases
 from reunify.yamlio import Locator
@@ -245,6 +246,16 @@ def check_command(
     """Every problem in the records as path:line:col: severity: message. Exit 1 on errors."""
     day = resolve_today(today)
     folders, strays = select_cases(cases or [Path(".")])
+    profiles = [stray for stray in strays if stray.name == PROFILE_FILE]
+    if profiles:  # a caseload's profile (reunify.yaml) bears on every case below it
+        from reunify.caseload import find_cases
+
+        strays = [stray for stray in strays if stray not in profiles]
+        known = {folder.resolve() for folder in folders}
+        for folder in find_cases([profile.parent for profile in profiles]):
+            if folder.resolve() not in known:
+                known.add(folder.resolve())
+                folders.append(folder)
     results: list[tuple[Path, list[Problem]]] = []
     locator = Locator()
     for folder in folders:

@@ -100,6 +100,11 @@ def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by:
         err.print(f"  to commit it: {escape_line(audit.finishing_command(case, files, action, ids))}",
                   soft_wrap=True)
         raise typer.Exit(1) from None
+    except BaseException:  # stopped (Ctrl-C, SIGTERM, the terminal closed) during the commit
+        err.print("error: the record is written but not committed: the command was stopped", soft_wrap=True)
+        err.print(f"  to commit it: {escape_line(audit.finishing_command(case, files, action, ids))}",
+                  soft_wrap=True)
+        raise
     out.print(f"[dim]committed {escape(made.commit)}: {escape(made.subject)}[/]", soft_wrap=True)
 
 

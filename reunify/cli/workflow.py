@@ -122,8 +122,9 @@ def _git_init(folder: Path) -> bool:
     git_command = shutil.which("git")
     if git_command is None:
         return False
+    # The repository holds every record too: owner-only, whatever the umask.
     done = subprocess.run([git_command, "init", "-q", "--", str(folder)], capture_output=True, text=True,
-                          check=False, timeout=30)
+                          check=False, timeout=30, preexec_fn=lambda: os.umask(0o077))
     return done.returncode == 0
 
 

@@ -120,8 +120,10 @@ def _ended(facts: Facts) -> str | None:
 def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, StepState]) -> StepState:
     wf = facts.workflow
     team = [member for member in facts.case.case.team if member.role == step.role]
+    ids = [member.id for member in facts.case.case.team]
+    # An id two members share is a mistake 'check' reports: no command is built on it.
     base: dict[str, Any] = {"step": step, "stage": stage, "who": tuple(t.name for t in team),
-                            "who_ids": tuple(t.id for t in team)}
+                            "who_ids": tuple(t.id for t in team if ids.count(t.id) == 1)}
     done = facts.done_steps.get(step.id)
     due, due_rule = _due(facts, step)
     if done is not None:

@@ -82,7 +82,7 @@ def workflow_in_force(folder: Path, name: str = "reference",
     else:
         path = WORKFLOWS / f"{name}.yaml"
         if not path.is_file():
-            return None, [*problems, Problem(named_in or path, ("workflow",), f"unknown workflow '{name}'"
+            return None, [*problems, Problem(named_in or path, ("workflow",), "unknown workflow"
                                              + did_you_mean(name, bundled()),
                                              hint="workflows: " + ", ".join(bundled()), code="workflow")], path
     workflow, found = load_checked(path)
