@@ -25,6 +25,7 @@ from reunify.problems import FieldPath
 __all__ = ["SENTENCE_START", "ReviewItem", "review_copy"]
 
 CAPITALISED = "capitalised word not recognised"
+SENTENCE = "starts a sentence, and is never written in lower case"
 DIGITS = "number of five or more digits"
 IDENTIFIER = "looks like an id or a reference number"
 CONTACT = "looks like an email or web address"
@@ -67,7 +68,8 @@ def review_copy(texts: Iterable[tuple[str, FieldPath, str]], known: Collection[s
     items: list[ReviewItem] = []
     words: list[tuple[str, str, str, bool]] = []  # file, field, word, whether it counts on its own
     unknown: set[str] = set()
-    for file, path, text in texts:
+    texts_seen = list(texts)
+    for file, path, text in texts_seen:
         field = field_name(path)
         for found in _CONTACT.finditer(text):
             items.append(ReviewItem(file, field, found.group(0), CONTACT))
@@ -93,8 +95,15 @@ def review_copy(texts: Iterable[tuple[str, FieldPath, str]], known: Collection[s
                     if alone:
                         unknown.add(_fold(_POSSESSIVE.sub("", part)))
                 start += len(part) + 1
-    items += [ReviewItem(file, field, word, CAPITALISED) for file, field, word, _ in words
-              if _fold(_POSSESSIVE.sub("", word)) in unknown]
+    # A capitalised word that only ever starts a sentence is listed too, unless the copy
+    # also uses it in lower case: ordinary words are written so somewhere, names rarely.
+    lower = {_fold(w) for _, _, text in texts_seen for w in _WORD.findall(text) if w[:1].islower()}
+    for file, field, word, _ in words:
+        key = _fold(_POSSESSIVE.sub("", word))
+        if key in unknown:
+            items.append(ReviewItem(file, field, word, CAPITALISED))
+        elif key not in lower:
+            items.append(ReviewItem(file, field, word, SENTENCE))
     return list(dict.fromkeys(items))
 
 
