@@ -46,7 +46,7 @@ def _kind(mode: int) -> str | None:
     return None
 
 
-def check_target(path: Path) -> None:
+def refuse_unsafe_target(path: Path) -> None:
     """Refuse to write over anything but a writable regular file (or nothing)."""
     try:
         info = os.lstat(path)
@@ -112,11 +112,11 @@ def _signals_held() -> Iterator[None]:
 def write_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     """Write `data` to `path` through a temporary file, fsync and rename.
 
-    Only a regular, writable file is ever replaced (see `check_target`). The temporary
+    Only a regular, writable file is ever replaced (see `refuse_unsafe_target`). The temporary
     file is removed on any exception, and on SIGTERM and SIGHUP too, which the command
     line turns into one.
     """
-    check_target(path)
+    refuse_unsafe_target(path)
     tmp: str | None = None
     try:
         with _signals_held():  # so that the name is known the moment the file exists

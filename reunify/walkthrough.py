@@ -25,7 +25,7 @@ from reunify.engine.evaluate import Evaluation
 from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import evaluate
-from reunify.engine.timeline import UNKNOWN_ID
+from reunify.engine.timeline import display_name
 from reunify.engine.timeline import timeline
 from reunify.files import make_private_folder
 from reunify.files import write_atomic
@@ -371,11 +371,6 @@ def view_stage(ev: Evaluation, days: list[StageDay], number: int, notes: Teachin
                      notes.stages.get(place.stage.id) if notes is not None else None, step_notes)
 
 
-def _name(case: Case, who: str | None) -> str:
-    member = case.member(who)
-    return member.name if member is not None else UNKNOWN_ID if who else ""
-
-
 def _recorded(ev: Evaluation, state: StepState) -> Recorded:
     assert state.done is not None
     step = state.step
@@ -386,20 +381,20 @@ def _recorded(ev: Evaluation, state: StepState) -> Recorded:
         outcome = ev.workflow.decisions[record_id].outcomes.get(decision.outcome)
         approval = ""
         if decision.ratified is not None:
-            approval = f"ratified {decision.ratified.isoformat()} by {_name(ev.case, decision.ratified_by)}"
-        return Recorded(date, step.id, step.title, _name(ev.case, decision.by),
+            approval = f"ratified {decision.ratified.isoformat()} by {display_name(ev.case, decision.ratified_by)}"
+        return Recorded(date, step.id, step.title, display_name(ev.case, decision.by),
                         outcome.title if outcome is not None else "an unknown outcome", approval, decision.reason or "")
     if kind == "classification" and record_id in ev.facts.classifications:
         item = ev.facts.classifications[record_id][1]
         approval = "not confirmed yet"
         if item.confirmed is not None:
-            approval = f"confirmed {item.confirmed.isoformat()} by {_name(ev.case, item.confirmed_by)}"
-        return Recorded(date, step.id, step.title, ", ".join(_name(ev.case, who) for who in item.recommended_by),
+            approval = f"confirmed {item.confirmed.isoformat()} by {display_name(ev.case, item.confirmed_by)}"
+        return Recorded(date, step.id, step.title, ", ".join(display_name(ev.case, who) for who in item.recommended_by),
                         ev.workflow.level_label(item.level), approval, item.rationale)
     found = ev.facts.events.get(step.id)
     note = found[1].note if found is not None and found[1].note else ""
     parts = [note, f"manager's override: {state.done.override}" if state.done.override else ""]
-    return Recorded(date, step.id, step.title, _name(ev.case, state.done.by), "", "",
+    return Recorded(date, step.id, step.title, display_name(ev.case, state.done.by), "", "",
                     "; ".join(part for part in parts if part))
 
 
@@ -440,7 +435,7 @@ def _step_data(ev: Evaluation, state: StepState) -> dict[str, Any]:
         "not_before": _date(state.earliest),
     }
     if state.done is not None:
-        data["done"] = {"date": state.done.date.isoformat(), "by": _name(ev.case, state.done.by),
+        data["done"] = {"date": state.done.date.isoformat(), "by": display_name(ev.case, state.done.by),
                         "override": state.done.override}
     if state.waiting_on:
         data["waiting_on"] = list(state.waiting_on)

@@ -362,3 +362,13 @@ def test_documents_are_never_written_through_a_link(case: Path, tmp_path: Path, 
         no_crash(result)
         assert result.code == 2 and "documents: is a symbolic link" in result.err
     assert not list(elsewhere.iterdir())
+
+
+def test_anonymise_refuses_a_case_with_errors_on_its_today(case: Path, tmp_path: Path,
+                                                          cli: Callable[..., Result]) -> None:
+    # Sample 03's records run to late 2026: on an earlier day some of them lie in the future.
+    early = cli("anonymise", case, tmp_path / "copy", "--seed", "1", today="2026-01-01")
+    no_crash(early)
+    assert early.code == 1 and "run 'reunify check'" in early.err
+    assert not (tmp_path / "copy").exists()
+    assert cli("anonymise", case, tmp_path / "copy", "--seed", "1").code == 0

@@ -146,6 +146,8 @@ MISTAKES: dict[str, Mistake] = {
     "unknown-meeting": one("events.yaml", "  - meeting: cic_review", f"  - meeting: {CODE}"),
     "unknown-exit-reason": one("events.yaml", None, f"exit: {{date: 2026-11-01, reason: {CODE}, by: sw-mistry}}\n"),
     "unknown-outcome": one("decisions.yaml", "outcome: pursue", f"outcome: {CODE}"),
+    "unknown-outcome-ratified": one("decisions.yaml", "outcome: pursue",
+                                    f"outcome: {CODE}\n    ratified: 2026-04-01\n    ratified_by: hos-ashdown"),
     "unknown-decision": one("decisions.yaml", "  - id: D1", f"  - id: {CODE}"),
     "unknown-classification": one("risk.yaml", "  - id: RC1", f"  - id: {CODE}"),
     "unknown-legal-status": one("case.yaml", "  - code: V2", f"  - code: {CODE}"),

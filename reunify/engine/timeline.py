@@ -63,7 +63,7 @@ def risk_over_time(facts: Facts, today: dt.date) -> list[tuple[dt.date, dt.date,
 UNKNOWN_ID = "someone not in the records"
 
 
-def _name(case: Case, ref: str | None) -> str:
+def display_name(case: Case, ref: str | None) -> str:
     """A team member's or a person's name; an id that names no one (which 'check' reports)
     is not shown as written."""
     member = case.member(ref)
@@ -104,7 +104,7 @@ def _case_events(facts: Facts) -> Iterator[Event]:
     for status in record.legal_status:
         yield Event(status.since, "legal_status", "Legal status", codes.describe(codes.LEGAL_STATUS, status.code))
     for placement in record.placements:
-        carer = f", carer {_name(facts.case, placement.carer)}" if placement.carer else ""
+        carer = f", carer {display_name(facts.case, placement.carer)}" if placement.carer else ""
         yield Event(placement.since, "placement", "Placement",
                     codes.describe(codes.PLACEMENT, placement.code) + carer)
     if record.left_care is not None:
@@ -120,7 +120,7 @@ def _step_events(facts: Facts) -> Iterator[Event]:
             continue  # shown from decisions.yaml or risk.yaml
         override = f"Manager's override: {entry.override}" if entry.override else None
         yield Event(entry.date, "step", step.title if step else "An unknown step",
-                    _sentences(entry.note, override), _name(facts.case, entry.by))
+                    _sentences(entry.note, override), display_name(facts.case, entry.by))
 
 
 def _recorded_elsewhere(facts: Facts, kind: str, record_id: str) -> bool:
@@ -134,11 +134,12 @@ def _decision_events(facts: Facts) -> Iterator[Event]:
         definition = facts.workflow.decisions.get(decision.id)
         outcome = definition.outcomes.get(decision.outcome) if definition else None
         name = decision.id if definition else "An unknown decision"
-        title = f"{name}: {outcome.title if outcome else 'an unknown outcome'}"
-        yield Event(decision.date, "decision", title, decision.reason or "", _name(facts.case, decision.by))
+        outcome_title = outcome.title if outcome else "an unknown outcome"
+        yield Event(decision.date, "decision", f"{name}: {outcome_title}", decision.reason or "",
+                    display_name(facts.case, decision.by))
         if decision.ratified is not None:
-            yield Event(decision.ratified, "decision", f"{name} ratified",
-                        outcome.title if outcome else decision.outcome, _name(facts.case, decision.ratified_by))
+            yield Event(decision.ratified, "decision", f"{name} ratified", outcome_title,
+                        display_name(facts.case, decision.ratified_by))
 
 
 def _risk_events(facts: Facts) -> Iterator[Event]:
@@ -146,16 +147,16 @@ def _risk_events(facts: Facts) -> Iterator[Event]:
         label = facts.workflow.level_label(item.level)
         name = item.id if item.id in facts.workflow.classifications else "An unknown classification"
         yield Event(item.date, "risk", f"{name}: {label}", item.rationale,
-                    ", ".join(_name(facts.case, who) for who in item.recommended_by))
+                    ", ".join(display_name(facts.case, who) for who in item.recommended_by))
         if item.confirmed is not None:
             yield Event(item.confirmed, "risk", f"{name} confirmed", label,
-                        _name(facts.case, item.confirmed_by))
+                        display_name(facts.case, item.confirmed_by))
 
 
 def _meeting_events(facts: Facts) -> Iterator[Event]:
     for meeting in facts.case.events.meetings:
         definition = facts.workflow.meetings.get(meeting.meeting)
-        present = [_name(facts.case, who) for who in meeting.attendees] + list(meeting.others)
+        present = [display_name(facts.case, who) for who in meeting.attendees] + list(meeting.others)
         yield Event(meeting.date, "meeting", definition.title if definition else "A meeting of an unknown kind",
                     meeting.decided or "", ", ".join(present))
 
@@ -165,20 +166,20 @@ def _visit_events(facts: Facts) -> Iterator[Event]:
         how = "announced" if visit.announced else "unannounced"
         alone = "child seen alone" if visit.seen_alone else "child NOT seen alone"
         yield Event(visit.date, "visit", "Visit", _sentences(f"{how}, {alone}", visit.note),
-                    _name(facts.case, visit.by))
+                    display_name(facts.case, visit.by))
 
 
 def _sdq_events(facts: Facts) -> Iterator[Event]:
     for score in facts.case.events.sdq:
         yield Event(score.date, "sdq", "SDQ",
                     f"total {score.total} ({sdq_band(facts, score)}), {INFORMANTS[score.informant]}",
-                    _name(facts.case, score.by) if score.by else "")
+                    display_name(facts.case, score.by) if score.by else "")
 
 
 def _police_check_events(facts: Facts) -> Iterator[Event]:
     # The result is left out: it is sensitive, and belongs in the assessment, not on a list.
     for check in facts.case.assessment.police_checks:
-        yield Event(check.date, "police_check", "Police check", _name(facts.case, check.person))
+        yield Event(check.date, "police_check", "Police check", display_name(facts.case, check.person))
 
 
 def _goal_review_events(facts: Facts) -> Iterator[Event]:
@@ -190,11 +191,11 @@ def _goal_review_events(facts: Facts) -> Iterator[Event]:
                 days.setdefault(review.date, []).append(f"goal {number} {review.rating.upper()}")
         for day, ratings in days.items():
             yield Event(day, "goal_review", "Goal review",
-                        f"{_name(facts.case, parent.person)}: {', '.join(ratings)}")
+                        f"{display_name(facts.case, parent.person)}: {', '.join(ratings)}")
 
 
 def _exit_events(facts: Facts) -> Iterator[Event]:
     ended = facts.case.events.exit
     if ended is not None:
         reason = facts.workflow.exit_reasons.get(ended.reason, "a reason the workflow does not know")
-        yield Event(ended.date, "exit", "Ended part way", _sentences(reason, ended.note), _name(facts.case, ended.by))
+        yield Event(ended.date, "exit", "Ended part way", _sentences(reason, ended.note), display_name(facts.case, ended.by))
