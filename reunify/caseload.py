@@ -205,20 +205,9 @@ def outcome_of(ev: Evaluation) -> Outcome:
 
 
 def _return_ended(facts: Facts) -> dt.date | None:
-    """The day the child came back into care after the return home, if they did.
-
-    On a care order the return is a P1 placement: a later placement of another kind ends
-    it. A child who left care at the return ends it by becoming looked after again.
-    """
-    returned = facts.return_date
-    if returned is None:
-        return None
-    later = sorted((p for p in facts.case.case.placements if p.since > returned and p.code != "P1"),
-                   key=lambda p: p.since)
-    left = facts.case.case.left_care
-    again = sorted(s.since for s in facts.case.case.legal_status if left is not None and s.since > left.date)
-    found = [d for d in ([later[0].since] if later else []) + again[:1] if d <= facts.today]
-    return min(found) if found else None
+    """The day the child came back into care after the return home, if they did."""
+    found = facts.breakdown
+    return found[0] if found else None
 
 
 def _summarise_chunk(folders: list[Path], today: dt.date) -> list[CaseRow]:

@@ -22,12 +22,13 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from reunify.engine import evaluate
 from reunify.engine import workflow_for
 from reunify.engine.deadlines import sdq_band
-from reunify.engine.evaluate import Evaluation
 from reunify.engine.facts import Facts
-from reunify.engine.gates import run_gate
+from reunify.engine.judged import decision_findings
+from reunify.engine.judged import facts_on
+from reunify.engine.judged import judging_day
+from reunify.engine.judged import record_findings
 from reunify.files import LockTimeout
 from reunify.files import folder_lock
 from reunify.files import remove_leftover_temporaries
@@ -46,7 +47,6 @@ from reunify.skeleton import EVENTS_HEADER
 from reunify.skeleton import RISK_HEADER
 from reunify.workflow import Step
 from reunify.workflow import Workflow
-from reunify.workflow.model import gate_spec
 from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
 from reunify.yamlio import Locator
@@ -141,21 +141,28 @@ def _step(workflow: Workflow, step_id: str) -> Step:
     return step
 
 
-def _blockers(evaluation: Evaluation, step: Step, folder: Path, date: dt.date,
-              *, gates: bool = True) -> list[str]:
-    """Everything that stops `step` being recorded as done on `date`, one line each."""
-    state = evaluation.state(step.id)
-    if state.state == "not_applicable":
-        return [f"it does not apply: {state.reason}"]
-    reasons = [f"waiting: {item}" for item in state.waiting_on]
+def _blockers(case: Case, workflow: Workflow, step: Step, folder: Path, date: dt.date, today: dt.date, *,
+              gates: bool = True, by: str | None = None, outcome: str | None = None) -> list[str]:
+    """Everything that stops `step` being recorded on `date`, one line each: the step is
+    judged on the records as they stood that day, the same way 'check' judges it later."""
+    facts = Facts(case, workflow, today)
+    on_day = facts_on(facts, judging_day(facts, step, date))
+    findings = record_findings(on_day, step, date, by=by, outcome=outcome, gates=gates, trace=True)
+    locator = Locator()
+    reasons: list[str] = []
+    for finding in findings:
+        if finding.problem is not None:
+            where = describe_problem(finding.problem, locator, folder)
+            reasons.append(f"which still needs: {where}" if finding.message.startswith("which still needs")
+                           else where)
+            continue
+        reasons.append(finding.message)
+    # Say so when what comes first is recorded, but on a later day than the one given.
     for before_id in step.after:
-        before = evaluation.state(before_id).done
+        before = facts.done_steps.get(before_id)
         if before is not None and before.date > date:
             reasons.append(f"'{before_id}', which comes first, is dated {before.date.isoformat()}: "
                            "the date given is earlier")
-    if gates:
-        locator = Locator()
-        reasons += [describe_problem(p, locator, folder) for p in state.missing if p.code == "gate"]
     return reasons
 
 
@@ -214,10 +221,9 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
                            f"'reunify classify {record_id}'")
     member = team_member(case, by)
     _check_date(case, date, today)
-    evaluation = evaluate(case, workflow, today)
-    state = evaluation.state(step_id)
-    if state.done is not None:
-        raise Refused(f"'{step_id}' is already recorded as done on {state.done.date.isoformat()}")
+    done = Facts(case, workflow, today).done_steps.get(step_id)
+    if done is not None:
+        raise Refused(f"'{step_id}' is already recorded as done on {done.date.isoformat()}")
     if override is not None:
         if not override.strip():
             raise ReunifyError("--override needs the reason for the professional judgement")
@@ -226,7 +232,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
             raise Refused("only a manager can override a gate; --by is "
                           + (f"a {role.title.lower()}" if role else "not a manager"))
     # An override stands in for missing artefacts, never for the steps that come first.
-    reasons = _blockers(evaluation, step, folder, date, gates=override is None)
+    reasons = _blockers(case, workflow, step, folder, date, today, gates=override is None)
     if reasons:
         raise Refused(f"'{step_id}' cannot be marked done yet; nothing was changed", reasons)
     entry = {"step": step_id, "date": date, "by": member.id, "note": note,
@@ -256,17 +262,13 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     facts = Facts(case, workflow, today)
     if decision_id in facts.decisions:
         raise Refused(f"{decision_id} is already recorded; change decisions.yaml by hand if it was wrong")
-    reasons: list[str] = []
     step = workflow.step_for("decision", decision_id)
     if step is not None:
-        reasons += _blockers(evaluate(case, workflow, today), step, folder, date)
-    if chosen.condition is not None and facts.condition(chosen.condition) is not True:
-        reasons.append(f"outcome '{outcome}' needs {chosen.when}")
-    locator = Locator()
-    on_the_day = Facts(case, workflow, date)  # the outcome's rules apply on the decision's date
-    for item in chosen.needs:
-        name, args = gate_spec(item)
-        reasons += [describe_problem(p, locator, folder) for p in run_gate(on_the_day, name, args)]
+        reasons = _blockers(case, workflow, step, folder, date, today, by=member.id, outcome=outcome)
+    else:
+        locator = Locator()
+        reasons = [describe_problem(f.problem, locator, folder) if f.problem is not None else f.message
+                   for f in decision_findings(facts_on(facts, date), decision_id, outcome, member.id)]
     if reasons:
         raise Refused(f"{decision_id} cannot be recorded as '{outcome}' yet; nothing was changed", reasons)
     entry = {"id": decision_id, "date": date, "by": member.id, "outcome": outcome, "reason": reason}
@@ -305,7 +307,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
 def record_classification(folder: Path, classification_id: str, *, level: str, rationale: str,
                           recommended_by: list[str], date: dt.date, today: dt.date) -> Recorded:
     case, workflow = open_case(folder, today)
-    if classification_id not in workflow.classifications:
+    if workflow.classification(classification_id) is None:
         raise ReunifyError(f"unknown classification '{classification_id}'"
                            + did_you_mean(classification_id, list(workflow.classifications)))
     level = level.strip().lower()
@@ -324,7 +326,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
         raise Refused(f"{classification_id} is already recorded; change risk.yaml by hand if it was wrong")
     step = workflow.step_for("classification", classification_id)
     if step is not None:
-        reasons = _blockers(evaluate(case, workflow, today), step, folder, date)
+        reasons = _blockers(case, workflow, step, folder, date, today)
         if reasons:
             raise Refused(f"{classification_id} cannot be recorded yet; nothing was changed", reasons)
     entry = {"id": classification_id, "date": date, "level": level, "rationale": rationale.strip(),
@@ -340,12 +342,17 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
     _check_date(case, date, today)
-    if member.role not in workflow.managers():
-        raise Refused("a risk classification is confirmed by a manager")
     facts = Facts(case, workflow, today)
     found = facts.classifications.get(classification_id)
     if found is None:
         raise Refused(f"{classification_id} is not recorded yet")
+    definition = workflow.classification(classification_id)
+    wanted = definition.confirmed_by if definition is not None else None
+    if wanted in workflow.roles and member.role != wanted:
+        raise Refused(f"{classification_id} is confirmed by the {workflow.roles[wanted].title.lower()}; "
+                      "--by is not one")
+    if wanted is None and member.role not in workflow.managers():
+        raise Refused("a risk classification is confirmed by a manager")
     if found[1].confirmed is not None:
         raise Refused(f"{classification_id} was already confirmed on {found[1].confirmed.isoformat()}")
     if date < found[1].date:

@@ -56,8 +56,8 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def command_for(state: StepState) -> str:
-    """The command that records the step once it is ready."""
+def record_command(state: StepState) -> str:
+    """The command that records the step once nothing is missing."""
     kind, record_id = state.step.kind
     by = state.who_ids[0] if len(state.who_ids) == 1 else "NAME"
     if kind == "decision":
@@ -65,6 +65,28 @@ def command_for(state: StepState) -> str:
     if kind == "classification":
         return f"reunify classify {record_id} --level LEVEL --rationale TEXT --recommended-by {by}"
     return f"reunify done {state.step.id} --date YYYY-MM-DD --by {by}"
+
+
+def command_for(state: StepState) -> str | None:
+    """A command that works on the case now: the step's own when nothing is missing, else
+    the one that supplies the first missing thing (a ratification, a confirmation), else
+    None (what is missing is written in the records, and 'missing' says where)."""
+    for problem in state.missing:
+        command = _command_in(problem.hint)
+        if command is not None:
+            return command
+    if state.missing or state.state != "ready":
+        return None
+    return record_command(state)
+
+
+def _command_in(hint: str) -> str | None:
+    """The command a hint names ("run 'reunify classify RC1 --confirm --by sm'")."""
+    start = hint.find("'reunify ")
+    if start < 0:
+        return hint if hint.startswith("reunify ") else None
+    end = hint.find("'", start + 1)
+    return hint[start + 1:end] if end > start else None
 
 
 def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, Any]:
@@ -94,6 +116,8 @@ def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, A
     if state.state in ("ready", "waiting"):
         data["missing"] = [problem_data(p) for p in located(list(state.missing), locator)]
         data["command"] = command_for(state)
+        data["then"] = record_command(state)
+        data["priority"] = state.step.priority
     if step.documents:
         data["documents"] = list(step.documents)
     return data
@@ -135,6 +159,7 @@ def next_data(ev: Evaluation) -> dict[str, Any]:
     return {
         **header_data(ev),
         "next": [step_data(ev, s, locator) for s in ev.next],
+        "more": ev.more,
         "overdue": [due_data(d) for d in ev.schedule.overdue],
         "coming_up": [step_data(ev, s, locator) for s in ev.coming_up],
         "attention": [problem_data(p) for p in located(ev.attention, locator)],
@@ -158,7 +183,7 @@ def status_data(ev: Evaluation) -> dict[str, Any]:
             for stage in ev.workflow.stages
         ],
         "risk_history": [
-            {"id": c.id if c.id in ev.workflow.classifications else None, "date": c.date.isoformat(),
+            {"id": c.id if ev.workflow.classification(c.id) is not None else None, "date": c.date.isoformat(),
              "level": c.level, "label": ev.workflow.level_label(c.level),
              "recommended_by": [_team_id(ev, who) for who in c.recommended_by],
              "confirmed_by": _team_id(ev, c.confirmed_by), "confirmed": _date(c.confirmed)}

@@ -496,7 +496,9 @@ def test_decide_d1_before_supervision_is_refused(make_case: Callable[..., Path],
 
     assert result.code == 1
     assert "D1 cannot be recorded as 'pursue' yet; nothing was changed" in result.err
-    assert refusal_reasons(result.err) == ["waiting: 'supervision_discussion' is not done"]
+    # The refusal traces back to the first missing thing: the QARO discussion before it.
+    assert refusal_reasons(result.err) == ["waiting: 'supervision_discussion' is not done",
+                                           "which still needs: Discuss the child with the QARO is not recorded yet"]
     assert snapshot(folder) == before
 
 
@@ -524,7 +526,7 @@ def test_decide_d2_is_refused_while_rc1_is_not_confirmed(
     assert_no_crash(result)
     assert result.code == 1
     assert "D2 cannot be recorded as 'proceed' yet; nothing was changed" in result.err
-    assert refusal_reasons(result.err) == ["risk.yaml:2:5: RC1 is not confirmed by a manager"]
+    assert refusal_reasons(result.err) == ["risk.yaml:2:5: RC1 is not confirmed by the service manager"]
     assert snapshot(assessed) == before
 
 
@@ -578,7 +580,7 @@ def test_confirm_by_a_non_manager_is_refused(assessed: Path, cli: Callable[..., 
     result = cli("classify", "RC1", assessed, "--confirm", "--by", "sw", "--date", "2026-10-28")
 
     assert result.code == 1
-    assert "confirmed by a manager" in result.err
+    assert "RC1 is confirmed by the service manager; --by is not one" in result.err
     assert snapshot(assessed) == before
 
 

@@ -29,6 +29,7 @@ from reunify.engine import workflow_for
 from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
+from reunify.engine.evaluate import root_causes
 from reunify.files import leftover_temporaries
 from reunify.problems import Problem
 from reunify.problems import Severity
@@ -70,6 +71,7 @@ def print_header(ev: Evaluation) -> None:
     out.print(f"[bold]{escape(child['reference'])}[/]  {who}{age}  ·  risk: [bold]{escape(child['risk'])}[/]")
     out.print(f"Legal status {escape(child['legal_status'])}")
     out.print(f"Placement {escape(child['placement'])}")
+    out.print(f"Lives {escape(child['lives'])}")
     if ev.stage is not None:
         number = ev.workflow.stages.index(ev.stage) + 1
         out.print(f"Stage {number} of {len(ev.workflow.stages)}: [bold]{escape(ev.stage.title)}[/]"
@@ -114,6 +116,7 @@ def next_command(
             waiting = [s for s in ev.steps if s.state == "waiting" and not s.optional]
             out.print("Nothing can be done yet.")
             out.print(bullets([f"{escape(state.step.title)}: {escape('; '.join(state.waiting_on))}"
+                               + "".join(f"\n  which still needs: {escape(_cause(cause))}" for cause in root_causes(state)[:3])
                                for state in waiting[:1] if not ev.coming_up]))
     else:
         out.print("[bold]Next[/]")
@@ -126,7 +129,14 @@ def next_command(
             out.print("   Still needed before it can be marked done:")
             out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
                                for p in missing], indent=3))
-        out.print(f"   [dim]{escape(report.command_for(state))}[/]", soft_wrap=True)
+        command = report.command_for(state)
+        then = report.record_command(state)
+        if command is not None:
+            out.print(f"   [dim]{escape(command)}[/]", soft_wrap=True)
+        if command != then:
+            out.print(f"   [dim]then: {escape(then)}[/]", soft_wrap=True)
+    if ev.more:
+        out.print(f"   [dim]and {ev.more} more (reunify status)[/]")
     if ev.schedule.overdue:
         out.print("\n[bold red]Overdue[/]")
         out.print(bullets([due_line(due, day) for due in ev.schedule.overdue]))
@@ -146,6 +156,10 @@ def next_command(
     errors = sum(1 for p in ev.problems if p.is_error)
     if errors:
         out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
+
+
+def _cause(cause: str | Problem) -> str:
+    return cause if isinstance(cause, str) else f"{cause.message} ({cause.file.name})"
 
 
 KIND_TEXT = {"due": "due", "not_before": "not before", "until": "until"}
@@ -208,7 +222,7 @@ def status_command(
             by = ev.case.member(item.confirmed_by)
             confirmed = (f"{item.confirmed.isoformat()} by {by.id if by else 'someone not in the team'}"
                          if item.confirmed else "not yet")
-            name = item.id if item.id in ev.workflow.classifications else "unknown"
+            name = item.id if ev.workflow.classification(item.id) is not None else "unknown"
             grid.add_row(name, item.date.isoformat(), ev.workflow.level_label(item.level), escape(confirmed))
         out.print(grid)
     out.print("\n[bold]Key dates[/]")

@@ -186,7 +186,7 @@ def rating_context(rating: str) -> Context:
 
 
 def classification_context(src: Source, item: m.Classification) -> Context:
-    title = src.workflow.classifications.get(item.id)
+    title = src.workflow.classification(item.id)
     return {
         "id": item.id,
         "title": title.title if title else item.id,

@@ -20,7 +20,6 @@ from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.problems import Severity
 from reunify.records.validation import did_you_mean
-from reunify.workflow.model import gate_spec
 
 Check = Callable[[Facts], Iterator[Problem]]
 CHECKS: list[Check] = []
@@ -309,9 +308,6 @@ def check_decisions(facts: Facts) -> Iterator[Problem]:
             yield _p(facts, "decisions.yaml", (*at, "outcome"), f"unknown outcome for {decision_id}"
                      + did_you_mean(decision.outcome, list(definition.outcomes)),
                      hint="outcomes: " + ", ".join(definition.outcomes))
-        elif outcome.condition is not None and facts.condition(outcome.condition) is False:
-            yield _p(facts, "decisions.yaml", (*at, "outcome"),
-                     f"this outcome of {decision_id} needs {outcome.when}")
         if (decision.ratified is None) != (decision.ratified_by is None):
             yield _p(facts, "decisions.yaml", at, "ratified and ratified_by go together")
         if decision.ratified is not None and decision.ratified < decision.date:
@@ -320,15 +316,6 @@ def check_decisions(facts: Facts) -> Iterator[Problem]:
             role = wf.roles[definition.ratified_by].title
             yield _p(facts, "decisions.yaml", at, f"{decision_id} awaits ratification by the {role.lower()}",
                      NOTE)
-        needs = {gate_spec(item)[0] for item in outcome.needs} if outcome is not None else set()
-        if "sustained_risk" in needs and facts.was_ever("high"):
-            rule = wf.rules.sustained_before_return
-            start = facts.sustained(set(rule.levels), rule.span, decision.date)
-            if start is None or add(start, rule.span.amount, rule.span.unit) > decision.date:
-                yield _p(facts, "decisions.yaml", (*at, "outcome"),
-                         f"the case was {wf.level_label('high')}: a return needs "
-                         f"{' or '.join(wf.level_label(x) for x in rule.levels)} sustained for "
-                         f"{rule.span} before {decision_id}", WARNING)
 
 
 def _twice(facts: Facts, file: str, key: str, ids: list[str], known: set[str], kind: str) -> Iterator[Problem]:
@@ -350,54 +337,18 @@ def _twice(facts: Facts, file: str, key: str, ids: list[str], known: set[str], k
 def check_classifications(facts: Facts) -> Iterator[Problem]:
     wf = facts.workflow
     ids = list(wf.classifications)
-    yield from _twice(facts, "risk.yaml", "classifications",
-                      [c.id for c in facts.case.risk.classifications], set(ids), "classification")
+    found = [c.id for c in facts.case.risk.classifications]
+    yield from _twice(facts, "risk.yaml", "classifications", found,
+                      {i for i in found if wf.classification(i) is not None}, "classification")
     for index, item in enumerate(facts.case.risk.classifications):
         at: FieldPath = ("classifications", index)
-        if item.id not in wf.classifications:
+        if wf.classification(item.id) is None:
             yield _p(facts, "risk.yaml", (*at, "id"), "unknown classification"
                      + did_you_mean(item.id, ids), hint="classifications: " + ", ".join(ids))
         if (item.confirmed is None) != (item.confirmed_by is None):
             yield _p(facts, "risk.yaml", at, "confirmed and confirmed_by go together")
         if item.confirmed is not None and item.confirmed < item.date:
             yield _p(facts, "risk.yaml", (*at, "confirmed"), "confirmed before it was recommended")
-        if item.confirmed_by is not None:
-            member = facts.case.member(item.confirmed_by)
-            if member is not None and member.role not in wf.managers():
-                yield _p(facts, "risk.yaml", (*at, "confirmed_by"), "confirmed by someone who is not a manager")
-
-
-@check
-def check_order(facts: Facts) -> Iterator[Problem]:
-    """Steps done before the steps that must come first; decisions out of order."""
-    wf = facts.workflow
-    done = facts.done_steps
-    for step in wf.steps.values():
-        mine = done.get(step.id)
-        if mine is None:
-            continue
-        for before_id in step.after:
-            before = done.get(before_id)
-            if before is None or before.date <= mine.date:
-                continue
-            strict = {step.kind[0], wf.steps[before_id].kind[0]} & {"decision", "classification"}
-            yield _p(facts, mine.file, (*mine.path, "date"),
-                     f"'{step.id}' is dated before '{before_id}', which comes first",
-                     ERROR if strict else WARNING)
-
-
-@check
-def check_done_gates(facts: Facts) -> Iterator[Problem]:
-    """A step recorded as done whose artefacts no longer pass its gates."""
-    for step_id, done in facts.done_steps.items():
-        if done.override is not None:
-            continue
-        step = facts.workflow.steps[step_id]
-        failing = [p for name, args in step.gate_specs() for p in gates.run_gate(facts, name, args)]
-        if failing:
-            yield _p(facts, done.file, done.path,
-                     f"'{step_id}' is recorded as done but {len(failing)} of its requirements now fail",
-                     WARNING, hint="run 'reunify done " + step_id + "' to see them")
 
 
 @check
@@ -426,8 +377,11 @@ def check_risk_rules(facts: Facts) -> Iterator[Problem]:
                  hint="hold a risk classification meeting; record it with 'reunify classify'"
                  + (f" ({wf.rules.high_becomes_severe.source})" if wf.rules.high_becomes_severe.source else ""))
     returned = facts.return_date
+    broke = facts.breakdown
     if returned is not None:
         for previous, current in itertools.pairwise(history):
+            if broke is not None and current.date >= broke[0]:
+                break  # after a breakdown the child is not at home: that is a new classification
             if current.date >= returned and LEVEL_RANK[current.level] > LEVEL_RANK[previous.level]:
                 at = facts.case.risk.classifications.index(current)
                 yield _p(facts, "risk.yaml", ("classifications", at, "level"),

@@ -87,13 +87,29 @@ def schedule(facts: Facts, states: Sequence[StepState]) -> Schedule:
     dues: list[Due] = list(_step_dues(facts, states))
     flags: list[Problem] = []
     if not _ended(facts):
-        for part in (_visits, _reviews, _risk_rules, _after_return):
+        for part in (_visits, _reviews, _risk_rules, _after_return, _cycles, _reclassify):
             found_dues, found_flags = part(facts)
             dues += found_dues
             flags += found_flags
     flags += _seen_alone(facts)
     dues.sort(key=lambda d: (d.date, d.what))
+    # (High kept too long is a warning of its own, from the checks.)
+    flags += [_never_held(facts, due) for due in dues if due.overdue and due.rule != "high_becomes_severe"]
     return Schedule(dues, flags)
+
+
+# Where 'check' points when something due was never recorded.
+NEVER_HELD_AT = {"step": ("events.yaml", ("steps",)), "visits": ("events.yaml", ("visits",)),
+                 "reviews": ("events.yaml", ("meetings",)), "after_return": ("events.yaml", ("meetings",)),
+                 "high_becomes_severe": ("risk.yaml", ("classifications",)),
+                 "reclassify_after_return": ("risk.yaml", ("classifications",))}
+
+
+def _never_held(facts: Facts, due: Due) -> Problem:
+    """An overdue item as a problem for 'check': what was due, when, and by which rule."""
+    file, path = NEVER_HELD_AT.get(due.rule.split(":")[0], ("events.yaml", ()))
+    return Problem(facts.file(file), path, f"overdue since {due.date.isoformat()}, not recorded: {due.what}",
+                   Severity.WARNING, due.citation, "overdue")
 
 
 def _ended(facts: Facts) -> bool:
@@ -115,7 +131,8 @@ def _step_dues(facts: Facts, states: Sequence[StepState]) -> Iterator[Due]:
 def _visit_rule_text(rule: VisitRule) -> str:
     first, every, period, then = (rule.span(k) for k in ("first", "every", "period", "then"))
     assert first is not None and every is not None
-    text = f"within {first} of the placement, then at most every {_every(every)}"
+    text = f"within {first} of the {'placement' if rule.start == 'placement' else 'return home'}, then at most " \
+           f"every {_every(every)}"
     if period is not None:
         text += f" for the first {_every(period)}"
     elif rule.until_review:
@@ -134,7 +151,8 @@ def _reviews_held(facts: Facts) -> list[dt.date]:
     rule = facts.workflow.rules.reviews
     if rule is None:
         return []
-    return sorted(meeting.date for meeting in facts.case.events.meetings if meeting.meeting == rule.meeting)
+    kinds = {rule.meeting, *rule.also}
+    return sorted(meeting.date for meeting in facts.case.events.meetings if meeting.meeting in kinds)
 
 
 def _allowed(rule: VisitRule, last: dt.date | None, start: dt.date, reviews: list[dt.date],
@@ -160,12 +178,31 @@ def _applies(facts: Facts, rule: VisitRule, day: dt.date) -> bool:
 
 
 def _visits(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    """The next visit due and the late visits: counted from the start of the current
+    placement while the child is looked after, or from the return home for rules that say
+    `start: return` (a child who left care when they went home)."""
     rules = facts.workflow.rules.visits
+    dues: list[Due] = []
+    flags: list[Problem] = []
     current = [p for p in facts.case.case.placements if p.since <= facts.today]
-    left = facts.case.case.left_care
-    if not rules or not current or (left is not None and left.date <= facts.today):
+    if current and facts.left_care_on(facts.today) is None:
+        start = max(current, key=lambda p: p.since).since
+        found = _visits_from(facts, {k: r for k, r in rules.items() if r.start == "placement"}, start)
+        dues += found[0]
+        flags += found[1]
+    if facts.return_date is not None and facts.return_state == "home":
+        found = _visits_from(facts, {k: r for k, r in rules.items() if r.start == "return"}, facts.return_date)
+        dues += found[0]
+        flags += found[1]
+    # Where two rules apply, the stricter one sets the next visit (on a tie, the rule with
+    # more conditions: the more specific one).
+    order = {f"visits:{name}": -len(rule.when) for name, rule in rules.items()}
+    return ([min(dues, key=lambda d: (d.date, order[d.rule]))] if dues else []), flags
+
+
+def _visits_from(facts: Facts, rules: dict[str, VisitRule], start: dt.date) -> tuple[list[Due], list[Problem]]:
+    if not rules:
         return [], []
-    start = max(current, key=lambda p: p.since).since
     reviews = _reviews_held(facts)
     visits = sorted(((i, v) for i, v in enumerate(facts.case.events.visits) if v.date >= start),
                     key=lambda item: item[1].date)
@@ -178,7 +215,8 @@ def _visits(facts: Facts) -> tuple[list[Due], list[Problem]]:
             latest, rule = min(limits, key=lambda item: item[0])
             if visit.date > latest:
                 gap = (visit.date - (last or start)).days
-                since = "the start of the placement" if last is None else f"the visit on {last.isoformat()}"
+                since = ("the start of the placement" if rule.start == "placement" else "the return home") \
+                    if last is None else f"the visit on {last.isoformat()}"
                 flags.append(Problem(
                     facts.file(EVENTS), ("visits", index, "date"),
                     f"visit {gap} days after {since}: it was due by {latest.isoformat()}",
@@ -191,10 +229,7 @@ def _visits(facts: Facts) -> tuple[list[Due], list[Problem]]:
         date = _after(last or start, _allowed(rule, last, start, reviews, facts.today))
         dues.append(_due(facts, rule=f"visits:{name}", what=rule.title, date=date,
                          rule_text=_visit_rule_text(rule), source=rule.source, role="social_worker"))
-    # Where two rules apply, the stricter one sets the next visit (on a tie, the rule with
-    # more conditions: the more specific one).
-    order = {f"visits:{name}": -len(rule.when) for name, rule in rules.items()}
-    return ([min(dues, key=lambda d: (d.date, order[d.rule]))] if dues else []), flags
+    return dues, flags
 
 
 def _seen_alone(facts: Facts) -> Iterator[Problem]:
@@ -219,8 +254,9 @@ def _reviews(facts: Facts) -> tuple[list[Due], list[Problem]]:
         return [], []
     first, second, then = rule.span("first"), rule.span("second"), rule.span("then")
     text = f"the first within {first} of coming into care, the second within {second}, then every {then}"
+    kinds = {rule.meeting, *rule.also}
     held = sorted((i, meeting) for i, meeting in enumerate(facts.case.events.meetings)
-                  if meeting.meeting == rule.meeting and meeting.date >= start)
+                  if meeting.meeting in kinds and meeting.date >= start)
     held.sort(key=lambda item: item[1].date)
     flags = []
     due = _after(start, first)
@@ -273,7 +309,7 @@ def _risk_rules(facts: Facts) -> tuple[list[Due], list[Problem]]:
 
 def _after_return(facts: Facts) -> tuple[list[Due], list[Problem]]:
     returned = facts.return_date
-    if returned is None:
+    if returned is None or facts.return_state != "home":
         return [], []
     wf = facts.workflow
     support = wf.rules.support_after_return
@@ -291,13 +327,73 @@ def _after_return(facts: Facts) -> tuple[list[Due], list[Problem]]:
                                  + (f" ({support.source})" if support.source else ""), "time"))
     involvement = wf.rules.involvement_until_low
     if facts.level == "low":
-        start = facts.sustained({"low"}, involvement.span, facts.today)
+        start = facts.sustained_at_home({"low"}, facts.today)
         if start is not None:
             dues.append(_due(facts, "not_before", rule="involvement_until_low", what="Earliest end of involvement",
                              date=max(_after(start, involvement.span), until),
                              rule_text=f"involvement continues until {wf.level_label('low')} has been sustained "
                                        f"for {involvement.span}", source=involvement.source))
     return dues, flags
+
+
+def _cycles(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    """Meetings at set intervals after the return (team around the child, child in need
+    reviews): the next one due, and any held later than the rule allows."""
+    returned = facts.return_date
+    if returned is None or facts.return_state != "home":
+        return [], []
+    dues: list[Due] = []
+    flags: list[Problem] = []
+    for name, rule in facts.workflow.rules.after_return.items():
+        if not all(facts.condition(condition) is True for condition in rule.conditions):
+            continue
+        first, every = rule.span("first"), rule.span("every")
+        text = f"the first within {first} of the return home, then at most every {_every(every)}"
+        held = sorted((meeting.date, index) for index, meeting in enumerate(facts.case.events.meetings)
+                      if meeting.meeting in rule.meetings and meeting.date >= returned)
+        due = _after(returned, first)
+        for date, index in held:
+            if date > due and facts.case.events.meetings[index].meeting == rule.meetings[0]:
+                flags.append(Problem(facts.file(EVENTS), ("meetings", index, "date"),
+                                     f"{rule.title[:1].lower()}{rule.title[1:]} held {(date - due).days} days after "
+                                     f"it was due ({due.isoformat()})", Severity.WARNING,
+                                     f"{rule.title}: {text} ({rule.source})", "time"))
+            due = _after(date, every)
+        dues.append(_due(facts, rule=f"after_return:{name}", what=rule.title, date=due, rule_text=text,
+                         source=rule.source, role=rule.role))
+    return dues, flags
+
+
+def _reclassify(facts: Facts) -> tuple[list[Due], list[Problem]]:
+    """After the return, classify again at set intervals (RC4, RC5, ...) once the repeating
+    classification (RC3) is recorded, until involvement ends: never a fixed number of times."""
+    wf = facts.workflow
+    rule = wf.rules.reclassify_after_return
+    returned = facts.return_date
+    if rule is None or returned is None or facts.return_state != "home":
+        return [], []
+    base = next((key for key, c in wf.classifications.items() if c.repeats), None)
+    if base is None or base not in facts.classifications:
+        return [], []
+    if rule.until is not None and rule.until in facts.done_steps:
+        return [], []
+    involvement = wf.rules.involvement_until_low
+    start = facts.sustained_at_home({"low"}, facts.today)
+    if start is not None and _after(start, involvement.span) <= facts.today:
+        return [], []  # Low sustained long enough: what follows is the end of involvement
+    latest = max(c.date for c in facts.risk_history if c.date >= returned) \
+        if any(c.date >= returned for c in facts.risk_history) else returned
+    number = int(base.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"))
+    prefix = base[: len(base) - len(str(number))]
+    taken = set(facts.classifications)
+    while f"{prefix}{number}" in taken:
+        number += 1
+    next_id = f"{prefix}{number}"
+    return [_due(facts, rule="reclassify_after_return", what=f"Classify the risk again ({next_id})",
+                 date=_after(latest, rule.span),
+                 rule_text=f"after the return, classify again at most every {_every(rule.span)} until "
+                           f"{wf.level_label('low')} has been sustained for {involvement.span}",
+                 source=rule.source, role=_classifying_role(facts))], []
 
 
 def sdq_band(facts: Facts, score: m.SdqScore) -> str:

@@ -7,13 +7,16 @@ the next things to do, what is overdue and every problem; the CLI only formats i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 from typing import Literal
 
 from reunify import codes
+from reunify.dates import add
 from reunify.dates import describe_age
 from reunify.engine.checks import check_case
 from reunify.engine.deadlines import Schedule
@@ -51,14 +54,18 @@ class StepState:
     who_ids: tuple[str, ...] = ()
     overdue: bool = False
     earliest: dt.date | None = None
+    waiting_steps: tuple[str, ...] = ()  # the steps it waits on
+    step_order: int = 0
+    lookup: Callable[[str], StepState | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def optional(self) -> bool:
         return self.step.optional
 
     @property
-    def satisfied(self) -> bool:
-        return self.state in ("done", "not_applicable")
+    def urgent(self) -> bool:
+        """A safeguarding or legal action, or a decision: 'next' lists these first."""
+        return self.step.priority is not None or self.step.kind[0] == "decision"
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class Evaluation:
     coming_up: list[StepState] = field(default_factory=list)
     overdue: list[StepState] = field(default_factory=list)
     schedule: Schedule = field(default_factory=lambda: Schedule([], []))
+    more: int = 0  # steps ready but left out of `next`
 
     def state(self, step_id: str) -> StepState:
         return next(s for s in self.steps if s.step.id == step_id)
@@ -82,7 +90,7 @@ class Evaluation:
     @property
     def attention(self) -> list[Problem]:
         """Warnings from the framework's rules that the practitioner should act on."""
-        return [p for p in self.problems if p.severity is Severity.WARNING]
+        return [p for p in self.problems if p.severity is Severity.WARNING and p.code != "overdue"]
 
 
 def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
@@ -90,20 +98,75 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
     states: dict[str, StepState] = {}
     for stage in workflow.stages:
         for step in stage.steps:
-            states[step.id] = _evaluate_step(facts, step, stage, states)
-    ordered = list(states.values())
+            states[step.id] = _evaluate_step(facts, step, stage, states.get)
+    # A waiting step can say what it waits on in the end (`root_causes`).
+    ordered = [replace(s, lookup=states.get) if s.state == "waiting" else s for s in states.values()]
     timing = schedule(facts, ordered)
-    problems = check_case(facts) + timing.flags
-    ready = [s for s in ordered if s.state == "ready" and not s.optional]
+    from reunify.engine.judged import check_records  # it judges steps with this module's judge
+
+    problems = check_case(facts) + list(check_records(facts)) + timing.flags
+    ready = sorted((s for s in ordered if s.state == "ready" and not s.optional), key=_priority)
     far = dt.date.max
-    ready.sort(key=lambda s: (s.due or far, workflow.order[s.step.id]))
     coming = [s for s in ordered if s.state == "waiting" and not s.optional and s.due is not None
-              and all(w.startswith("not before") for w in s.waiting_on)]
+              and not s.waiting_steps and all(w.startswith("not before") for w in s.waiting_on)]
     coming.sort(key=lambda s: s.due or far)
     overdue = [s for s in ordered if s.overdue]
     current_stage, status = _stage(facts, ordered)
+    # Never more than three, but never a safeguarding or legal action left out.
+    shown = ready[:MAX_NEXT] + [s for s in ready[MAX_NEXT:] if s.urgent]
     return Evaluation(case, workflow, today, facts, ordered, problems, current_stage, status,
-                      ready[:MAX_NEXT], coming[:MAX_NEXT], overdue, timing)
+                      shown, coming[:MAX_NEXT], overdue, timing, more=len(ready) - len(shown))
+
+
+def _priority(state: StepState) -> tuple[int, dt.date, int]:
+    """Overdue first; then safeguarding and legal actions and decisions; then the soonest due;
+    then the order of the workflow."""
+    group = 0 if state.overdue else 1 if state.urgent else 2
+    return group, state.due or dt.date.max, state.step_order
+
+
+def judge(facts: Facts, step_id: str, *, trace: bool = False) -> StepState:
+    """The step as it stood on `facts.today`, as if it were not recorded: what the recording
+    command would have said that day. `facts` should hold the records as of that day (see
+    `Facts.as_of`) without the record being judged. With `trace`, the steps it waits on
+    are evaluated with their gates, so that `root_causes` can name what they lack."""
+    wf = facts.workflow
+    states: dict[str, StepState | None] = {}
+    limit = wf.order[step_id]
+
+    def state_of(other: str) -> StepState | None:
+        if other not in wf.steps or wf.order[other] >= limit:
+            return None
+        if other not in states:
+            states[other] = None  # a cycle (which the workflow's checks refuse) ends here
+            states[other] = _evaluate_step(facts, wf.steps[other], wf.stage_of[other], state_of, gates=trace)
+        return states[other]
+
+    step = wf.steps[step_id]
+    found = _evaluate_step(facts, step, wf.stage_of[step_id], state_of, recorded=False)
+    return replace(found, lookup=state_of) if trace else found
+
+
+def root_causes(state: StepState, depth: int = 0) -> list[str | Problem]:
+    """What a waiting step waits on in the end: the first missing artefacts of the steps
+    before it (the police check, not only "the RHA is not done")."""
+    found: list[str | Problem] = []
+    if state.lookup is None or depth > 20:
+        return found
+    for other in state.waiting_steps:
+        before = state.lookup(other)
+        if before is None:
+            continue
+        if before.state == "waiting" and before.waiting_steps:
+            found += root_causes(replace(before, lookup=state.lookup), depth + 1)
+            found += [p for p in before.missing if p.code == "gate"]
+        elif before.missing:
+            found += [p for p in before.missing if p.code == "gate"]
+        elif before.state == "waiting":
+            found += [f"{before.step.title}: {item}" for item in before.waiting_on]
+        elif before.state == "ready" and depth > 0:
+            found.append(f"{before.step.title} is not recorded yet")
+    return list(dict.fromkeys(found))
 
 
 def _ended(facts: Facts) -> str | None:
@@ -113,42 +176,58 @@ def _ended(facts: Facts) -> str | None:
         return f"the case ended part way on {exit_record.date.isoformat()}: {reason.lower()}"
     decision = facts.ended_by_decision
     if decision is not None:
-        return f"the decision on {decision.date.isoformat()} was not to pursue reunification"
+        definition = facts.workflow.decisions.get(decision.id)
+        outcome = definition.outcomes.get(decision.outcome) if definition else None
+        title = outcome.title if outcome else "the episode ends"
+        return f"the decision on {decision.date.isoformat()} was: {title[:1].lower()}{title[1:]}"
     return None
 
 
-def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, StepState]) -> StepState:
+def _path_titles(facts: Facts, paths: tuple[str, ...]) -> str:
+    return " or ".join(facts.workflow.paths[p].title.lower() if p in facts.workflow.paths else p for p in paths)
+
+
+def _evaluate_step(facts: Facts, step: Step, stage: Stage, state_of: Callable[[str], StepState | None], *,
+                   recorded: bool = True, gates: bool = True) -> StepState:
+    """The step on `facts.today`. `recorded=False` judges it as if it were not recorded yet."""
     wf = facts.workflow
     team = [member for member in facts.case.case.team if member.role == step.role]
     ids = [member.id for member in facts.case.case.team]
     # An id two members share is a mistake 'check' reports: no command is built on it.
     base: dict[str, Any] = {"step": step, "stage": stage, "who": tuple(t.name for t in team),
-                            "who_ids": tuple(t.id for t in team if ids.count(t.id) == 1)}
-    done = facts.done_steps.get(step.id)
+                            "who_ids": tuple(t.id for t in team if ids.count(t.id) == 1),
+                            "step_order": wf.order[step.id]}
+    done = facts.done_steps.get(step.id) if recorded else None
     due, due_rule = _due(facts, step)
     if done is not None:
         return StepState(state="done", done=done, due=due, due_rule=due_rule, **base)
     ended = _ended(facts)
     if ended is not None and not step.final:
         return StepState(state="not_applicable", reason=ended, **base)
-    if step.path is not None and step.path != facts.path:
-        return StepState(state="not_applicable",
-                         reason=f"{PATH_REASON}{wf.paths[step.path].title.lower()}", **base)
+    if step.paths and facts.path not in step.paths:
+        return StepState(state="not_applicable", reason=f"{PATH_REASON}{_path_titles(facts, step.paths)}", **base)
+    if step.kind[0] == "reentry":  # done by the records alone, when it happens
+        return StepState(state="not_applicable", reason="only when the return breaks down", **base)
     waiting: list[str] = []
     if step.condition is not None:
         holds = facts.condition(step.condition)
         if holds is False:
             return StepState(state="not_applicable", reason=f"{CONDITION_REASON}{step.when}", **base)
-        if holds is None:
+        if holds is None and not (step.condition.subject in ("return", "risk after return")
+                                  and facts.return_date is None):
             waiting.append(f"{step.condition.subject} to be recorded (applies only when {step.when})")
     # A step that only follows steps ruled out by the path taken is ruled out with them.
-    earlier = [states[o] for o in step.after if o in states]
+    earlier = [state for other in step.after if (state := state_of(other)) is not None]
     if earlier and not step.final and all(
         b.state == "not_applicable" and (b.reason or "").startswith(PATH_REASON) for b in earlier
     ):
         return StepState(state="not_applicable", reason=earlier[0].reason, **base)
+    unmet: list[str] = []
     if ended is None:
-        waiting += [f"'{other}' is not done" for other in _unmet(facts, step, states)]
+        unmet = _unmet(facts, step, state_of)
+        waiting += [f"'{other}' is not done" for other in unmet]
+    if step.ready_condition is not None and facts.condition(step.ready_condition) is not True:
+        waiting.append(_not_yet(facts, step))
     earliest = None
     if step.earliest is not None:
         earliest = facts.deadline_date(step.earliest)
@@ -157,17 +236,36 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, states: dict[str, Ste
                 waiting.append(f"'{step.earliest.step}' is not done")
         elif earliest > facts.today:
             waiting.append(f"not before {earliest.isoformat()} ({step.not_before})")
-    missing = tuple(p for name, args in step.gate_specs() for p in run_gate(facts, name, args))
-    missing += _record_missing(facts, step)
+    missing: tuple[Problem, ...] = ()
+    if gates:
+        missing = tuple(p for name, args in step.gate_specs() for p in run_gate(facts, name, args))
+        missing += _record_missing(facts, step)
     overdue = due is not None and due < facts.today and not step.optional
     if waiting:
-        return StepState(state="waiting", waiting_on=tuple(waiting), missing=missing, due=due,
-                         due_rule=due_rule, overdue=overdue, earliest=earliest, **base)
+        return StepState(state="waiting", waiting_on=tuple(waiting), waiting_steps=tuple(unmet), missing=missing,
+                         due=due, due_rule=due_rule, overdue=overdue, earliest=earliest, **base)
     return StepState(state="ready", missing=missing, due=due, due_rule=due_rule, overdue=overdue,
                      earliest=earliest, **base)
 
 
-def _unmet(facts: Facts, step: Step, states: dict[str, StepState]) -> list[str]:
+def _not_yet(facts: Facts, step: Step) -> str:
+    """Why a step's `ready_when` does not hold yet, in words: 'only once risk is low for 6 months
+    (Low since 2026-09-01: from 2027-03-01)'."""
+    condition = step.ready_condition
+    assert condition is not None
+    text = f"only once {step.ready_when}"
+    if condition.subject == "risk" and facts.level is not None:
+        levels = {v.lower() for v in condition.values}
+        label = facts.workflow.level_label(facts.level)
+        if facts.level not in levels:
+            return f"{text} (the risk is {label})"
+        start = facts.sustained_at_home(levels, facts.today) if condition.span else None
+        if start is not None and condition.span is not None:
+            return f"{text} ({label} since {start.isoformat()}: from {add(start, condition.span.amount, condition.span.unit).isoformat()})"
+    return text
+
+
+def _unmet(facts: Facts, step: Step, state_of: Callable[[str], StepState | None]) -> list[str]:
     """The steps `step` still waits for.
 
     A step ruled out by its condition (RC2 after a Low RC1) passes its own prerequisites
@@ -181,7 +279,7 @@ def _unmet(facts: Facts, step: Step, states: dict[str, StepState]) -> list[str]:
         if other in seen:
             continue
         seen.add(other)
-        before = states.get(other)
+        before = state_of(other)
         if before is None or before.state == "done":
             continue
         if before.state == "not_applicable":
@@ -199,9 +297,13 @@ def _record_missing(facts: Facts, step: Step) -> tuple[Problem, ...]:
     if kind == "decision" and record_id in facts.decisions:
         index, _ = facts.decisions[record_id]
         definition = facts.workflow.decisions[record_id]
-        role = facts.workflow.roles[definition.ratified_by or definition.by].title.lower()
+        ratifier = definition.ratified_by or definition.by
+        role = facts.workflow.roles[ratifier].title.lower()
+        found = [m.id for m in facts.case.case.team if m.role == ratifier]
+        by = found[0] if len(found) == 1 else "NAME"
         return (Problem(facts.file("decisions.yaml"), ("decisions", index),
-                        f"{record_id} is recorded but not yet ratified by the {role}", code="gate"),)
+                        f"{record_id} is recorded but not yet ratified by the {role}", code="gate",
+                        hint=f"run 'reunify decide {record_id} --ratify --date YYYY-MM-DD --by {by}'"),)
     return ()
 
 
@@ -237,11 +339,41 @@ def child_summary(facts: Facts) -> dict[str, str]:
         summary["name"] = child.name
         if child.born is not None:
             summary["age"] = describe_age(child.born, facts.today)
-    summary["legal_status"] = facts.describe_legal_status()
-    summary["placement"] = facts.describe_placement()
+    summary.update(where_the_child_is(facts))
     level = facts.level
     summary["risk"] = facts.workflow.level_label(level)
     return summary
+
+
+def where_the_child_is(facts: Facts) -> dict[str, str]:
+    """The legal status, the placement, and where and with whom the child lives, each since
+    when, as the records stand on `facts.today`."""
+    today = facts.today
+    home = facts.case.household(facts.case.case.home)
+    left = facts.left_care_on(today)
+    if left is not None:
+        reason = codes.EPISODE_ENDED.get(left.reason, "an unknown reason")
+        lives = "at home" if left.reason in ("E4A", "E4B") else "out of care"
+        return {"legal_status": f"not looked after since {left.date.isoformat()} (left care: {reason})",
+                "placement": f"none since {left.date.isoformat()}",
+                "lives": f"{lives}{f' ({home.name})' if home is not None and lives == 'at home' else ''} "
+                         f"since {left.date.isoformat()}"}
+    status, placement = facts.status_since(today)
+    found = {"legal_status": "not recorded", "placement": "not recorded", "lives": "not recorded"}
+    if status is not None:
+        found["legal_status"] = f"{codes.describe(codes.LEGAL_STATUS, status.code)} since {status.since.isoformat()}"
+    if placement is not None:
+        found["placement"] = f"{codes.describe(codes.PLACEMENT, placement.code)} since {placement.since.isoformat()}"
+        carer = facts.case.person(placement.carer)
+        if placement.code == codes.PLACED_WITH_PARENTS:
+            where = f"at home with parents{f' ({home.name})' if home is not None else ''}"
+        elif carer is not None:
+            where = f"with {carer.name}"
+        else:
+            where = codes.PLACEMENT.get(placement.code, "in an unknown placement")
+            where = where.split(",")[0]
+        found["lives"] = f"{where} since {placement.since.isoformat()}"
+    return found
 
 
 def known(value: str, table: Collection[str], unknown: str = "an unknown code") -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from reunify.workflow.grammar import Condition
 from reunify.workflow.grammar import Deadline
 from reunify.workflow.grammar import Span
 
+CASE = "case.yaml"
 EVENTS = "events.yaml"
 DECISIONS = "decisions.yaml"
 RISK = "risk.yaml"
@@ -47,9 +49,25 @@ class Facts:
     case: Case
     workflow: Workflow
     today: dt.date
+    _is_as_of: bool = False  # the case already holds only what was recorded by `today`
 
     def file(self, name: str) -> Path:
         return self.case.file(name)
+
+    def as_of(self, day: dt.date) -> Facts:
+        """The facts of the case as its records stood at the end of `day`, judged on that day."""
+        if day == self.today and self._is_as_of:
+            return self
+        cache = self._days
+        if day not in cache:
+            from reunify.engine.asof import case_as_of
+
+            cache[day] = Facts(case_as_of(self.case, day), self.workflow, day, _is_as_of=True)
+        return cache[day]
+
+    @functools.cached_property
+    def _days(self) -> dict[dt.date, Facts]:
+        return {}
 
     @functools.cached_property
     def marked(self) -> dict[str, list[Marked]]:
@@ -104,6 +122,11 @@ class Facts:
         if kind == "classification" and record_id in self.classifications:
             index, item = self.classifications[record_id]
             return Done(item.date, item.recommended_by[0], RISK, ("classifications", index))
+        if kind == "reentry":
+            found = self.breakdown
+            if found is None:
+                return None
+            return Done(found[0], "", CASE, found[1])
         if step.id in self.events:
             index, entry = self.events[step.id]
             return Done(entry.date, entry.by, EVENTS, ("steps", index), entry.override)
@@ -118,15 +141,20 @@ class Facts:
                 found[step.id] = done
         return found
 
-    @property
+    @functools.cached_property
     def path(self) -> str:
-        """'permanence' once a decision took that path, else 'return'."""
+        """The path the case is on: the latest decision's that set one ('permanence', 'home'),
+        'breakdown' from the day a return broke down until a decision sets another, else 'return'."""
+        taken: list[tuple[dt.date, int, str]] = []
         for decision_id, (_, decision) in self.decisions.items():
             definition = self.workflow.decisions.get(decision_id)
             outcome = definition.outcomes.get(decision.outcome) if definition else None
             if outcome is not None and outcome.path:
-                return outcome.path
-        return "return"
+                taken.append((decision.date, 1, outcome.path))
+        broke = self.breakdown
+        if broke is not None and "breakdown" in self.workflow.paths:
+            taken.append((broke[0], 0, "breakdown"))
+        return max(taken)[2] if taken else "return"
 
     @property
     def ended_by_decision(self) -> m.Decision | None:
@@ -146,14 +174,90 @@ class Facts:
         return self.placement_on(self.today)
 
     def legal_status_on(self, day: dt.date) -> str | None:
+        """The legal status on `day`; None when the child was not looked after then."""
+        if self.left_care_on(day) is not None:
+            return None
         items = self._legal_statuses
         current = [s for s in items if s.since <= day] or items
         return current[-1].code if current else None
 
     def placement_on(self, day: dt.date) -> str | None:
+        """The placement on `day`; None when the child was not looked after then."""
+        if self.left_care_on(day) is not None:
+            return None
         items = self._placements
         current = [s for s in items if s.since <= day] or items
         return current[-1].code if current else None
+
+    def status_since(self, day: dt.date) -> tuple[m.LegalStatus | None, m.Placement | None]:
+        """The legal status and the placement in force on `day`, with their start dates."""
+        if self.left_care_on(day) is not None:
+            return None, None
+        statuses = [s for s in self._legal_statuses if s.since <= day]
+        placements = [p for p in self._placements if p.since <= day]
+        return (statuses[-1] if statuses else None), (placements[-1] if placements else None)
+
+    def left_care_on(self, day: dt.date) -> m.LeftCare | None:
+        """The child's leaving care, when they had left by `day` and not come back into care."""
+        left = self.case.case.left_care
+        if left is None or left.date > day:
+            return None
+        if any(left.date < s.since <= day for s in self._legal_statuses):
+            return None
+        return left
+
+    @functools.cached_property
+    def breakdown(self) -> tuple[dt.date, FieldPath] | None:
+        """When and where the records show the child back in care after the return home.
+
+        On a care order the return is a P1 placement: a later placement of another kind ends
+        it. A child who left care at the return ends it by becoming looked after again.
+        """
+        returned = self.return_date
+        if returned is None:
+            return None
+        found: list[tuple[dt.date, FieldPath]] = []
+        for index, placement in enumerate(self.case.case.placements):
+            if returned < placement.since <= self.today and placement.code != codes.PLACED_WITH_PARENTS:
+                found.append((placement.since, ("placements", index, "from")))
+        left = self.case.case.left_care
+        if left is not None:
+            for index, status in enumerate(self.case.case.legal_status):
+                if left.date < status.since <= self.today and status.since > returned:
+                    found.append((status.since, ("legal_status", index, "from")))
+        return min(found) if found else None
+
+    @property
+    def return_state(self) -> str | None:
+        """'home', 'broken down', or None before the return home."""
+        if self.return_date is None:
+            return None
+        return "broken down" if self.breakdown is not None else "home"
+
+    def risk_rose_after_return(self) -> m.Classification | None:
+        """The first classification while the child was home after the return that is higher
+        than the one before it (after a breakdown the child is no longer home)."""
+        returned = self.return_date
+        if returned is None:
+            return None
+        broke = self.breakdown
+        for previous, current in itertools.pairwise(self.risk_history):
+            if broke is not None and current.date >= broke[0]:
+                break
+            if current.date >= returned and LEVEL_RANK[current.level] > LEVEL_RANK[previous.level]:
+                return current
+        return None
+
+    def sustained_at_home(self, levels: set[str], by: dt.date) -> dt.date | None:
+        """Like `sustained`; but once the child is home, only classifications made since the
+        return count: the run starts at the first of them (a level found before the return
+        says nothing of the child at home)."""
+        start = self.sustained(levels, Span(0, "day"), by)
+        returned = self.return_date
+        if start is None or returned is None or returned > by:
+            return start
+        at_home = [c.date for c in self.risk_history if returned <= c.date <= by and c.date >= start]
+        return min(at_home) if at_home else None
 
     @functools.cached_property
     def _legal_statuses(self) -> list[m.LegalStatus]:
@@ -165,19 +269,16 @@ class Facts:
 
     @property
     def care_started(self) -> dt.date | None:
-        """The start of the current period of care (the first legal status), if looked after."""
-        items = self._legal_statuses
+        """The start of the current period of care, if looked after: the first legal status,
+        or the first after leaving care when the child came back into care."""
+        items = [s for s in self._legal_statuses if s.since <= self.today]
+        if not items or self.left_care_on(self.today) is not None:
+            return None
         left = self.case.case.left_care
-        if not items or (left is not None and left.date <= self.today):
-            return None
-        return items[0].since if items[0].since <= self.today else None
-
-    def placement_start(self, code: str) -> dt.date | None:
-        """The start of the current placement, if its code is `code`."""
-        current = [p for p in self._placements if p.since <= self.today]
-        if not current or current[-1].code != code:
-            return None
-        return current[-1].since
+        if left is not None and left.date <= self.today:
+            again = [s for s in items if s.since > left.date]
+            return again[0].since if again else None
+        return items[0].since
 
     def step_date(self, step_id: str) -> dt.date | None:
         done = self.done_steps.get(step_id)
@@ -185,7 +286,11 @@ class Facts:
 
     @property
     def return_date(self) -> dt.date | None:
-        return self.step_date("return_home")
+        step = self.workflow.steps.get("return_home")
+        if step is None or step.kind[0] == "reentry":
+            return None
+        done = self.done(step)
+        return done.date if done else None
 
     def deadline_date(self, deadline: Deadline) -> dt.date | None:
         start = self.step_date(deadline.step)
@@ -210,16 +315,30 @@ class Facts:
             found_decision = self.decisions.get(subject)
             value = found_decision[1].outcome if found_decision else None
             values = set(condition.values)
-        elif subject == "legal status":
-            value = self.legal_status_on(on or self.today)
+        elif subject in ("legal status", "placement"):
+            day = on or self.today
+            if self.left_care_on(day) is not None:
+                return False  # not looked after: no legal status, no placement
+            value = self.legal_status_on(day) if subject == "legal status" else self.placement_on(day)
             values = {v.upper() for v in condition.values}
-        elif subject == "placement":
-            value = self.placement_on(on or self.today)
-            values = {v.upper() for v in condition.values}
+        elif subject == "return":
+            value = self.return_state
+            values = {" ".join(v.lower().split()) for v in condition.values}
+        elif subject == "care":
+            value = "left" if self.left_care_on(on or self.today) is not None else "looked after"
+            values = {" ".join(v.lower().split()) for v in condition.values}
+        elif subject == "risk after return":
+            if self.return_date is None:
+                return None
+            value = "risen" if self.risk_rose_after_return() is not None else "not risen"
+            values = {" ".join(v.lower().split()) for v in condition.values}
         else:
             return None
         if value is None:
             return None
+        if condition.span is not None and value in values:
+            start = self.sustained_at_home(values, self.today)
+            return start is not None and add(start, condition.span.amount, condition.span.unit) <= self.today
         return value in values
 
     def sustained(self, levels: set[str], span: Span, by: dt.date) -> dt.date | None:

@@ -22,6 +22,7 @@ from reunify.engine.facts import Facts
 from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.workflow.grammar import parse_span
+from reunify.workflow.model import ClassificationDef
 from reunify.workflow.model import Levels
 
 CASE = "case.yaml"
@@ -244,8 +245,52 @@ def check_classification(facts: Facts, args: ClassificationArgs) -> list[Problem
         missing.add(RISK, ("classifications",), f"{args.id} is not recorded",
                     f"run 'reunify classify {args.id}'")
     elif args.confirmed and (found[1].confirmed_by is None or found[1].confirmed is None):
-        missing.add(RISK, ("classifications", found[0]), f"{args.id} is not confirmed by a manager",
-                    f"run 'reunify classify {args.id} --confirm --by <manager>'")
+        definition = facts.workflow.classification(args.id)
+        role = facts.workflow.roles.get(definition.confirmed_by or "") if definition else None
+        who = f"the {role.title.lower()}" if role else "a manager"
+        missing.add(RISK, ("classifications", found[0]), f"{args.id} is not confirmed by {who}",
+                    f"run 'reunify classify {args.id} --confirm --by {_one_with(facts, definition)}'")
+    return missing.items
+
+
+def _one_with(facts: Facts, definition: ClassificationDef | None) -> str:
+    """The id of the one team member who may confirm a classification, else 'NAME'."""
+    wanted = definition.confirmed_by if definition is not None else None
+    roles = {wanted} if wanted else facts.workflow.managers()
+    found = [member.id for member in facts.case.case.team if member.role in roles]
+    return found[0] if len(found) == 1 else "NAME"
+
+
+class ConfirmedRiskArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    since: str | None = None  # a step: the classification must be dated on or after it
+
+
+@gate("confirmed_risk", "the latest risk classification (since a step, if given) is confirmed by a manager",
+      ConfirmedRiskArgs)
+def check_confirmed_risk(facts: Facts, args: ConfirmedRiskArgs) -> list[Problem]:
+    missing = _Missing(facts)
+    history = facts.risk_history
+    if args.since is not None:
+        start = facts.step_date(args.since)
+        history = [c for c in history if start is not None and c.date >= start]
+        if not history:
+            step = facts.workflow.steps.get(args.since)
+            what = step.title[:1].lower() + step.title[1:] if step else args.since
+            missing.add(RISK, ("classifications",), f"no risk classification since {what}",
+                        "classify the risk again with 'reunify classify'")
+            return missing.items
+    if not history:
+        missing.add(RISK, ("classifications",), "no risk classification yet", "run 'reunify classify'")
+        return missing.items
+    latest = history[-1]
+    if latest.confirmed_by is None or latest.confirmed is None:
+        definition = facts.workflow.classification(latest.id)
+        role = facts.workflow.roles.get(definition.confirmed_by or "") if definition else None
+        who = f"the {role.title.lower()}" if role else "a manager"
+        missing.add(RISK, ("classifications", facts.case.risk.classifications.index(latest)),
+                    f"{latest.id} is not confirmed by {who}",
+                    f"run 'reunify classify {latest.id} --confirm --by {_one_with(facts, definition)}'")
     return missing.items
 
 

@@ -145,7 +145,7 @@ def _decision_events(facts: Facts) -> Iterator[Event]:
 def _risk_events(facts: Facts) -> Iterator[Event]:
     for item in facts.case.risk.classifications:
         label = facts.workflow.level_label(item.level)
-        name = item.id if item.id in facts.workflow.classifications else "An unknown classification"
+        name = item.id if facts.workflow.classification(item.id) is not None else "An unknown classification"
         yield Event(item.date, "risk", f"{name}: {label}", item.rationale,
                     ", ".join(display_name(facts.case, who) for who in item.recommended_by))
         if item.confirmed is not None:

@@ -3,7 +3,9 @@
 Conditions:  ``<subject> is <value>[, <value>] [or <value>]``
              subjects: a classification id (its level), ``risk`` (the latest level),
              ``legal status``, ``placement`` (current SSDA903 codes), a decision id
-             (its outcome).
+             (its outcome), ``return`` (home, broken down), ``care`` (looked after,
+             left) and ``risk after return`` (risen, not risen).
+             ``risk is <level> for <n> <unit>``: the level has held that long.
 Deadlines:   ``<n> <unit> after <step>`` or ``within <n> <unit> of <step>``.
 """
 
@@ -32,7 +34,9 @@ _DEADLINE = re.compile(
     r"^\s*(?:within\s+(?P<n1>\d{1,4})\s+(?P<u1>[a-z ]+?)\s+of|(?P<n2>\d{1,4})\s+(?P<u2>[a-z ]+?)\s+after)"
     r"\s+(?P<step>[A-Za-z0-9_.-]+)\s*$"
 )
-_CONDITION = re.compile(r"^\s*(?P<subject>.+?)\s+(?:is|was)\s+(?P<values>.+?)\s*$")
+_CONDITION = re.compile(r"^\s*(?P<subject>.+?)\s+(?:is|was|has)\s+(?P<values>.+?)"
+                        r"(?:\s+for\s+(?P<span>\d{1,4}\s+[a-z ]+?))?\s*$")
+SUBJECTS = ("risk", "legal status", "placement", "return", "care", "risk after return")
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,10 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Condition:
-    subject: str  # "risk", "legal status", "placement", or a decision/classification id
+    subject: str  # one of SUBJECTS, or a decision/classification id
     values: tuple[str, ...]
     text: str
+    span: Span | None = None  # "risk is low for 6 months": how long the value has held
 
     def __str__(self) -> str:
         return self.text
@@ -95,12 +100,15 @@ def parse_condition(text: str) -> Condition:
     if not match:
         raise ValueError("expected '<subject> is <value>[, <value>] [or <value>]'")
     subject = match["subject"].strip()
-    key = subject.lower()
-    if key in ("risk", "legal status", "placement"):
+    key = " ".join(subject.lower().split())
+    if key in SUBJECTS:
         subject = key
+    span = parse_span(match["span"]) if match["span"] else None
+    if span is not None and subject != "risk":
+        raise ValueError("only 'risk is <level> for <n> <unit>' takes a period")
     values = tuple(
         v.strip() for v in re.split(r",|\bor\b", match["values"]) if v.strip()
     )
     if not values:
         raise ValueError("the condition names no value")
-    return Condition(subject, values, text.strip())
+    return Condition(subject, values, text.strip(), span)

@@ -23,6 +23,7 @@ from reunify.problems import Problem
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
 from reunify.resources import WORKFLOWS
+from reunify.workflow.grammar import SUBJECTS
 from reunify.workflow.grammar import parse_condition
 from reunify.workflow.grammar import parse_span
 from reunify.workflow.model import LEVEL_NAMES
@@ -108,9 +109,37 @@ def _check_rules(wf: Workflow, step_ids: list[str], problem: Any) -> Iterator[Pr
             yield problem((*at, "then"), "'then' needs 'for' or 'until_review' to say when it starts")
         if visit.until_review and rules.reviews is None:
             yield problem((*at, "until_review"), "no child-in-care reviews are defined under rules.reviews")
+    for name, cycle in rules.after_return.items():
+        at = ("rules", "after_return", name)
+        periods += [((*at, "first"), cycle.first), ((*at, "every"), cycle.every)]
+        for index, text in enumerate(cycle.when):
+            yield from _check_condition(wf, text, (*at, "when", index), problem)
+        for index, kind in enumerate(cycle.meetings):
+            if kind not in wf.meetings:
+                yield problem((*at, "meetings", index), f"unknown meeting '{kind}'"
+                              + did_you_mean(kind, list(wf.meetings)), "meetings are defined under 'meetings:'")
+        if not cycle.meetings:
+            yield problem((*at, "meetings"), "name at least one meeting")
+        if cycle.role not in wf.roles:
+            yield problem((*at, "role"), f"unknown role '{cycle.role}'" + did_you_mean(cycle.role, list(wf.roles)))
+    if rules.reclassify_after_return is not None:
+        periods.append((("rules", "reclassify_after_return", "every"), rules.reclassify_after_return.every))
+        until = rules.reclassify_after_return.until
+        if until is not None and until not in step_ids:
+            yield problem(("rules", "reclassify_after_return", "until"), f"unknown step '{until}'"
+                          + did_you_mean(until, step_ids))
+    for name, classification in wf.classifications.items():
+        role = classification.confirmed_by
+        if role is not None and role not in wf.roles:
+            yield problem(("classifications", name, "confirmed_by"), f"unknown role '{role}'"
+                          + did_you_mean(role, list(wf.roles)))
     if rules.reviews is not None:
         at = ("rules", "reviews")
         periods += [((*at, key), getattr(rules.reviews, key)) for key in ("first", "second", "then")]
+        for index, kind in enumerate(rules.reviews.also):
+            if kind not in wf.meetings:
+                yield problem((*at, "also", index), f"unknown meeting '{kind}'"
+                              + did_you_mean(kind, list(wf.meetings)), "meetings are defined under 'meetings:'")
         if rules.reviews.meeting not in wf.meetings:
             yield problem((*at, "meeting"), f"unknown meeting '{rules.reviews.meeting}'"
                           + did_you_mean(rules.reviews.meeting, list(wf.meetings)),
@@ -153,14 +182,18 @@ def _check_step(
     elif kind == "classification" and record_id not in wf.classifications:
         yield problem((*at, "records"), f"unknown classification '{record_id}'"
                       + did_you_mean(record_id, list(wf.classifications)))
-    elif kind not in ("date", "meeting", "decision", "classification") or (
-        kind in ("date", "meeting") and record_id
+    elif kind not in ("date", "meeting", "decision", "classification", "reentry") or (
+        kind in ("date", "meeting", "reentry") and record_id
     ):
-        yield problem((*at, "records"), "expected 'date', 'meeting', 'decision <id>' or 'classification <id>'")
-    if step.path is not None and step.path not in wf.paths:
-        yield problem((*at, "path"), f"unknown path '{step.path}'" + did_you_mean(step.path, list(wf.paths)))
+        yield problem((*at, "records"), "expected 'date', 'meeting', 'decision <id>', 'classification <id>' "
+                      "or 'reentry'")
+    for path in step.paths:
+        if path not in wf.paths:
+            yield problem((*at, "path"), f"unknown path '{path}'" + did_you_mean(path, list(wf.paths)))
     if step.when:
         yield from _check_condition(wf, step.when, (*at, "when"), problem)
+    if step.ready_when:
+        yield from _check_condition(wf, step.ready_when, (*at, "ready_when"), problem)
     for key in ("due", "not_before"):
         text = getattr(step, key)
         if text is None:
@@ -202,6 +235,10 @@ def _check_gate(item: Any, at: FieldPath, gates: GateArgs, problem: Any) -> Iter
         yield problem(at, f"gate '{name}': {where or 'arguments'}: {first['msg'].lower()}")
 
 
+DERIVED_VALUES = {"return": ("home", "broken down"), "care": ("looked after", "left"),
+                  "risk after return": ("risen", "not risen")}
+
+
 def _check_condition(wf: Workflow, text: str, at: FieldPath, problem: Any) -> Iterator[Problem]:
     try:
         condition = parse_condition(text)
@@ -219,8 +256,10 @@ def _check_condition(wf: Workflow, text: str, at: FieldPath, problem: Any) -> It
         allowed, values = list(codes.LEGAL_STATUS), [v.upper() for v in condition.values]
     elif subject == "placement":
         allowed, values = list(codes.PLACEMENT), [v.upper() for v in condition.values]
+    elif subject in DERIVED_VALUES:
+        allowed, values = list(DERIVED_VALUES[subject]), [" ".join(v.lower().split()) for v in condition.values]
     else:
-        subjects = ["risk", "legal status", "placement", *wf.classifications, *wf.decisions]
+        subjects = [*SUBJECTS, *wf.classifications, *wf.decisions]
         yield problem(at, f"unknown subject '{subject}'" + did_you_mean(subject, subjects),
                       "conditions name: " + ", ".join(subjects))
         return

@@ -3,6 +3,7 @@
 # (no postponed annotations: they slow pydantic model building)
 
 import functools
+import re
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -44,6 +45,10 @@ class RiskLevel(Part):
 
 class ClassificationDef(Part):
     title: Text
+    confirmed_by: Name | None = None  # the role that confirms it; unset: any manager
+    source: Text | None = None
+    # Recorded again as often as needed, numbered on: RC3, then RC4, RC5, ...
+    repeats: bool = False
 
 
 class Outcome(Part):
@@ -98,10 +103,12 @@ class ForRule(Part):
 
 
 class VisitRule(Part):
-    """How often a child must be visited while its conditions hold, from the placement's start."""
+    """How often a child must be visited while its conditions hold, from the placement's start
+    (or from the return home, for a child who left care when they went home)."""
 
     title: Text
     when: ListOf[Text] = []  # conditions that must all hold on the day
+    start: Literal["placement", "return"] = "placement"
     first: Text  # the first visit within this long of the placement's start
     every: Text  # then at most this long between visits...
     period: Text | None = Field(default=None, alias="for")  # ...for this long from the start
@@ -122,6 +129,7 @@ class ReviewRule(Part):
     """Child-in-care reviews while the child is looked after: first, second, then every."""
 
     meeting: Name = "cic_review"
+    also: ListOf[Name] = []  # other meetings that are a review too (the review after a breakdown)
     first: Text = "20 working days"
     second: Text = "3 months"
     then: Text = "6 months"
@@ -135,6 +143,38 @@ class SourcedRule(Part):
     source: Text | None = None
 
 
+class CycleRule(Part):
+    """Meetings held at most `every` apart (the first within `first` of the return home)
+    while the conditions hold: team-around-the-child meetings, child in need reviews."""
+
+    title: Text
+    meetings: ListOf[Name]  # the meeting kinds that count (the first one is the one due)
+    role: Name
+    when: ListOf[Text] = []
+    first: Text
+    every: Text
+    source: Text
+
+    @functools.cached_property
+    def conditions(self) -> tuple[Condition, ...]:
+        return tuple(parse_condition(text) for text in self.when)
+
+    def span(self, name: Literal["first", "every"]) -> Span:
+        return parse_span(getattr(self, name))
+
+
+class ReclassifyRule(Part):
+    """Classify the risk again at most `every` apart after the return, until involvement ends."""
+
+    every: Text
+    until: Name | None = None  # the step that ends it (end of involvement)
+    source: Text | None = None
+
+    @functools.cached_property
+    def span(self) -> Span:
+        return parse_span(self.every)
+
+
 class Rules(Part):
     high_becomes_severe: AfterRule = AfterRule(after="6 months")
     sustained_before_return: SustainedRule = SustainedRule.model_validate(
@@ -145,6 +185,8 @@ class Rules(Part):
     police_check_age: int = 16
     visits: dict[Name, VisitRule] = {}
     reviews: ReviewRule | None = None
+    after_return: dict[Name, CycleRule] = {}
+    reclassify_after_return: ReclassifyRule | None = None
     seen_alone: SourcedRule | None = None
     # SDQ total difficulties: the highest score of the "close to average" and of the
     # "borderline" band, per informant; above the second is "cause for concern".
@@ -176,7 +218,9 @@ class Step(Part):
     needs: ListOf[Name | dict[Name, Any]] = []
     records: Text = "date"
     when: Text | None = None
-    path: Name | None = None
+    ready_when: Text | None = None  # a condition that must hold first; until it does, the step waits
+    path: Name | ListOf[Name] | None = None
+    priority: Literal["safeguarding", "legal"] | None = None  # listed first by 'next', never hidden
     optional: bool = False
     final: bool = False
     due: Text | None = None
@@ -189,6 +233,17 @@ class Step(Part):
         return parse_condition(self.when) if self.when else None
 
     @functools.cached_property
+    def ready_condition(self) -> Condition | None:
+        return parse_condition(self.ready_when) if self.ready_when else None
+
+    @functools.cached_property
+    def paths(self) -> tuple[str, ...]:
+        """The paths the step belongs to; () for every path."""
+        if self.path is None:
+            return ()
+        return (self.path,) if isinstance(self.path, str) else tuple(self.path)
+
+    @functools.cached_property
     def deadline(self) -> Deadline | None:
         return parse_deadline(self.due) if self.due else None
 
@@ -198,7 +253,11 @@ class Step(Part):
 
     @functools.cached_property
     def kind(self) -> tuple[str, str]:
-        """What marks the step done: ("date"|"meeting"|"decision"|"classification", id)."""
+        """What marks the step done: ("date"|"meeting"|"decision"|"classification"|"reentry", id).
+
+        "reentry" is done by the records themselves: the child came back into care after
+        the return home (a placement other than P1, or a legal status after leaving care).
+        """
         words = self.records.split()
         if len(words) == 2 and words[0] in ("decision", "classification"):
             return words[0], words[1]
@@ -253,6 +312,30 @@ class Workflow(Part):
             return "not classified"
         found = self.risk_levels.get(level)  # type: ignore[call-overload]
         return found.label if found else level
+
+    def classification(self, record_id: str) -> ClassificationDef | None:
+        """The definition of a classification id: RC1, or RC5 when RC3 `repeats`."""
+        found = self.classifications.get(record_id)
+        if found is not None:
+            return found
+        base = self.repeated_from(record_id)
+        if base is None:
+            return None
+        number = record_id[len(base.rstrip("0123456789")):]
+        return self.classifications[base].model_copy(
+            update={"title": re.sub(r"\d+$", number, self.classifications[base].title)})
+
+    def repeated_from(self, record_id: str) -> str | None:
+        """The repeating classification `record_id` numbers on from (RC3 for RC4), if any."""
+        match = re.fullmatch(r"(.*?)(\d+)", record_id)
+        if match is None:
+            return None
+        for key, definition in self.classifications.items():
+            found = re.fullmatch(r"(.*?)(\d+)", key)
+            if (definition.repeats and found is not None and found[1] == match[1]
+                    and int(match[2]) > int(found[2]) and not match[2].startswith("0")):
+                return key
+        return None
 
     def step_for(self, kind: str, record_id: str) -> Step | None:
         """The step that records decision/classification `record_id`."""
