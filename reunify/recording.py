@@ -158,7 +158,7 @@ def _blockers(case: Case, workflow: Workflow, step: Step, folder: Path, date: dt
             continue
         reasons.append(finding.message)
     # Say so when what comes first is recorded, but on a later day than the one given.
-    for before_id in step.after:
+    for before_id in step.after if reasons else ():
         before = facts.done_steps.get(before_id)
         if before is not None and before.date > date:
             reasons.append(f"'{before_id}', which comes first, is dated {before.date.isoformat()}: "
