@@ -64,6 +64,11 @@ BASE: dict[str, str] = {
           - step: identify
             date: 2026-09-01
             by: sw
+        meetings:
+          - meeting: cic_review
+            date: 2026-06-26
+          - meeting: cic_review
+            date: 2026-09-15
         """,
 }
 

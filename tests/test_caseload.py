@@ -321,7 +321,8 @@ def test_overdue_case_above_one_due_soon(cli: Run, tmp_path: Path) -> None:
     recent = {**BASE, "case.yaml": BASE["case.yaml"].replace("2026-06-01", "2026-10-27"),
               "events.yaml": BASE["events.yaml"].replace("2026-09-01", "2026-10-28")}
     write_case(root / "aaa", recent)
-    write_case(root / "zzz", {**BASE, "case.yaml": BASE["case.yaml"].replace("TEST-001", "TEST-999")})
+    write_case(root / "zzz", {**BASE, "case.yaml": BASE["case.yaml"].replace("TEST-001", "TEST-999"),
+                              "events.yaml": BASE["events.yaml"].split("meetings:")[0]})
     data = as_json(cli("caseload", root, "--json"))
     rows = by_folder(data)
     assert rows["zzz"]["overdue"] > 0
