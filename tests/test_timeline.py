@@ -207,7 +207,7 @@ def test_the_sample_history_is_in_date_order_with_each_kind(cli: Callable[..., R
                                            "police_check", "goal_review", "risk", "decision", "step"}
     found = rows(events)
     assert ("2026-08-18", "visit", "Visit", "unannounced, child seen alone", "Chloe Wainwright") in found
-    assert ("2026-10-06", "meeting", "Team around the child meeting", "Support package continues; school to "
+    assert ("2026-10-02", "meeting", "Team around the child meeting", "Support package continues; school to "
             "report attendance monthly.", "Natalie Fairbairn, Keith Fairbairn, Chloe Wainwright, Class teacher, "
             "Alcohol service keyworker") in found
     assert ("2025-06-20", "sdq", "SDQ", "total 19 (cause for concern), parent's questionnaire",
@@ -273,11 +273,11 @@ def test_kind_since_and_no_chronology_filter_the_history(cli: Callable[..., Resu
         ("2026-09-28", "visit"), ("2026-11-05", "visit")]
     recent = data(cli("timeline", HOME, "--json", "--since", "2026-10-01"))["events"]
     assert [(e["date"], e["kind"]) for e in recent] == [
-        ("2026-10-06", "chronology"), ("2026-10-06", "meeting"), ("2026-10-06", "goal_review"),
+        ("2026-10-02", "meeting"), ("2026-10-06", "chronology"), ("2026-10-06", "goal_review"),
         ("2026-11-05", "chronology"), ("2026-11-05", "visit")]
     without = data(cli("timeline", HOME, "--json", "--no-chronology", "--since", "2026-10-01"))["events"]
     assert [(e["date"], e["kind"]) for e in without] == [
-        ("2026-10-06", "meeting"), ("2026-10-06", "goal_review"), ("2026-11-05", "visit")]
+        ("2026-10-02", "meeting"), ("2026-10-06", "goal_review"), ("2026-11-05", "visit")]
     text = cli("timeline", HOME, "--kind", "police_check")
     assert history_dates(text.out) == ["2025-05-14", "2025-05-14"]
     assert "High   │" in text.out  # the chart is not filtered

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from reunify.records import Case
 from reunify.records import models as m
@@ -38,17 +39,9 @@ def case_as_of(case: Case, day: dt.date) -> Case:
 
     unborn = {p.id for p in case.people.people if p.born is not None and p.born > day}
     people = case.people
-    people = people.model_copy(update={
-        "people": [p.model_copy(update={"died": until(p.died), "parents": [x for x in p.parents if x not in unborn]})
-                   for p in people.people if p.id not in unborn],
-        "couples": [c for c in people.couples
-                    if not unborn & set(c.people) and (c.since is None or kept(c.since))],
-        "relationships": [t for t in people.relationships if not unborn & set(t.people)],
-        "households": [h.model_copy(update={
-            "members": [x for x in h.members if x not in unborn],
-            "regular_visitors": [x for x in h.regular_visitors if x not in unborn],
-        }) for h in people.households],
-    })
+    if unborn or any(p.died is not None and p.died > day for p in people.people) \
+            or any(c.since is not None and c.since > day for c in people.couples):
+        people = _people_as_of(people, unborn, kept, until)
 
     chronology = case.chronology.model_copy(update={
         "entries": [e for e in case.chronology.entries if kept(e.date)],
@@ -115,3 +108,20 @@ def case_without(case: Case, kind: str, index: int) -> Case:
         return dataclasses.replace(case, decisions=case.decisions.model_copy(update={"decisions": decisions}))
     items = [c for i, c in enumerate(case.risk.classifications) if i != index]
     return dataclasses.replace(case, risk=case.risk.model_copy(update={"classifications": items}))
+
+
+def _people_as_of(people: m.PeopleFile, unborn: set[str], kept: Callable[[dt.date | None], bool],
+                  until: Callable[[dt.date | None], dt.date | None]) -> m.PeopleFile:
+    """The people record without those not yet born (and every mention of them), deaths
+    and couples not yet recorded."""
+    return people.model_copy(update={
+        "people": [p.model_copy(update={"died": until(p.died), "parents": [x for x in p.parents if x not in unborn]})
+                   for p in people.people if p.id not in unborn],
+        "couples": [c for c in people.couples
+                    if not unborn & set(c.people) and (c.since is None or kept(c.since))],
+        "relationships": [t for t in people.relationships if not unborn & set(t.people)],
+        "households": [h.model_copy(update={
+            "members": [x for x in h.members if x not in unborn],
+            "regular_visitors": [x for x in h.regular_visitors if x not in unborn],
+        }) for h in people.households],
+    })

@@ -58,9 +58,24 @@ def judging_day(facts: Facts, step: Step, day: dt.date) -> dt.date:
 
 
 def facts_on(facts: Facts, day: dt.date, kind: str | None = None, index: int = -1) -> Facts:
-    """The facts as the records stood on `day`, without the record being judged."""
-    case = facts.case if kind is None else case_without(facts.case, kind, index)
-    return Facts(case_as_of(case, day), facts.workflow, day, _is_as_of=True)
+    """The facts as the records stood on `day`, without the record being judged (the entry
+    at `index` of the steps, decisions or classifications, for `kind`)."""
+    if kind is None:
+        return Facts(case_as_of(facts.case, day), facts.workflow, day, _is_as_of=True)
+    # One view of the records per day, shared by every record of that day; the record
+    # itself is then left out of its list (steps by identity, the others by id).
+    on_day = facts.as_of(day).case
+    if kind == "step":
+        record = facts.case.events.steps[index]
+        position = next((i for i, s in enumerate(on_day.events.steps) if s is record), -1)
+    elif kind == "decision":
+        wanted = facts.case.decisions.decisions[index].id
+        position = next((i for i, d in enumerate(on_day.decisions.decisions) if d.id == wanted), -1)
+    else:
+        wanted = facts.case.risk.classifications[index].id
+        position = next((i for i, c in enumerate(on_day.risk.classifications) if c.id == wanted), -1)
+    case = case_without(on_day, kind, position) if position >= 0 else on_day
+    return Facts(case, facts.workflow, day, _is_as_of=True)
 
 
 def step_findings(state: StepState, *, gates: bool = True) -> list[Finding]:
