@@ -56,9 +56,13 @@ def _date(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def record_command(state: StepState) -> str:
-    """The command that records the step once nothing is missing."""
+def record_command(state: StepState) -> str | None:
+    """The command that records the step once nothing is missing (None for a decision
+    recorded and waiting for its ratification: the ratification is what is left)."""
     kind, record_id = state.step.kind
+    if kind == "decision" and any(p.message.startswith(f"{record_id} is recorded but not yet ratified")
+                                  for p in state.missing):
+        return None
     by = state.who_ids[0] if len(state.who_ids) == 1 else "NAME"
     if kind == "decision":
         return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD --by {by}"
@@ -135,6 +139,7 @@ def due_data(due: Due) -> dict[str, Any]:
         "source": due.source,
         "role": due.role,
         "step": due.step,
+        "command": due.command,
     }
 
 

@@ -114,7 +114,8 @@ def next_command(
             out.print("Nothing to do: the reunification episode is closed.")
         else:
             waiting = [s for s in ev.steps if s.state == "waiting" and not s.optional]
-            out.print("Nothing can be done yet.")
+            out.print("No step can be recorded yet: what is overdue comes first (below)."
+                      if ev.schedule.overdue else "Nothing can be done yet.")
             out.print(bullets([f"{escape(state.step.title)}: {escape('; '.join(state.waiting_on))}"
                                + "".join(f"\n  which still needs: {escape(_cause(cause))}" for cause in root_causes(state)[:3])
                                for state in waiting[:1] if not ev.coming_up]))
@@ -133,13 +134,14 @@ def next_command(
         then = report.record_command(state)
         if command is not None:
             out.print(f"   [dim]{escape(command)}[/]", soft_wrap=True)
-        if command != then:
+        if then is not None and command != then:
             out.print(f"   [dim]then: {escape(then)}[/]", soft_wrap=True)
     if ev.more:
         out.print(f"   [dim]and {ev.more} more (reunify status)[/]")
     if ev.schedule.overdue:
         out.print("\n[bold red]Overdue[/]")
-        out.print(bullets([due_line(due, day) for due in ev.schedule.overdue]))
+        out.print(bullets([due_line(due, day) + (f"\n[dim]{escape(due.command)}[/]" if due.command else "")
+                           for due in ev.schedule.overdue]))
     attention = report.located(ev.attention, locator)
     if attention:
         out.print("\n[bold yellow]Needs attention[/]")

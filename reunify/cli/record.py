@@ -203,7 +203,7 @@ def done_command(
 @app.command("decide")
 @_case_locked
 def decide_command(
-    decision: Annotated[str | None, typer.Argument(help="D1, D2 or D3.", show_default=False)] = None,
+    decision: Annotated[str | None, typer.Argument(help="A decision of the workflow: D1, D2, D3, D4.", show_default=False)] = None,
     case: CaseFolder = Path("."),
     outcome: Annotated[str | None, typer.Option(help="The outcome, e.g. pursue, proceed, reunify.")] = None,
     ratify: Annotated[bool, typer.Option("--ratify", help="Record the ratification of the decision.")] = False,
@@ -237,7 +237,7 @@ def decide_command(
 @app.command("classify")
 @_case_locked
 def classify_command(
-    classification: Annotated[str | None, typer.Argument(help="RC1, RC2 or RC3.", show_default=False)] = None,
+    classification: Annotated[str | None, typer.Argument(help="A classification: RC1, RC2, RC3, then RC4, RC5, ... after the return.", show_default=False)] = None,
     case: CaseFolder = Path("."),
     level: Annotated[str | None, typer.Option(help="Low, Medium, High or Severe.")] = None,
     rationale: Annotated[str | None, typer.Option(help="Why this level.")] = None,

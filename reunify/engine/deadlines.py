@@ -50,6 +50,7 @@ class Due:
     step: str | None = None
     overdue: bool = False
     upcoming: bool = False  # due within the next seven days
+    command: str | None = None  # the command that records it
 
     @property
     def citation(self) -> str:
@@ -76,10 +77,21 @@ def _after(day: dt.date, span: Span) -> dt.date:
 
 
 def _due(facts: Facts, kind: DueKind = "due", *, rule: str, what: str, date: dt.date, rule_text: str,
-         source: str | None, role: str | None = None, step: str | None = None) -> Due:
+         source: str | None, role: str | None = None, step: str | None = None, command: str | None = None) -> Due:
     overdue = kind == "due" and date < facts.today
     upcoming = kind == "due" and not overdue and (date - facts.today).days <= UPCOMING_DAYS
-    return Due(rule, what, date, rule_text, source, kind, role, step, overdue, upcoming)
+    return Due(rule, what, date, rule_text, source, kind, role, step, overdue, upcoming, command)
+
+
+def _by(facts: Facts, role: str | None) -> str:
+    """The id of the one team member with `role`, else NAME."""
+    found = [member.id for member in facts.case.case.team if member.role == role]
+    return found[0] if len(found) == 1 else "NAME"
+
+
+def _classify_command(facts: Facts, record_id: str | None) -> str:
+    return (f"reunify classify {record_id or 'ID'} --level LEVEL --rationale TEXT --recommended-by "
+            f"{_by(facts, _classifying_role(facts))}")
 
 
 def schedule(facts: Facts, states: Sequence[StepState]) -> Schedule:
@@ -228,7 +240,9 @@ def _visits_from(facts: Facts, rules: dict[str, VisitRule], start: dt.date) -> t
             continue
         date = _after(last or start, _allowed(rule, last, start, reviews, facts.today))
         dues.append(_due(facts, rule=f"visits:{name}", what=rule.title, date=date,
-                         rule_text=_visit_rule_text(rule), source=rule.source, role="social_worker"))
+                         rule_text=_visit_rule_text(rule), source=rule.source, role="social_worker",
+                         command=f"reunify visit --date YYYY-MM-DD --by {_by(facts, 'social_worker')} "
+                                 "--announced --seen-alone"))
     return dues, flags
 
 
@@ -269,6 +283,7 @@ def _reviews(facts: Facts) -> tuple[list[Due], list[Problem]]:
         due = _after(meeting.date, second if number == 0 else then)
     title = facts.workflow.meetings[rule.meeting].title if rule.meeting in facts.workflow.meetings else rule.meeting
     return [_due(facts, rule="reviews", what=title, date=due, rule_text=text, source=rule.source,
+                 command=f"reunify meeting {rule.meeting} --date YYYY-MM-DD --attendee NAME",
                  role="qaro")], flags
 
 
@@ -360,6 +375,7 @@ def _cycles(facts: Facts) -> tuple[list[Due], list[Problem]]:
                                      f"{rule.title}: {text} ({rule.source})", "time"))
             due = _after(date, every)
         dues.append(_due(facts, rule=f"after_return:{name}", what=rule.title, date=due, rule_text=text,
+                         command=f"reunify meeting {rule.meetings[0]} --date YYYY-MM-DD --attendee NAME",
                          source=rule.source, role=rule.role))
     return dues, flags
 
@@ -378,18 +394,13 @@ def _reclassify(facts: Facts) -> tuple[list[Due], list[Problem]]:
     if rule.until is not None and rule.until in facts.done_steps:
         return [], []
     involvement = wf.rules.involvement_until_low
-    start = facts.sustained_at_home({"low"}, facts.today)
-    if start is not None and _after(start, involvement.span) <= facts.today:
+    if facts.held_for({"low"}, involvement.span):
         return [], []  # Low sustained long enough: what follows is the end of involvement
     latest = max(c.date for c in facts.risk_history if c.date >= returned) \
         if any(c.date >= returned for c in facts.risk_history) else returned
-    number = int(base.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"))
-    prefix = base[: len(base) - len(str(number))]
-    taken = set(facts.classifications)
-    while f"{prefix}{number}" in taken:
-        number += 1
-    next_id = f"{prefix}{number}"
+    next_id = facts.next_classification_id() or base
     return [_due(facts, rule="reclassify_after_return", what=f"Classify the risk again ({next_id})",
+                 command=_classify_command(facts, next_id),
                  date=_after(latest, rule.span),
                  rule_text=f"after the return, classify again at most every {_every(rule.span)} until "
                            f"{wf.level_label('low')} has been sustained for {involvement.span}",

@@ -16,7 +16,6 @@ from typing import Any
 from typing import Literal
 
 from reunify import codes
-from reunify.dates import add
 from reunify.dates import describe_age
 from reunify.engine.checks import check_case
 from reunify.engine.deadlines import Schedule
@@ -259,9 +258,9 @@ def _not_yet(facts: Facts, step: Step) -> str:
         label = facts.workflow.level_label(facts.level)
         if facts.level not in levels:
             return f"{text} (the risk is {label})"
-        start = facts.sustained_at_home(levels, facts.today) if condition.span else None
-        if start is not None and condition.span is not None:
-            return f"{text} ({label} since {start.isoformat()}: from {add(start, condition.span.amount, condition.span.unit).isoformat()})"
+        lacks = facts.held_lacks(levels, condition.span) if condition.span else None
+        if lacks is not None:
+            return f"{text} ({label} {lacks})" if lacks.startswith("since") else f"{text} ({lacks})"
     return text
 
 

@@ -259,6 +259,44 @@ class Facts:
         at_home = [c.date for c in self.risk_history if returned <= c.date <= by and c.date >= start]
         return min(at_home) if at_home else None
 
+    def held_for(self, levels: set[str], span: Span) -> bool:
+        """The risk has been at these levels for `span` (at home, once the child is home),
+        and it is known now: the latest classification is confirmed by a manager and, after
+        the return, not older than the interval at which the risk is classified again."""
+        return not self.held_lacks(levels, span)
+
+    def held_lacks(self, levels: set[str], span: Span) -> str | None:
+        """What stops `held_for`, in words; None when it holds."""
+        start = self.sustained_at_home(levels, self.today)
+        if start is None:
+            return "no classification at these levels since the return" if self.return_date else "not at these levels"
+        end = add(start, span.amount, span.unit)
+        if end > self.today:
+            return f"since {start.isoformat()}: from {end.isoformat()}"
+        latest = [c for c in self.risk_history if c.date <= self.today][-1]
+        if latest.confirmed is None:
+            return f"{latest.id} is not confirmed by a manager"
+        rule = self.workflow.rules.reclassify_after_return
+        returned = self.return_date
+        if rule is not None and returned is not None and add(latest.date, rule.span.amount, rule.span.unit) < self.today:
+            return f"the latest classification ({latest.id}) is over {rule.span} old: classify again"
+        return None
+
+    def next_classification_id(self) -> str | None:
+        """The id the next classification after the return takes: the repeating one (RC3)
+        while it is not recorded and its step applies, else the next number (RC4, RC5, ...)."""
+        wf = self.workflow
+        base = next((key for key, c in wf.classifications.items() if c.repeats), None)
+        if base is None:
+            return None
+        prefix = base.rstrip("0123456789")
+        step = wf.step_for("classification", base)
+        if base not in self.classifications and (step is None or not step.paths or self.path in step.paths):
+            return base
+        numbers = [int(key[len(prefix):]) for key in [*self.classifications, base]
+                   if key.startswith(prefix) and key[len(prefix):].isdigit()]
+        return f"{prefix}{max(numbers) + 1}"
+
     @functools.cached_property
     def _legal_statuses(self) -> list[m.LegalStatus]:
         return sorted(self.case.case.legal_status, key=lambda s: s.since)
@@ -337,8 +375,7 @@ class Facts:
         if value is None:
             return None
         if condition.span is not None and value in values:
-            start = self.sustained_at_home(values, self.today)
-            return start is not None and add(start, condition.span.amount, condition.span.unit) <= self.today
+            return self.held_for(values, condition.span)
         return value in values
 
     def sustained(self, levels: set[str], span: Span, by: dt.date) -> dt.date | None:

@@ -277,17 +277,22 @@ def check_confirmed_risk(facts: Facts, args: ConfirmedRiskArgs) -> list[Problem]
         if not history:
             step = facts.workflow.steps.get(args.since)
             what = step.title[:1].lower() + step.title[1:] if step else args.since
+            next_id = facts.next_classification_id() or "ID"
             missing.add(RISK, ("classifications",), f"no risk classification since {what}",
-                        "classify the risk again with 'reunify classify'")
+                        f"classify the risk again: 'reunify classify {next_id} --level LEVEL --rationale TEXT "
+                        "--recommended-by NAME'")
             return missing.items
     if not history:
         missing.add(RISK, ("classifications",), "no risk classification yet", "run 'reunify classify'")
         return missing.items
     latest = history[-1]
-    if latest.confirmed_by is None or latest.confirmed is None:
-        definition = facts.workflow.classification(latest.id)
-        role = facts.workflow.roles.get(definition.confirmed_by or "") if definition else None
-        who = f"the {role.title.lower()}" if role else "a manager"
+    definition = facts.workflow.classification(latest.id)
+    role = facts.workflow.roles.get(definition.confirmed_by or "") if definition else None
+    who = f"the {role.title.lower()}" if role else "a manager"
+    member = facts.case.member(latest.confirmed_by)
+    allowed = {definition.confirmed_by} if definition is not None and definition.confirmed_by else \
+        facts.workflow.managers()
+    if latest.confirmed_by is None or latest.confirmed is None or (member is not None and member.role not in allowed):
         missing.add(RISK, ("classifications", facts.case.risk.classifications.index(latest)),
                     f"{latest.id} is not confirmed by {who}",
                     f"run 'reunify classify {latest.id} --confirm --by {_one_with(facts, definition)}'")

@@ -34,7 +34,7 @@ from reunify.workflow.model import gate_spec
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 NOTE = Severity.NOTE
-STRICT_KINDS = ("decision", "classification")
+STRICT_KINDS = ("decision", "classification")  # named by their record id in messages
 
 
 @dataclass(frozen=True)
@@ -80,15 +80,14 @@ def facts_on(facts: Facts, day: dt.date, kind: str | None = None, index: int = -
 
 def step_findings(state: StepState, *, gates: bool = True) -> list[Finding]:
     """Why `state` (a step judged on a day) could not be recorded as done that day."""
-    step = state.step
-    strict = step.kind[0] in STRICT_KINDS
+    # What the command refuses, 'check' reports as an error: a hand edit or an import
+    # gets no further than the command would have let it.
+    strict = True
     if state.state == "not_applicable":
         return [Finding(f"it did not apply: {state.reason}", strict)]
     found: list[Finding] = []
     for item in state.waiting_on:
-        first = any(state.lookup is not None and (before := state.lookup(other)) is not None
-                    and before.step.kind[0] in STRICT_KINDS for other in state.waiting_steps)
-        found.append(Finding(f"waiting: {item}", strict or first))
+        found.append(Finding(f"waiting: {item}", strict))
     if found and state.lookup is not None:
         for cause in root_causes(state)[:5]:
             if isinstance(cause, Problem):
