@@ -346,7 +346,7 @@ def test_planning_review_is_overdue_three_months_after_the_planning_meeting(
                          "overdue": True, "upcoming": False, "rule": "step:planning_review",
                          "rule_text": "within 3 months of planning_meeting",
                          "source": "NSPCC Reunification Practice Framework, detailed procedure step 16",
-                         "role": "team_manager", "step": "planning_review"}]
+                         "role": "team_manager", "step": "planning_review", "command": None}]
 
     result = cli("next", after_planning_meeting, "--today", "2026-09-15")
     assert result.code == 0, result.err

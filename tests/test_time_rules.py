@@ -186,7 +186,7 @@ def test_a_planning_review_past_three_months_is_overdue_with_its_citation(
          "upcoming": False, "rule": "step:planning_review",
          "rule_text": "within 3 months of planning_meeting",
          "source": "NSPCC Reunification Practice Framework, detailed procedure step 16",
-         "role": "team_manager", "step": "planning_review"}]
+         "role": "team_manager", "step": "planning_review", "command": None}]
     text = cli("next", after_planning_meeting, "--today", today)
     assert text.code == 0, text.err
     overdue = squash(section(text.out, "Overdue"))
@@ -342,7 +342,7 @@ def test_a_high_classification_seven_months_old_prompts_severe(
         "what": "Classify the risk again (High since 2026-02-15)", "date": "2026-08-15", "kind": "due",
         "overdue": True, "upcoming": False, "rule": "high_becomes_severe",
         "rule_text": "High for 6 months becomes Severe", "source": SEVERE_SOURCE,
-        "role": "team_manager", "step": None}
+        "role": "team_manager", "step": None, "command": None}
 
 
 def test_a_high_classification_five_months_old_does_not_prompt_severe(
@@ -428,7 +428,8 @@ def test_an_interim_care_order_at_home_needs_a_visit_every_week_until_a_review(
     assert visit_deadlines(cli, folder, TODAY) == [
         {"what": "Visit the child placed with parents under an interim care order", "date": "2026-11-22",
          "kind": "due", "overdue": True, "upcoming": False, "rule": "visits:interim_care_order",
-         "rule_text": ICO_TEXT, "source": REG_28_3, "role": "social_worker", "step": None}]
+         "rule_text": ICO_TEXT, "source": REG_28_3, "role": "social_worker", "step": None,
+         "command": "reunify visit --date YYYY-MM-DD --by sw --announced --seen-alone"}]
     overdue = as_json(cli("next", folder, "--json", "--today", TODAY))["overdue"]
     assert [(d["rule"], d["date"]) for d in overdue] == [("visits:interim_care_order", "2026-11-22")]
     text = squash(section(cli("next", folder, "--today", TODAY).out, "Overdue"))
@@ -518,7 +519,8 @@ def test_the_first_review_is_due_twenty_working_days_after_care_starts(
 
     assert item == {"what": "Child-in-care review", "date": due, "kind": "due", "overdue": False,
                     "upcoming": False, "rule": "reviews", "rule_text": REVIEWS_TEXT, "source": REG_33,
-                    "role": "qaro", "step": None}
+                    "role": "qaro", "step": None,
+                    "command": "reunify meeting cic_review --date YYYY-MM-DD --attendee NAME"}
 
 
 def test_the_first_review_is_overdue_the_day_after_it_is_due(
