@@ -171,3 +171,33 @@ def test_evaluate_is_the_same_as_of_a_day_from_the_library() -> None:
     assert before.return_date is None
     assert today.facts.return_date == dt.date(2026, 7, 6)
     assert before.placement != "P1"
+
+
+def _rescind(cli: Any, folder: Path, today: str) -> dict[str, Any]:
+    status = json.loads(cli("status", folder, "--json", "--today", today).out)
+    step: dict[str, Any] = next(s for stage in status["stages"] for s in stage["steps"]
+                                if s["step"] == "rescind_care_order")
+    return step
+
+
+def test_low_held_six_months_needs_a_recent_confirmed_classification(cli: Any, tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "route-05b-discharge-after-low-six-months")
+    assert _rescind(cli, folder, "2027-01-01")["state"] == "ready"
+
+    # Three months after RC5 nobody has looked again: the discharge waits for RC6.
+    late = _rescind(cli, folder, "2027-04-05")
+    assert late["state"] == "waiting"
+    assert any("(RC5) is over 3 months old: classify again" in item for item in late["waiting_on"])
+    data = json.loads(cli("next", folder, "--json", "--today", "2027-04-05").out)
+    assert "rescind_care_order" not in [s["step"] for s in data["next"]]
+    overdue = {d["rule"]: d for d in data["overdue"]}
+    assert overdue["reclassify_after_return"]["what"] == "Classify the risk again (RC6)"
+    assert overdue["reclassify_after_return"]["command"].startswith("reunify classify RC6 --level LEVEL")
+
+    # A Low no manager confirmed does not count either.
+    risk = folder / "risk.yaml"
+    text = risk.read_text(encoding="utf-8")
+    risk.write_text(text.replace("  confirmed_by: sm-bright\n  confirmed: 2026-12-31\n", ""), encoding="utf-8")
+    unconfirmed = _rescind(cli, folder, "2027-01-01")
+    assert unconfirmed["state"] == "waiting"
+    assert any("RC5 is not confirmed by a manager" in item for item in unconfirmed["waiting_on"])

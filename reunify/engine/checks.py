@@ -7,14 +7,12 @@ point at a field by its path; `reunify check` turns paths into lines.
 from __future__ import annotations
 
 import difflib
-import itertools
 from collections.abc import Callable
 from collections.abc import Iterator
 
 from reunify import codes
 from reunify.dates import add
 from reunify.engine import gates
-from reunify.engine.facts import LEVEL_RANK
 from reunify.engine.facts import Facts
 from reunify.problems import FieldPath
 from reunify.problems import Problem
@@ -376,14 +374,8 @@ def check_risk_rules(facts: Facts) -> Iterator[Problem]:
                  f"framework says classify it as {wf.level_label('severe')}", WARNING,
                  hint="hold a risk classification meeting; record it with 'reunify classify'"
                  + (f" ({wf.rules.high_becomes_severe.source})" if wf.rules.high_becomes_severe.source else ""))
-    returned = facts.return_date
-    broke = facts.breakdown
-    if returned is not None:
-        for previous, current in itertools.pairwise(history):
-            if broke is not None and current.date >= broke[0]:
-                break  # after a breakdown the child is not at home: that is a new classification
-            if current.date >= returned and LEVEL_RANK[current.level] > LEVEL_RANK[previous.level]:
-                at = facts.case.risk.classifications.index(current)
-                yield _p(facts, "risk.yaml", ("classifications", at, "level"),
-                         f"risk rose after the return ({wf.level_label(previous.level)} to "
-                         f"{wf.level_label(current.level)}): discuss with the service manager", WARNING)
+    for previous, current in facts.rises_after_return:
+        at = facts.case.risk.classifications.index(current)
+        yield _p(facts, "risk.yaml", ("classifications", at, "level"),
+                 f"risk rose after the return ({wf.level_label(previous.level)} to "
+                 f"{wf.level_label(current.level)}): discuss with the service manager", WARNING)

@@ -83,15 +83,9 @@ def _due(facts: Facts, kind: DueKind = "due", *, rule: str, what: str, date: dt.
     return Due(rule, what, date, rule_text, source, kind, role, step, overdue, upcoming, command)
 
 
-def _by(facts: Facts, role: str | None) -> str:
-    """The id of the one team member with `role`, else NAME."""
-    found = [member.id for member in facts.case.case.team if member.role == role]
-    return found[0] if len(found) == 1 else "NAME"
-
-
 def _classify_command(facts: Facts, record_id: str | None) -> str:
     return (f"reunify classify {record_id or 'ID'} --level LEVEL --rationale TEXT --recommended-by "
-            f"{_by(facts, _classifying_role(facts))}")
+            f"{facts.case.only_member({_classifying_role(facts) or ''})}")
 
 
 def schedule(facts: Facts, states: Sequence[StepState]) -> Schedule:
@@ -241,7 +235,7 @@ def _visits_from(facts: Facts, rules: dict[str, VisitRule], start: dt.date) -> t
         date = _after(last or start, _allowed(rule, last, start, reviews, facts.today))
         dues.append(_due(facts, rule=f"visits:{name}", what=rule.title, date=date,
                          rule_text=_visit_rule_text(rule), source=rule.source, role="social_worker",
-                         command=f"reunify visit --date YYYY-MM-DD --by {_by(facts, 'social_worker')} "
+                         command=f"reunify visit --date YYYY-MM-DD --by {facts.case.only_member({'social_worker'})} "
                                  "--announced --seen-alone"))
     return dues, flags
 
@@ -309,7 +303,7 @@ def _risk_rules(facts: Facts) -> tuple[list[Due], list[Problem]]:
                          source=rule.source, role=_classifying_role(facts)))
     if facts.return_date is None and facts.path == "return" and facts.was_ever("high"):
         sustained = wf.rules.sustained_before_return
-        start = facts.sustained(set(sustained.levels), sustained.span, facts.today)
+        start = facts.sustained(set(sustained.levels), facts.today)
         if start is not None:
             levels = " or ".join(wf.level_label(x) for x in sustained.levels)
             dues.append(_due(facts, "not_before", rule="sustained_before_return",

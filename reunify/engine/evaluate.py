@@ -298,8 +298,7 @@ def _record_missing(facts: Facts, step: Step) -> tuple[Problem, ...]:
         definition = facts.workflow.decisions[record_id]
         ratifier = definition.ratified_by or definition.by
         role = facts.workflow.roles[ratifier].title.lower()
-        found = [m.id for m in facts.case.case.team if m.role == ratifier]
-        by = found[0] if len(found) == 1 else "NAME"
+        by = facts.case.only_member({ratifier})
         return (Problem(facts.file("decisions.yaml"), ("decisions", index),
                         f"{record_id} is recorded but not yet ratified by the {role}", code="gate",
                         hint=f"run 'reunify decide {record_id} --ratify --date YYYY-MM-DD --by {by}'"),)

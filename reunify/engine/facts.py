@@ -234,25 +234,27 @@ class Facts:
             return None
         return "broken down" if self.breakdown is not None else "home"
 
-    def risk_rose_after_return(self) -> m.Classification | None:
-        """The first classification while the child was home after the return that is higher
-        than the one before it (after a breakdown the child is no longer home)."""
+    @functools.cached_property
+    def rises_after_return(self) -> list[tuple[m.Classification, m.Classification]]:
+        """(the level before, the higher one) for every rise while the child was home after
+        the return (after a breakdown the child is no longer home)."""
         returned = self.return_date
         if returned is None:
-            return None
+            return []
         broke = self.breakdown
+        found = []
         for previous, current in itertools.pairwise(self.risk_history):
             if broke is not None and current.date >= broke[0]:
                 break
             if current.date >= returned and LEVEL_RANK[current.level] > LEVEL_RANK[previous.level]:
-                return current
-        return None
+                found.append((previous, current))
+        return found
 
     def sustained_at_home(self, levels: set[str], by: dt.date) -> dt.date | None:
         """Like `sustained`; but once the child is home, only classifications made since the
         return count: the run starts at the first of them (a level found before the return
         says nothing of the child at home)."""
-        start = self.sustained(levels, Span(0, "day"), by)
+        start = self.sustained(levels, by)
         returned = self.return_date
         if start is None or returned is None or returned > by:
             return start
@@ -368,7 +370,7 @@ class Facts:
         elif subject == "risk after return":
             if self.return_date is None:
                 return None
-            value = "risen" if self.risk_rose_after_return() is not None else "not risen"
+            value = "risen" if self.rises_after_return else "not risen"
             values = {" ".join(v.lower().split()) for v in condition.values}
         else:
             return None
@@ -378,8 +380,8 @@ class Facts:
             return self.held_for(values, condition.span)
         return value in values
 
-    def sustained(self, levels: set[str], span: Span, by: dt.date) -> dt.date | None:
-        """The date from which the risk has stayed within `levels` up to `by`, if long enough.
+    def sustained(self, levels: set[str], by: dt.date) -> dt.date | None:
+        """The date from which the risk has stayed within `levels` up to `by`.
 
         Returns the start of the unbroken run, or None when the latest classification on or
         before `by` is outside `levels`.

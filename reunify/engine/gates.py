@@ -256,9 +256,7 @@ def check_classification(facts: Facts, args: ClassificationArgs) -> list[Problem
 def _one_with(facts: Facts, definition: ClassificationDef | None) -> str:
     """The id of the one team member who may confirm a classification, else 'NAME'."""
     wanted = definition.confirmed_by if definition is not None else None
-    roles = {wanted} if wanted else facts.workflow.managers()
-    found = [member.id for member in facts.case.case.team if member.role in roles]
-    return found[0] if len(found) == 1 else "NAME"
+    return facts.case.only_member({wanted} if wanted else facts.workflow.managers())
 
 
 class ConfirmedRiskArgs(BaseModel):
@@ -315,7 +313,7 @@ def check_sustained_risk(facts: Facts, args: SustainedArgs) -> list[Problem]:
         return []
     levels: set[str] = set(args.levels or rule.levels)
     span = parse_span(args.period) if args.period else rule.span
-    start = facts.sustained(levels, span, facts.today)
+    start = facts.sustained(levels, facts.today)
     names = " or ".join(facts.workflow.level_label(level) for level in sorted(levels, key=_rank))
     if start is None:
         missing.add(RISK, ("classifications",), f"the latest risk level is not {names}")

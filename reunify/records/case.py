@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -43,6 +44,11 @@ class Case:
 
     def member(self, member_id: str | None) -> m.TeamMember | None:
         return self._team_by_id.get(member_id or "")
+
+    def only_member(self, roles: Collection[str]) -> str:
+        """The id of the one team member with one of `roles`, for a command; else 'NAME'."""
+        found = [member.id for member in self.case.team if member.role in roles]
+        return found[0] if len(found) == 1 else "NAME"
 
     @property
     def child(self) -> m.Person | None:
