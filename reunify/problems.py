@@ -12,6 +12,7 @@ about a child): the location says where, the message says what is wrong.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
@@ -59,6 +60,21 @@ class Problem:
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (str(self.file), self.line or 0, self.column or 0, self.message)
+
+
+# Where a field of a joined record really lies: a child of a family reads each record file
+# as the family's and the child's together (`reunify.records.family`). Keyed by the path
+# problems name; a located problem names the file that holds the field.
+RELOCATE: dict[Path, Callable[[FieldPath], tuple[Path, FieldPath]]] = {}
+
+
+def relocated(problem: Problem) -> Problem:
+    """`problem` naming the file that holds its field (once: a located problem is final)."""
+    move = RELOCATE.get(problem.file) if problem.line is None else None
+    if move is None:
+        return problem
+    file, path = move(problem.path)
+    return replace(problem, file=file, path=path)
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

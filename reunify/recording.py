@@ -32,6 +32,7 @@ from reunify.engine.judged import record_findings
 from reunify.files import LockTimeout
 from reunify.files import folder_lock
 from reunify.files import remove_leftover_temporaries
+from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.problems import Refused
 from reunify.problems import ReunifyError
@@ -39,6 +40,10 @@ from reunify.records import Case
 from reunify.records import find_case_folder
 from reunify.records import load_case
 from reunify.records import models as m
+from reunify.records.family import children_of
+from reunify.records.family import is_family_folder
+from reunify.records.family import target
+from reunify.records.family import unit_of
 from reunify.records.validation import did_you_mean
 from reunify.skeleton import ASSESSMENT_HEADER
 from reunify.skeleton import CHRONOLOGY_HEADER
@@ -73,9 +78,10 @@ def locked(function: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[
 
     @functools.wraps(function)
     def wrapper(folder: Path, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        find_case_folder(folder)
+        if not is_family_folder(folder):
+            find_case_folder(folder)
         try:
-            with folder_lock(folder):
+            with folder_lock(unit_of(folder)):
                 # No other recording runs here now: a temporary file is a killed one's.
                 remove_leftover_temporaries(folder)
                 return function(folder, *args, **kwargs)
@@ -100,7 +106,13 @@ def _relative(path: Path, folder: Path) -> Path:
 
 
 def open_case(folder: Path, today: dt.date) -> tuple[Case, Workflow]:
-    """The case and its workflow, or `Refused` when the records have errors."""
+    """The case and its workflow, or `Refused` when the records have errors. For a family
+    folder: its first child's (what the children share reads the same in each)."""
+    if is_family_folder(folder):
+        children = children_of(folder)
+        if not children:
+            raise ReunifyError(f"{folder}: the family has no child's folder yet (add one with 'reunify new')")
+        folder = children[0]
     case, problems = load_case(folder)
     locator = Locator()
     errors = [p for p in problems if p.is_error]
@@ -125,7 +137,7 @@ def team_member(case: Case, who: str, option: str = "--by") -> m.TeamMember:
                        f"{option} '{who}' is not in the case team: case.yaml has no team yet")
 
 
-def _check_date(case: Case, date: dt.date, today: dt.date) -> None:
+def check_date(case: Case, date: dt.date, today: dt.date) -> None:
     if date > today:
         raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
     child = case.child
@@ -171,10 +183,10 @@ def _append(path: Path, key: str, entry: dict[str, Any], header: str, *, by_date
     if not path.exists():
         write_new_file(path, header)
     with edit_file(path) as edit:
-        _add_entry(edit.data, key, entry, by_date=by_date)
+        add_entry(edit.data, key, entry, by_date=by_date)
 
 
-def _add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
+def add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
     """Add an entry to the list under `key`: at the end, or kept in date order after any
     entries of the same date; comments stay where they were."""
     new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
@@ -200,8 +212,9 @@ def _date_of(item: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.min
 
 
-def _set_fields(path: Path, key: str, index: int, values: dict[str, Any]) -> None:
+def _set_fields(where: tuple[Path, FieldPath], values: dict[str, Any]) -> None:
     """Add fields (a ratification, a confirmation) to one recorded entry of a list."""
+    path, (key, index) = where
     with edit_file(path) as edit:
         item = edit.data[key][index]
         for name, value in values.items():
@@ -220,7 +233,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
         raise ReunifyError(f"'{step_id}' is a risk classification: record it with "
                            f"'reunify classify {record_id}'")
     member = team_member(case, by)
-    _check_date(case, date, today)
+    check_date(case, date, today)
     done = Facts(case, workflow, today).done_steps.get(step_id)
     if done is not None:
         raise Refused(f"'{step_id}' is already recorded as done on {done.date.isoformat()}")
@@ -237,7 +250,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
         raise Refused(f"'{step_id}' cannot be marked done yet; nothing was changed", reasons)
     entry = {"step": step_id, "date": date, "by": member.id, "note": note,
              "override": override.strip() if override else None}
-    path = case.file("events.yaml")
+    path = target(folder, "events.yaml", "steps")
     _append(path, "steps", entry, EVENTS_HEADER)
     how = "done by a manager's override" if override else "done"
     return Recorded(path, f"recorded '{step_id}' ({step.title}) as {how} on {date.isoformat()}")
@@ -255,7 +268,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
         raise ReunifyError(f"unknown outcome for {decision_id}" + did_you_mean(outcome, list(definition.outcomes))
                            + " (outcomes: " + ", ".join(definition.outcomes) + ")")
     member = team_member(case, by)
-    _check_date(case, date, today)
+    check_date(case, date, today)
     required = workflow.roles[definition.by]
     if member.role != definition.by:
         raise Refused(f"{decision_id} is made by the {required.title.lower()}; --by is not one")
@@ -272,7 +285,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     if reasons:
         raise Refused(f"{decision_id} cannot be recorded as '{outcome}' yet; nothing was changed", reasons)
     entry = {"id": decision_id, "date": date, "by": member.id, "outcome": outcome, "reason": reason}
-    path = case.file("decisions.yaml")
+    path = target(folder, "decisions.yaml", "decisions")
     _append(path, "decisions", entry, DECISIONS_HEADER)
     summary = f"recorded {decision_id}: {chosen.title} ({date.isoformat()})"
     if definition.ratified_by:
@@ -287,7 +300,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
     if definition is None or definition.ratified_by is None:
         raise ReunifyError(f"{decision_id} is not ratified in this workflow")
     member = team_member(case, by)
-    _check_date(case, date, today)
+    check_date(case, date, today)
     if member.role != definition.ratified_by:
         raise Refused(f"{decision_id} is ratified by the {workflow.roles[definition.ratified_by].title.lower()}")
     facts = Facts(case, workflow, today)
@@ -298,8 +311,8 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
         raise Refused(f"{decision_id} was already ratified on {found[1].ratified.isoformat()}")
     if date < found[1].date:
         raise ReunifyError("--date is before the decision was made")
-    path = case.file("decisions.yaml")
-    _set_fields(path, "decisions", found[0], {"ratified_by": member.id, "ratified": date})
+    path, keys = case.source("decisions.yaml", ("decisions", found[0]))
+    _set_fields((path, keys), {"ratified_by": member.id, "ratified": date})
     return Recorded(path, f"recorded the ratification of {decision_id} on {date.isoformat()}")
 
 
@@ -320,7 +333,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
     members = [team_member(case, who, "--recommended-by").id for who in recommended_by]
     if not members:
         raise ReunifyError("--recommended-by must name who recommended the level")
-    _check_date(case, date, today)
+    check_date(case, date, today)
     facts = Facts(case, workflow, today)
     if classification_id in facts.classifications:
         raise Refused(f"{classification_id} is already recorded; change risk.yaml by hand if it was wrong")
@@ -331,7 +344,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
             raise Refused(f"{classification_id} cannot be recorded yet; nothing was changed", reasons)
     entry = {"id": classification_id, "date": date, "level": level, "rationale": rationale.strip(),
              "recommended_by": CommentedSeq(members)}
-    path = case.file("risk.yaml")
+    path = target(folder, "risk.yaml", "classifications")
     _append(path, "classifications", entry, RISK_HEADER)
     return Recorded(path, f"recorded {classification_id}: {workflow.level_label(level)} ({date.isoformat()})")
 
@@ -341,7 +354,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
                            today: dt.date) -> Recorded:
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
-    _check_date(case, date, today)
+    check_date(case, date, today)
     facts = Facts(case, workflow, today)
     found = facts.classifications.get(classification_id)
     if found is None:
@@ -357,8 +370,8 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
         raise Refused(f"{classification_id} was already confirmed on {found[1].confirmed.isoformat()}")
     if date < found[1].date:
         raise ReunifyError("--date is before the classification was recommended")
-    path = case.file("risk.yaml")
-    _set_fields(path, "classifications", found[0], {"confirmed_by": member.id, "confirmed": date})
+    path, keys = case.source("risk.yaml", ("classifications", found[0]))
+    _set_fields((path, keys), {"confirmed_by": member.id, "confirmed": date})
     return Recorded(path, f"recorded the confirmation of {classification_id} on {date.isoformat()}")
 
 
@@ -372,10 +385,10 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
     if reason == "other" and not note:
         raise ReunifyError("an exit for another reason needs --note saying which")
     member = team_member(case, by)
-    _check_date(case, date, today)
+    check_date(case, date, today)
     if case.events.exit is not None:
         raise Refused(f"the case already ended part way on {case.events.exit.date.isoformat()}")
-    path = case.file("events.yaml")
+    path = target(folder, "events.yaml", "exit")
     if not path.exists():
         write_new_file(path, EVENTS_HEADER)
     with edit_file(path) as edit:
@@ -390,7 +403,7 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
 # -- the rhythm of practice: chronology, meetings, visits, goal reviews, SDQ, police --------
 
 
-def _validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, str]) -> None:
+def validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, str]) -> None:
     """Refuse an entry its record model would refuse, naming the option at fault."""
     try:
         model.model_validate({k: v for k, v in entry.items() if v is not None})
@@ -402,7 +415,7 @@ def _validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, 
         raise ReunifyError(f"{option}: {message[:1].lower()}{message[1:]}") from None
 
 
-def _text(value: str | None) -> str | None:
+def text_or_none(value: str | None) -> str | None:
     return value.strip() if value is not None and value.strip() else None
 
 
@@ -413,11 +426,11 @@ def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, t
     case, _ = open_case(folder, today)
     if date > today:
         raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
-    entry: dict[str, Any] = {"date": date, "event": _text(event), "source": _text(source),
+    entry: dict[str, Any] = {"date": date, "event": text_or_none(event), "source": text_or_none(source),
                              "factors": CommentedSeq(f.strip() for f in factors or [] if f.strip()) or None,
-                             "impact": _text(impact), "response": _text(response), "analysis": _text(analysis)}
-    _validated(m.ChronologyEntry, entry, {"event": "--event", "source": "--source", "factors": "--factor"})
-    path = case.file("chronology.yaml")
+                             "impact": text_or_none(impact), "response": text_or_none(response), "analysis": text_or_none(analysis)}
+    validated(m.ChronologyEntry, entry, {"event": "--event", "source": "--source", "factors": "--factor"})
+    path = target(folder, "chronology.yaml", "entries")
     _append(path, "entries", entry, CHRONOLOGY_HEADER, by_date=True)
     return Recorded(path, f"added a chronology entry dated {date.isoformat()}")
 
@@ -442,13 +455,13 @@ def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, at
     if definition is None:
         raise ReunifyError(f"unknown meeting '{kind}'" + did_you_mean(kind, list(workflow.meetings))
                            + " (meetings: " + ", ".join(workflow.meetings) + ")")
-    _check_date(case, date, today)
+    check_date(case, date, today)
     ids = list(dict.fromkeys(_attendee(case, who.strip()) for who in attendees or [] if who.strip()))
     entry: dict[str, Any] = {"meeting": kind, "date": date, "attendees": CommentedSeq(ids) or None,
                              "others": CommentedSeq(o.strip() for o in others or [] if o.strip()) or None,
-                             "decided": _text(decided)}
-    _validated(m.Meeting, entry, {"others": "--other", "decided": "--decided"})
-    path = case.file("events.yaml")
+                             "decided": text_or_none(decided)}
+    validated(m.Meeting, entry, {"others": "--other", "decided": "--decided"})
+    path = target(folder, "events.yaml", "meetings")
     _append(path, "meetings", entry, EVENTS_HEADER, by_date=True)
     hint = None
     step = workflow.steps.get(definition.step or "")
@@ -462,11 +475,11 @@ def record_visit(folder: Path, *, date: dt.date, by: str, announced: bool, seen_
                  note: str | None = None) -> Recorded:
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
-    _check_date(case, date, today)
+    check_date(case, date, today)
     entry: dict[str, Any] = {"date": date, "by": member.id, "announced": announced, "seen_alone": seen_alone,
-                             "note": _text(note)}
-    _validated(m.Visit, entry, {"note": "--note"})
-    path = case.file("events.yaml")
+                             "note": text_or_none(note)}
+    validated(m.Visit, entry, {"note": "--note"})
+    path = target(folder, "events.yaml", "visits")
     _append(path, "visits", entry, EVENTS_HEADER, by_date=True)
     how = ("announced" if announced else "unannounced") + ", child " + ("seen alone" if seen_alone else "NOT seen alone")
     hint = None
@@ -499,14 +512,14 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
     if not 1 <= goal <= len(agreement.goals):
         raise ReunifyError(f"--goal must be a goal number from 1 to {len(agreement.goals)}"
                            if agreement.goals else "this parent's agreement has no goals yet")
-    _check_date(case, date, today)
+    check_date(case, date, today)
     if agreement.signed is not None and date < agreement.signed:
         raise ReunifyError("--date is before the agreement was signed")
-    entry: dict[str, Any] = {"date": date, "rating": rating.strip().lower(), "evidence": _text(evidence)}
-    _validated(m.GoalReview, entry, {"rating": "--rating", "evidence": "--evidence"})
-    path = case.file("agreement.yaml")
+    entry: dict[str, Any] = {"date": date, "rating": rating.strip().lower(), "evidence": text_or_none(evidence)}
+    validated(m.GoalReview, entry, {"rating": "--rating", "evidence": "--evidence"})
+    path, (_, at) = case.source("agreement.yaml", ("parents", index))
     with edit_file(path) as edit:
-        _add_entry(edit.data["parents"][index]["goals"][goal - 1], "reviews", entry)
+        add_entry(edit.data["parents"][at]["goals"][goal - 1], "reviews", entry)
     return Recorded(path, f"recorded goal {goal} as {entry['rating'].upper()} on {date.isoformat()}")
 
 
@@ -515,14 +528,14 @@ def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, infor
                by: str | None = None) -> Recorded:
     case, workflow = open_case(folder, today)
     member = team_member(case, by) if by else None
-    _check_date(case, date, today)
+    check_date(case, date, today)
     informant = informant.strip().lower()
     if informant not in m.SDQ_INFORMANTS:
         raise ReunifyError("--informant must be one of: " + ", ".join(m.SDQ_INFORMANTS))
     entry: dict[str, Any] = {"date": date, "total": total, "informant": informant,
                              "by": member.id if member else None}
-    _validated(m.SdqScore, entry, {"total": "--total"})
-    path = case.file("events.yaml")
+    validated(m.SdqScore, entry, {"total": "--total"})
+    path = target(folder, "events.yaml", "sdq")
     _append(path, "sdq", entry, EVENTS_HEADER, by_date=True)
     band = sdq_band(Facts(case, workflow, today), m.SdqScore.model_validate(entry))
     return Recorded(path, f"recorded an SDQ total of {total} ({band}) on {date.isoformat()}")
@@ -538,8 +551,8 @@ def record_police_check(folder: Path, person: str, *, date: dt.date, result: str
                            "ids are case-sensitive)")
     if date > today:
         raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
-    entry: dict[str, Any] = {"person": found.id, "date": date, "result": _text(result)}
-    _validated(m.PoliceCheck, entry, {"result": "--result"})
-    path = case.file("assessment.yaml")
+    entry: dict[str, Any] = {"person": found.id, "date": date, "result": text_or_none(result)}
+    validated(m.PoliceCheck, entry, {"result": "--result"})
+    path = target(folder, "assessment.yaml", "police_checks")
     _append(path, "police_checks", entry, ASSESSMENT_HEADER, by_date=True)
     return Recorded(path, f"recorded a police check dated {date.isoformat()}")

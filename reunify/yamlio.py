@@ -49,6 +49,7 @@ from reunify.files import read_regular
 from reunify.files import write_atomic
 from reunify.problems import FieldPath
 from reunify.problems import Problem
+from reunify.problems import relocated
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -462,6 +463,7 @@ class Locator:
     def locate(self, problem: Problem) -> Problem:
         if problem.line is not None:
             return problem
+        problem = relocated(problem)
         return problem.at(*self.position(problem.file, problem.path))
 
 

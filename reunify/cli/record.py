@@ -40,6 +40,9 @@ from reunify.files import LockTimeout
 from reunify.files import folder_lock
 from reunify.problems import ReunifyError
 from reunify.profile import load_profile
+from reunify.records.family import FAMILY_FILE
+from reunify.records.family import family_of
+from reunify.records.family import unit_of
 from reunify.skeleton import Essentials
 from reunify.skeleton import new_case
 from reunify.yamlio import load_file
@@ -66,7 +69,7 @@ def _case_locked(command: Callable[P, None]) -> Callable[P, None]:
             command(*args, **kwargs)  # the recording function says what is wrong
             return
         try:
-            with folder_lock(case):
+            with folder_lock(unit_of(case)):
                 command(*args, **kwargs)
         except LockTimeout:
             raise ReunifyError("another recording on this case is still running; try again") from None
@@ -110,9 +113,12 @@ def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by:
 
 def _team_ids(case: Path, who: Sequence[str]) -> list[str]:
     """Team members given by id or name, as their ids: names stay out of commit messages."""
-    data = load_file(case / "case.yaml").data
-    team = data.get("team") if isinstance(data, dict) else None
-    members = [m for m in team if isinstance(m, dict)] if isinstance(team, list) else []
+    members = []
+    family = family_of(case)
+    for path in (case / "case.yaml", case / FAMILY_FILE, *([family / FAMILY_FILE] if family else [])):
+        data = load_file(path).data if path.is_file() else None
+        team = data.get("team") if isinstance(data, dict) else None
+        members += [m for m in team if isinstance(m, dict)] if isinstance(team, list) else []
     ids = []
     for name in who:
         found = next((m for m in members if name == m.get("id")

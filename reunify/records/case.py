@@ -12,6 +12,11 @@ from typing import TypeVar
 from reunify.problems import CaseError
 from reunify.problems import Problem
 from reunify.records import models as m
+from reunify.records.family import children_of
+from reunify.records.family import family_file
+from reunify.records.family import family_of
+from reunify.records.family import is_family_folder
+from reunify.records.family import join
 from reunify.records.validation import validate
 from reunify.yamlio import load_file
 
@@ -35,9 +40,34 @@ class Case:
     plan: m.PlanFile
     events: m.EventsFile
     present: frozenset[str] = field(default_factory=frozenset)
+    family: Path | None = None  # the family folder, for a child of a sibling group
+
+    @functools.cached_property
+    def group(self) -> tuple[str, ...]:
+        """The ids of the children of the sibling group, this child among them (just this
+        child outside a family), in the order of their folders."""
+        if self.family is None:
+            return (self.case.child,)
+        ids = []
+        for folder in children_of(self.family):
+            data = load_file(folder / CASE_FILE).data if folder != self.folder else {"child": self.case.child}
+            child = data.get("child") if isinstance(data, dict) else None
+            if isinstance(child, str) and child not in ids:
+                ids.append(child)
+        return tuple(ids) or (self.case.child,)
 
     def file(self, name: str) -> Path:
         return self.folder / name
+
+    def source(self, name: str, keys: FieldPath) -> tuple[Path, FieldPath]:
+        """The file and field path holding field `keys` of record file `name` (a child of a
+        family reads the family's file and its own as one)."""
+        move = RELOCATE.get(self.file(name)) if self.family is not None else None
+        return move(keys) if move is not None else (self.file(name), keys)
+
+    def target(self, name: str, key: str) -> Path:
+        """The file a new `key` entry of record file `name` is written to."""
+        return target(self.folder, name, key)
 
     def person(self, person_id: str | None) -> m.Person | None:
         return self._people_by_id.get(person_id or "")
@@ -77,6 +107,8 @@ def find_case_folder(folder: Path) -> Path:
     if not folder.is_dir():
         raise CaseError(f"{folder}: not a folder")
     if not is_case_folder(folder):
+        if is_family_folder(folder):
+            raise CaseError(f"{folder}: a family folder; name one child's folder in it")
         raise CaseError(f"{folder}: not a case folder (no {CASE_FILE})")
     return folder
 
@@ -88,23 +120,35 @@ def load_case(folder: Path) -> tuple[Case | None, list[Problem]]:
     problems met. Raises `CaseError` only when `folder` is not a case folder at all.
     """
     folder = find_case_folder(folder)
+    family = family_of(folder)
     problems: list[Problem] = []
     records: dict[str, m.Record] = {}
     present = set()
     for name, model in m.FILE_MODELS.items():
         loaded = load_file(folder / name)
         problems.extend(loaded.problems)
-        if not loaded.exists:
+        data, exists = loaded.data, loaded.exists
+        shared = load_file(family_file(family, name)) if family is not None else None
+        if shared is not None:
+            problems.extend(shared.problems)
+            if shared.problems or loaded.problems:
+                continue
+            if shared.exists:
+                joined = join(name, shared.path, shared.data, loaded.path, data, loaded.exists)
+                problems.extend(joined.problems)
+                RELOCATE[loaded.path] = joined.relocate
+                data, exists = joined.data, True
+        if not exists:
             records[name] = model.model_validate({})
             continue
         present.add(name)
         if loaded.problems:
             continue
-        if name == CASE_FILE and loaded.data is None:
+        if name == CASE_FILE and data is None:
             problems.append(Problem(loaded.path, (), "the case record is empty", code="schema",
                                     hint="run 'reunify new' to start a case folder").at(1, 1))
             continue
-        record, found = validate(model, loaded.data, loaded.path)
+        record, found = validate(model, data, loaded.path)
         problems.extend(found)
         if record is not None:
             records[name] = record
@@ -122,6 +166,7 @@ def load_case(folder: Path) -> tuple[Case | None, list[Problem]]:
         plan=_as(records["plan.yaml"], m.PlanFile),
         events=_as(records["events.yaml"], m.EventsFile),
         present=frozenset(present),
+        family=family,
     )
     return case, problems
 
@@ -157,20 +202,37 @@ def select_cases(paths: list[Path]) -> tuple[list[Path], list[Path]]:
         if is_case_folder(path):
             add(path)
         elif path.is_dir():
-            inner = sorted(p for p in path.iterdir() if p.is_dir() and is_case_folder(p))
+            inner = _cases_in(path)
             if not inner:
                 raise CaseError(f"{path}: not a case folder, and no case folders in it")
             for folder in inner:
                 add(folder)
         elif path.exists():
             owner = case_of_file(path)
-            if owner is None:
-                strays.append(path)
-            else:
+            if owner is not None:
                 add(owner)
+            elif is_family_folder(path.parent):  # a family's file stands for every child
+                for child in children_of(path.parent):
+                    add(child)
+            else:
+                strays.append(path)
         else:
             raise CaseError(f"{path}: no such folder or file")
     return found, strays
+
+
+def _cases_in(folder: Path) -> list[Path]:
+    """The case folders in `folder`: its subfolders that are cases, and the children of
+    the families among them (of `folder` itself when it is a family)."""
+    if is_family_folder(folder):
+        return children_of(folder)
+    found = []
+    for inner in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if is_case_folder(inner):
+            found.append(inner)
+        elif is_family_folder(inner):
+            found.extend(children_of(inner))
+    return found
 
 
 def case_folders(paths: list[Path]) -> list[Path]:

@@ -133,9 +133,17 @@ class LeftCare(Record):
 
 
 class TeamMember(Record):
+    """Someone who records or decides; `from` and `until` bound their time on the case (a
+    transfer ends one worker's time and starts another's; past records keep their ids)."""
+
     id: Identifier
     name: Name
     role: Identifier
+    since: Date | None = Field(default=None, alias="from")
+    until: Date | None = None
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.since is None or self.since <= day) and (self.until is None or day < self.until)
 
 
 class CaseFile(Record):
