@@ -423,7 +423,7 @@ def text_or_none(value: str | None) -> str | None:
 def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, today: dt.date,
                       factors: list[str] | None = None, impact: str | None = None,
                       response: str | None = None, analysis: str | None = None) -> Recorded:
-    case, _ = open_case(folder, today)
+    open_case(folder, today)
     if date > today:
         raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
     entry: dict[str, Any] = {"date": date, "event": text_or_none(event), "source": text_or_none(source),

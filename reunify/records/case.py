@@ -9,7 +9,9 @@ from dataclasses import field
 from pathlib import Path
 from typing import TypeVar
 
+from reunify.problems import RELOCATE
 from reunify.problems import CaseError
+from reunify.problems import FieldPath
 from reunify.problems import Problem
 from reunify.records import models as m
 from reunify.records.family import children_of
@@ -17,6 +19,7 @@ from reunify.records.family import family_file
 from reunify.records.family import family_of
 from reunify.records.family import is_family_folder
 from reunify.records.family import join
+from reunify.records.family import target
 from reunify.records.validation import validate
 from reunify.yamlio import load_file
 
