@@ -10,6 +10,7 @@ can be written by hand in the YAML just as well.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
@@ -55,9 +56,8 @@ from reunify.workflow import Workflow
 from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
 from reunify.yamlio import Locator
-from reunify.yamlio import append_entry
+from reunify.yamlio import add_entry as add_entry  # for the editing commands
 from reunify.yamlio import edit_file
-from reunify.yamlio import set_last
 from reunify.yamlio import write_new_file
 
 P = ParamSpec("P")
@@ -71,6 +71,11 @@ class Recorded:
     file: Path
     summary: str
     hint: str | None = None
+    also: tuple[Path, ...] = ()  # other files written (steps a recording completed)
+
+    @property
+    def files(self) -> list[Path]:
+        return list(dict.fromkeys((self.file, *self.also)))
 
 
 def locked(function: Callable[Concatenate[Path, P], R]) -> Callable[Concatenate[Path, P], R]:
@@ -186,32 +191,6 @@ def _append(path: Path, key: str, entry: dict[str, Any], header: str, *, by_date
         add_entry(edit.data, key, entry, by_date=by_date)
 
 
-def add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
-    """Add an entry to the list under `key`: at the end, or kept in date order after any
-    entries of the same date; comments stay where they were."""
-    new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
-    items = mapping.get(key)
-    if items is None:
-        set_last(mapping, key, CommentedSeq([new]))
-        return
-    if not items:  # an empty `[]` would keep flow style and put every entry on one line
-        mapping[key] = CommentedSeq([new])
-        return
-    position = len(items)
-    if by_date:
-        while position > 0 and _date_of(items[position - 1]) > entry["date"]:
-            position -= 1
-    if position == len(items):
-        append_entry(items, new)
-    else:
-        items.insert(position, new)
-
-
-def _date_of(item: Any) -> dt.date:
-    value = item.get("date") if isinstance(item, dict) else None
-    return value if isinstance(value, dt.date) else dt.date.min
-
-
 def _set_fields(where: tuple[Path, FieldPath], values: dict[str, Any]) -> None:
     """Add fields (a ratification, a confirmation) to one recorded entry of a list."""
     path, (key, index) = where
@@ -258,7 +237,9 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
 
 @locked
 def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.date, by: str,
-                    today: dt.date, reason: str | None = None) -> Recorded:
+                    today: dt.date, reason: str | None = None, confirm: bool = False) -> Recorded:
+    """Record a decision; with `confirm`, first the same manager's confirmation, that day,
+    of the risk classification it rests on (one command for what happens at one meeting)."""
     case, workflow = open_case(folder, today)
     definition = workflow.decisions.get(decision_id)
     if definition is None:
@@ -275,6 +256,10 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     facts = Facts(case, workflow, today)
     if decision_id in facts.decisions:
         raise Refused(f"{decision_id} is already recorded; change decisions.yaml by hand if it was wrong")
+    confirming = _confirming(case, workflow, member, date) if confirm else None
+    if confirming is not None:
+        case = confirming[2]
+        facts = Facts(case, workflow, today)
     step = workflow.step_for("decision", decision_id)
     if step is not None:
         reasons = _blockers(case, workflow, step, folder, date, today, by=member.id, outcome=outcome)
@@ -284,13 +269,40 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
                    for f in decision_findings(facts_on(facts, date), decision_id, outcome, member.id)]
     if reasons:
         raise Refused(f"{decision_id} cannot be recorded as '{outcome}' yet; nothing was changed", reasons)
+    also: tuple[Path, ...] = ()
+    if confirming is not None:
+        where = case.source("risk.yaml", ("classifications", confirming[0]))
+        _set_fields(where, {"confirmed_by": member.id, "confirmed": date})
+        also = (where[0],)
     entry = {"id": decision_id, "date": date, "by": member.id, "outcome": outcome, "reason": reason}
     path = target(folder, "decisions.yaml", "decisions")
     _append(path, "decisions", entry, DECISIONS_HEADER)
     summary = f"recorded {decision_id}: {chosen.title} ({date.isoformat()})"
+    if confirming is not None:
+        summary = f"recorded the confirmation of {confirming[1]} and " + summary.removeprefix("recorded ")
     if definition.ratified_by:
         summary += f"; it needs ratifying by the {workflow.roles[definition.ratified_by].title.lower()}"
-    return Recorded(path, summary)
+    return Recorded(path, summary, also=also)
+
+
+def _confirming(case: Case, workflow: Workflow, member: m.TeamMember,
+                date: dt.date) -> tuple[int, str, Case]:
+    """The latest classification not yet confirmed, as `member` confirming it on `date`
+    would leave the case: its index, its id, and the case with the confirmation."""
+    items = list(case.risk.classifications)
+    open_ = [(i, c) for i, c in enumerate(items) if c.confirmed is None and c.date <= date]
+    if not open_:
+        raise Refused("--confirm: there is no risk classification waiting for confirmation on that date")
+    index, item = max(open_, key=lambda pair: (pair[1].date, pair[0]))
+    definition = workflow.classification(item.id)
+    wanted = definition.confirmed_by if definition is not None else None
+    if wanted in workflow.roles and member.role != wanted:
+        raise Refused(f"{item.id} is confirmed by the {workflow.roles[wanted].title.lower()}; --by is not one")
+    if wanted is None and member.role not in workflow.managers():
+        raise Refused("a risk classification is confirmed by a manager")
+    items[index] = item.model_copy(update={"confirmed_by": member.id, "confirmed": date})
+    changed = dataclasses.replace(case, risk=case.risk.model_copy(update={"classifications": items}))
+    return index, item.id, changed
 
 
 @locked
@@ -400,6 +412,65 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
                           f"{workflow.exit_reasons[reason].lower()}")
 
 
+@dataclass(frozen=True)
+class Completed:
+    """Steps a recording completed, and for the rest why not (with the command to finish)."""
+
+    done: list[str]
+    hints: list[str]
+    files: tuple[Path, ...]
+
+
+def _cases_of(folder: Path) -> list[Path]:
+    return children_of(folder) if is_family_folder(folder) else [folder]
+
+
+def complete_steps(folder: Path, steps: list[str], *, date: dt.date, by: str | None, today: dt.date,
+                   among: list[str] | None = None) -> Completed:
+    """Mark `steps` done on `date` for the case in `folder` (each child, for a family
+    folder) where the step applies and nothing stops it: what was just recorded stands for
+    the step, so it is never typed twice. `by` is who did it; without it, the one team
+    member `among` (or in the team) whose role the step names. The caller holds the lock."""
+    done: list[str] = []
+    hints: list[str] = []
+    files: list[Path] = []
+    for case_folder in _cases_of(folder):
+        case, workflow = open_case(case_folder, today)
+        facts = Facts(case, workflow, today)
+        label = f"{case.child.name}: " if case.family is not None and case.child is not None else ""
+        for step_id in steps:
+            step = workflow.steps.get(step_id)
+            if step is None or step_id in facts.done_steps:
+                continue
+            member = _doer(case, step, by, among, date)
+            command = f"reunify done {step_id} --date {date.isoformat()} --by NAME"
+            if member is None:
+                hints.append(f"{label}'{step_id}' is not marked done yet (no one to record it by): {command}")
+                continue
+            reasons = _blockers(case, workflow, step, case_folder, date, today, by=member.id)
+            if reasons:
+                if not any(r.startswith("it did not apply") for r in reasons):
+                    hints.append(f"{label}'{step_id}' is not marked done yet: " + "; ".join(reasons[:3])
+                                 + f"; then {command.replace('NAME', member.id)}")
+                continue
+            path = target(case_folder, "events.yaml", "steps")
+            _append(path, "steps", {"step": step_id, "date": date, "by": member.id}, EVENTS_HEADER)
+            files.append(path)
+            done.append(f"{label}'{step_id}' ({step.title}) done")
+    return Completed(done, hints, tuple(files))
+
+
+def _doer(case: Case, step: Step, by: str | None, among: list[str] | None, date: dt.date) -> m.TeamMember | None:
+    """Who a completed step is recorded by: `by`, else the one member with the step's role
+    (among those present, when given)."""
+    if by is not None:
+        return team_member(case, by)
+    holders = [t for t in case.case.team if t.role == step.role and t.active_on(date)]
+    present = [t for t in holders if among is not None and t.id in among]
+    found = present or holders
+    return found[0] if len(found) == 1 else None
+
+
 # -- the rhythm of practice: chronology, meetings, visits, goal reviews, SDQ, police --------
 
 
@@ -463,11 +534,13 @@ def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, at
     validated(m.Meeting, entry, {"others": "--other", "decided": "--decided"})
     path = target(folder, "events.yaml", "meetings")
     _append(path, "meetings", entry, EVENTS_HEADER, by_date=True)
-    hint = None
-    step = workflow.steps.get(definition.step or "")
-    if step is not None and step.id not in Facts(case, workflow, today).done_steps:
-        hint = f"the step is not marked done yet: reunify done {step.id} --date {date.isoformat()} --by NAME"
-    return Recorded(path, f"recorded the {definition.title.lower()} on {date.isoformat()}", hint)
+    summary = f"recorded the {definition.title.lower()} on {date.isoformat()}"
+    if definition.step is None:
+        return Recorded(path, summary)
+    # The meeting stands for its step: the step is done, for each child it applies to,
+    # when its gates pass; done by the attendee whose role the step names.
+    done = complete_steps(unit_of(folder), [definition.step], date=date, by=None, today=today, among=ids)
+    return Recorded(path, "; ".join([summary, *done.done]), "\n".join(done.hints) or None, done.files)
 
 
 @locked

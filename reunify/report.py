@@ -68,6 +68,8 @@ def record_command(state: StepState) -> str | None:
         return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD --by {by}"
     if kind == "classification":
         return f"reunify classify {record_id} --level LEVEL --rationale TEXT --recommended-by {by}"
+    if kind == "meeting" and state.meeting is not None:  # recording the meeting marks the step done
+        return f"reunify meeting {state.meeting} --date YYYY-MM-DD --attendee {by}"
     return f"reunify done {state.step.id} --date YYYY-MM-DD --by {by}"
 
 
@@ -78,6 +80,12 @@ def command_for(state: StepState) -> str | None:
     for problem in state.missing:
         command = _command_in(problem.hint)
         if command is not None:
+            kind = state.step.kind[0]
+            if (kind == "decision" and len(state.missing) == 1 and command.startswith("reunify classify ")
+                    and " --confirm" in command and state.state == "ready"):
+                # The manager confirms the level and decides at one meeting: one command.
+                decide = record_command(state)
+                return f"{decide} --confirm" if decide is not None else command
             return command
     if state.missing or state.state != "ready":
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -13,7 +14,11 @@ from reunify.files import DIR_MODE
 from reunify.files import make_private_folder
 from reunify.problems import ReunifyError
 from reunify.records.case import CASE_FILE
+from reunify.records.family import FAMILY_FILE
 from reunify.records.models import FILE_MODELS
+from reunify.yamlio import add_entry
+from reunify.yamlio import edit_file
+from reunify.yamlio import load_file
 from reunify.yamlio import write_new_file
 
 
@@ -156,6 +161,113 @@ after_return: []
 """,
         "events.yaml": EVENTS_HEADER,
     }
+
+
+FAMILY_HEADER = """\
+# A sibling group: what the children share is kept here once (people and households,
+# the family's chronology, each parent's assessment and police checks, the parental
+# agreement, the plan and the meetings); each child's own records are in the child's
+# folder beside this file. Add a child with 'reunify new FOLDER/NAME --child NAME'.
+"""
+
+CHILD_CASE_HEADER = """\
+# One child of the sibling group in the folder above: the child, legal status and
+# placement (SSDA903 codes). The team and what the children share are the family's.
+"""
+
+
+def _team(e: Essentials) -> str:
+    team = []
+    if e.social_worker:
+        team.append(f"  - id: sw\n    name: {_q(e.social_worker)}\n    role: social_worker\n")
+    if e.team_manager:
+        team.append(f"  - id: tm\n    name: {_q(e.team_manager)}\n    role: team_manager\n")
+    return f"team:{' []' if not team else ''}\n{''.join(team)}"
+
+
+def new_family(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
+    """Create a family folder (owner-only): family.yaml and the records the children share."""
+    if not essentials.reference.strip():
+        raise ReunifyError("--reference must not be empty")
+    whole = skeleton_files(essentials, today)
+    files = {
+        FAMILY_FILE: FAMILY_HEADER + f"reference: {_q(essentials.reference)}\nworkflow: reference\n"
+        "# The team: everyone who records or decides, for every child of the family.\n" + _team(essentials),
+        "people.yaml": whole["people.yaml"].split("people:\n")[0] + "people: []\n"
+        + whole["people.yaml"].split("    # parents: [mother, father]\n")[1],
+        "chronology.yaml": CHRONOLOGY_HEADER,
+        "assessment.yaml": ASSESSMENT_HEADER,
+        "agreement.yaml": whole["agreement.yaml"],
+        "plan.yaml": whole["plan.yaml"],
+        "events.yaml": "# The family's meetings ('reunify meeting'), in date order.\nmeetings: []\n",
+    }
+    return _write(folder, files)
+
+
+def new_child(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
+    """Create a child's folder in a family: the child's case.yaml and own records; the child
+    joins the family's people.yaml."""
+    _check(dataclasses.replace(essentials, reference=essentials.reference or "-"), today)
+    family = folder.parent
+    people = family / "people.yaml"
+    data = load_file(people).data if people.exists() else None
+    taken = {p.get("id") for p in data.get("people") or [] if isinstance(p, dict)} if isinstance(data, dict) else set()
+    child_id = unique_id(slug(essentials.child_name.split()[0]) or "child", taken)
+    whole = skeleton_files(essentials, today)
+    case_text = whole[CASE_FILE].split("\n# The team:")[0].replace("child: child\n", f"child: {child_id}\n") + "\n"
+    case_text = CHILD_CASE_HEADER + case_text.split("\n", 2)[2].replace("workflow: reference\n", "")
+    if essentials.reference == "":
+        case_text = case_text.replace('reference: ""\n', "")
+    files = {CASE_FILE: case_text, "risk.yaml": RISK_HEADER, "decisions.yaml": DECISIONS_HEADER,
+             "events.yaml": EVENTS_HEADER.replace("Below the steps: meetings ('reunify meeting'), visits",
+                                                  "Below the steps: visits"),
+             "assessment.yaml": CHILD_ASSESSMENT_HEADER}
+    written = _write(folder, files)
+    person: dict[str, object] = {"id": child_id, "name": essentials.child_name.strip(), "sex": essentials.sex}
+    if essentials.born is not None:
+        person["born"] = essentials.born
+    if not people.exists():
+        write_new_file(people, "people: []\n")
+    with edit_file(people) as edit:
+        add_entry(edit.data, "people", person)
+    return [*written, people]
+
+
+CHILD_ASSESSMENT_HEADER = """\
+# The child's part of the Return Home Assessment: the child's views, when the child was
+# seen alone, school, the conclusion and the team manager's sign-off. What the children
+# share (each parent's assessment, police checks, housing, finances) is the family's.
+"""
+
+
+def slug(text: str) -> str:
+    """An id from a name: lower-case ASCII letters, digits and hyphens."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def unique_id(wanted: str, taken: set[object]) -> str:
+    found, number = wanted, 2
+    while found in taken:
+        found, number = f"{wanted}-{number}", number + 1
+    return found
+
+
+def _write(folder: Path, files: dict[str, str]) -> list[Path]:
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ReunifyError(f"{folder}: already exists and is not an empty folder")
+    try:
+        make_private_folder(folder)
+        os.chmod(folder, DIR_MODE)
+        written = []
+        for name, text in files.items():
+            write_new_file(folder / name, text)
+            written.append(folder / name)
+    except OSError as exc:
+        raise ReunifyError(f"{folder}: cannot create the folder ({(exc.strerror or 'error').lower()})") from None
+    return written
 
 
 def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:

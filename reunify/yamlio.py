@@ -18,6 +18,7 @@ Two ways in, one way out:
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
 import os
 import re
@@ -602,3 +603,29 @@ def edit_file(path: Path) -> Iterator[Edit]:
         out = b"\xef\xbb\xbf" + out
     mode = path.stat().st_mode & 0o777 if os.path.lexists(path) else FILE_MODE
     write_atomic(path, out, mode)
+
+
+def add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
+    """Add an entry to the list under `key`: at the end, or kept in date order after any
+    entries of the same date; comments stay where they were."""
+    new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
+    items = mapping.get(key)
+    if items is None:
+        set_last(mapping, key, CommentedSeq([new]))
+        return
+    if not items:  # an empty `[]` would keep flow style and put every entry on one line
+        mapping[key] = CommentedSeq([new])
+        return
+    position = len(items)
+    if by_date:
+        while position > 0 and _date_of(items[position - 1]) > entry["date"]:
+            position -= 1
+    if position == len(items):
+        append_entry(items, new)
+    else:
+        items.insert(position, new)
+
+
+def _date_of(item: Any) -> datetime.date:
+    value = item.get("date") if isinstance(item, dict) else None
+    return value if isinstance(value, datetime.date) else datetime.date.min

@@ -35,7 +35,9 @@ from tests.conftest import write_case
 
 Run = Callable[..., Result]
 
+# The single-child samples; the sibling group (sample 08) has tests of its own below.
 SAMPLE_DIRS = sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file())
+FAMILY = next(p for p in SAMPLES.iterdir() if (p / "family.yaml").is_file())
 JSON_KEYS = {"case", "reference", "child", "stage", "stage_title", "status", "risk", "risk_label", "next_action",
              "next_who", "next_due", "next_due_what", "overdue", "upcoming", "errors", "warnings", "unreadable"}
 CSV_HEADER = ["case", "reference", "child", "stage", "stage_title", "status", "risk_label", "next_action",
@@ -58,9 +60,15 @@ def read_yaml(path: Path) -> Any:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+def shared(folder: Path, name: str) -> Path:
+    """The file holding `name` for a case: the case's own, or its family's."""
+    family = folder.parent / ("family.yaml" if name == "case.yaml" else name)
+    return family if (folder.parent / "family.yaml").is_file() and family.is_file() else folder / name
+
+
 def child_name(folder: Path) -> str:
     child = read_yaml(folder / "case.yaml")["child"]
-    people = read_yaml(folder / "people.yaml")["people"]
+    people = read_yaml(shared(folder, "people.yaml"))["people"]
     name: str = next(person["name"] for person in people if person["id"] == child)
     return name
 
@@ -70,11 +78,11 @@ def expected_initials(name: str) -> str:
 
 
 def team(folder: Path) -> list[tuple[str, str]]:
-    return [(member["id"], member["name"]) for member in read_yaml(folder / "case.yaml")["team"]]
+    return [(member["id"], member["name"]) for member in read_yaml(shared(folder, "case.yaml"))["team"]]
 
 
 def reference(folder: Path) -> str:
-    ref: str = read_yaml(folder / "case.yaml")["reference"]
+    ref: str = read_yaml(folder / "case.yaml").get("reference") or read_yaml(shared(folder, "case.yaml"))["reference"]
     return ref
 
 
@@ -93,9 +101,24 @@ def step_date(folder: Path, step: str) -> dt.date | None:
 
 @pytest.fixture
 def cases(tmp_path: Path) -> Path:
-    """A copy of the bundled samples, one folder of case folders."""
-    shutil.copytree(SAMPLES, tmp_path / "cases")
+    """A copy of the single-child samples, one folder of case folders."""
+    shutil.copytree(SAMPLES, tmp_path / "cases", ignore=lambda _, names: [FAMILY.name] if FAMILY.name in names else [])
     return tmp_path / "cases"
+
+
+def test_a_sibling_group_is_listed_child_by_child(cli: Run, tmp_path: Path) -> None:
+    root = shutil.copytree(FAMILY, tmp_path / "cases" / FAMILY.name).parent
+    data = as_json(cli("caseload", root, "--json"))
+    rows = {Path(row["case"]).name: row for row in data["cases"]}
+    children = sorted(c.name for c in FAMILY.iterdir() if (c / "case.yaml").is_file())
+    assert sorted(rows) == children
+    for name in children:
+        assert rows[name]["child"] == expected_initials(child_name(FAMILY / name))
+        assert rows[name]["errors"] == 0
+    # Each child at their own stage, as 'next' on the child's folder says.
+    for name in children:
+        next_data = as_json(cli("next", root / FAMILY.name / name, "--json"))
+        assert rows[name]["stage"] == next_data["stage"]["number"], name
 
 
 def as_json(result: Result, code: int = 0) -> dict[str, Any]:

@@ -15,7 +15,10 @@ from tests.conftest import SAMPLES
 from tests.conftest import Result
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if (p / "case.yaml").is_file())
+# Each case: a sample's folder, or a child's folder in a family sample ("08-sibling-group/alfie").
+SAMPLE_NAMES = sorted([p.name for p in SAMPLES.iterdir() if (p / "case.yaml").is_file()]
+                      + [f"{p.parent.parent.name}/{p.parent.name}" for p in SAMPLES.glob("*/*/case.yaml")
+                         if (p.parent.parent / "family.yaml").is_file()])
 DATES = ["2026-11-23", "2027-03-01"]
 
 
@@ -27,7 +30,7 @@ def test_golden_output(sample: str, command: str, cli: Callable[..., Result], up
     result = cli(command, f"sample_cases/{sample}", today=DATES[0])
     assert "Traceback" not in result.out + result.err
     text = f"$ reunify {command} sample_cases/{sample} --today {DATES[0]}\n[exit {result.code}]\n{result.out}"
-    golden = GOLDEN / f"{sample}.{command}.txt"
+    golden = GOLDEN / f"{sample.replace('/', '.')}.{command}.txt"
     if update_golden or not golden.exists():
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")

@@ -411,7 +411,7 @@ def test_every_command_in_turn_leaves_a_case_that_check_passes(case: Path, cli: 
 # -- the hint after a meeting ------------------------------------------------------------------
 
 
-def test_a_meeting_for_a_step_not_yet_done_says_how_to_mark_the_step_done(
+def test_a_meeting_whose_step_cannot_be_done_yet_says_why_and_how_to_finish(
     make_case: Callable[..., Path], cli: Callable[..., Result]
 ) -> None:
     folder = make_case()  # only 'identify' is done
@@ -422,10 +422,11 @@ def test_a_meeting_for_a_step_not_yet_done_says_how_to_mark_the_step_done(
                  "--attendee", "Jo Stone", "--decided", "Agreement to be updated.")
 
     assert result.code == 0, result.err
-    assert confirmation(result) == [
-        f"recorded the reunification planning review on 2026-11-02 ({events})",
-        "the step is not marked done yet: reunify done planning_review --date 2026-11-02 --by NAME",
-    ]
+    lines = confirmation(result)
+    assert lines[0] == f"recorded the reunification planning review on 2026-11-02 ({events})"
+    assert lines[1].startswith("'planning_review' is not marked done yet: waiting: 'planning_meeting' is not done")
+    assert lines[1].endswith("then reunify done planning_review --date 2026-11-02 --by tm")
+    assert load(folder).events.steps[-1].step != "planning_review"
     assert events.read_text(encoding="utf-8").startswith(original)
     assert [x for x in load(folder).events.meetings if x.meeting != "cic_review"] == [
         m.Meeting(meeting="planning_review", date=dt.date(2026, 11, 2), attendees=["sw", "jo"],

@@ -10,11 +10,13 @@ from reunify.yamlio import round_trip_text
 from tests.conftest import SAMPLES
 from tests.conftest import Result
 
-SAMPLE_DIRS = sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file())
+# A sample is a case folder (case.yaml) or a family folder of sibling cases (family.yaml).
+SAMPLE_DIRS = sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file() or (p / "family.yaml").is_file())
 
 
-def test_there_are_seven_samples_each_with_a_readme() -> None:
-    assert len(SAMPLE_DIRS) == 7
+def test_there_are_eight_samples_each_with_a_readme() -> None:
+    assert len(SAMPLE_DIRS) == 8
+    assert [p.name for p in SAMPLE_DIRS if (p / "family.yaml").is_file()] == ["08-sibling-group"]
     for folder in SAMPLE_DIRS:
         assert (folder / "README.md").read_text(encoding="utf-8").strip()
 

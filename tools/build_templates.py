@@ -108,6 +108,19 @@ def title_block(doc: Doc, rows: list[tuple[str, str]] | None = None) -> None:
     fields_table(doc, rows)
 
 
+# A shared document (the agreement, the plan) is for every child of a sibling group.
+GROUP_ROWS = [
+    ("{{ child.label }}", "{{ child.names }}"),
+    ("Date of birth (age)", "{{ child.births }}"),
+    ("Legal status", "{{ child.legal_statuses }}"),
+    ("Placement", "{{ child.placements }}"),
+    ("Case reference", "{{ doc.reference }}"),
+    ("{{ doc.roles.social_worker }}", "{{ doc.social_worker }}"),
+    ("{{ doc.roles.team_manager }}", "{{ doc.team_manager }}"),
+    ("Date of this document", "{{ doc.date }}"),
+]
+
+
 # -- building blocks --------------------------------------------------------------------
 
 
@@ -602,9 +615,9 @@ def young_persons_report() -> Doc:
 
 def parental_agreement() -> Doc:
     doc = new_document("Parental agreement and goal setting")
-    title_block(doc)
+    title_block(doc, GROUP_ROWS)
     ns = "parental_agreement"
-    doc.add_paragraph("This agreement sets out what needs to change for {{ child.first_name }} to go home, how "
+    doc.add_paragraph("This agreement sets out what needs to change for {{ child.first_names }} to go home, how "
                       "each change will be shown, by when, and the support offered. Progress is rated at each "
                       "review: ● Green on track, ▲ Amber some progress, ■ Red not on track.")
     agreement_body(doc, ns, flags=True)
@@ -622,7 +635,7 @@ def parental_agreement() -> Doc:
 
 def reunification_plan() -> Doc:
     doc = new_document("Reunification plan")
-    title_block(doc)
+    title_block(doc, GROUP_ROWS)
     plan_body(doc, "reunification_plan", flags=True)
     return doc
 

@@ -15,6 +15,8 @@ from reunify.cli import anonymise as anonymise
 from reunify.cli import caseload as caseload
 from reunify.cli import documents as documents
 from reunify.cli import history as history
+from reunify.cli import people as people
+from reunify.cli import plans as plans
 from reunify.cli import read as read
 from reunify.cli import record as record
 from reunify.cli import timeline as timeline

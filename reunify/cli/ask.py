@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
+import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from reunify.cli.app import parse_date
+from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import table
@@ -79,6 +85,74 @@ def ask_date(value: str, question: str, today: dt.date) -> dt.date:
     if not value and at_terminal():
         value = typer.prompt(question, default=today.isoformat())
     return parse_date("--date", value) if value else today
+
+
+def ask_text(value: str | None, path: str | None, what: str, option: str, file_option: str, *,
+             guidance: str = "", current: str | None = None, required: bool = True) -> str | None:
+    """Free text as `git commit` takes a message: given directly, read from a file
+    (`-` for standard input), or written in the editor at a terminal ($VISUAL, $EDITOR,
+    else nano or vi) on an owner-only temporary file whose '#' lines are dropped. An
+    empty text from the editor stops the command (exit 1) with nothing written."""
+    if value is not None and path is not None:
+        raise ReunifyError(f"give {option} or {file_option}, not both")
+    if value is not None:
+        return value
+    if path is not None:
+        return _read_text(path, file_option)
+    if not at_terminal():
+        if required:
+            raise ReunifyError(f"{option} is needed ({what}); or {file_option} PATH to read it from a file "
+                               "('-' for standard input)")
+        return None
+    text = _edit_text(what, guidance, current)
+    if not text and required:
+        err.print("nothing written: the text was empty")
+        raise typer.Exit(1)
+    return text or None
+
+
+def _read_text(path: str, file_option: str) -> str:
+    try:
+        if path == "-":
+            return sys.stdin.read()
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise ReunifyError(f"{file_option}: cannot read {path} ({(exc.strerror or 'error').lower()})") from None
+    except UnicodeDecodeError:
+        raise ReunifyError(f"{file_option}: {path} is not UTF-8 text") from None
+
+
+def _editor() -> list[str]:
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if chosen and chosen.strip():
+        return shlex.split(chosen)
+    return ["nano" if shutil.which("nano") else "vi"]
+
+
+def _edit_text(what: str, guidance: str, current: str | None) -> str:
+    """The text written in the editor, '#' lines dropped and whitespace trimmed."""
+    comments = [what[:1].upper() + what[1:] + ".", *guidance.splitlines(),
+                "Write it above these lines. Lines starting with '#' are ignored;",
+                "an empty text writes nothing."]
+    start = (current.rstrip() + "\n" if current else "\n") + "".join(f"# {line}\n" if line else "#\n"
+                                                               for line in comments)
+    handle, name = tempfile.mkstemp(prefix="reunify-", suffix=".txt")  # owner-only (0600)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(start)
+        try:
+            finished = subprocess.run([*_editor(), name], check=False)
+        except OSError as exc:
+            raise ReunifyError(f"cannot start the editor ({(exc.strerror or 'error').lower()}); set $EDITOR, "
+                               "or give the text as an option") from None
+        if finished.returncode != 0:
+            raise ReunifyError(f"the editor ended with status {finished.returncode}; nothing written")
+        with open(name, encoding="utf-8-sig") as file:
+            written = file.read()
+    finally:
+        os.unlink(name)
+    return "\n".join(line for line in written.splitlines() if not line.startswith("#")).strip()
 
 
 class CaseChoices:

@@ -32,10 +32,13 @@ from reunify.engine.evaluate import key_dates
 from reunify.engine.evaluate import root_causes
 from reunify.files import leftover_temporaries
 from reunify.problems import Problem
+from reunify.problems import ReunifyError
 from reunify.problems import Severity
 from reunify.profile import PROFILE_FILE
 from reunify.records import load_case
 from reunify.records import select_cases
+from reunify.records.family import children_of
+from reunify.records.family import is_family_folder
 from reunify.yamlio import Locator
 
 
@@ -102,13 +105,52 @@ def next_command(
 ) -> None:
     """The one to three things to do now: who does each, by when, and what is missing."""
     day = resolve_today(today)
+    if is_family_folder(case):
+        _family_next(case, day, as_json)
+        return
     ev = evaluation_or_exit(case, day, as_json)
     if as_json:
         print_json(report.next_data(ev))
         return
-    locator = Locator()
     print_header(ev)
     out.print()
+    print_next(ev, day)
+
+
+def _family(folder: Path, day: dt.date) -> list[tuple[Path, Evaluation | None, list[Problem]]]:
+    """Each child of the family in `folder`, evaluated (None when the records cannot be read)."""
+    children = children_of(folder)
+    if not children:
+        raise ReunifyError(f"{folder}: the family has no child's folder yet (add one with 'reunify new')")
+    return [(child, *load_evaluation(child, day)) for child in children]
+
+
+def _family_next(folder: Path, day: dt.date, as_json: bool) -> None:
+    """What is next for each child of a family, one after the other."""
+    found = _family(folder, day)
+    if as_json:
+        print_json({"family": str(folder), "children": [
+            report.next_data(ev) if ev is not None else
+            {"case": str(child), "problems": [report.problem_data(p) for p in report.located(problems)]}
+            for child, ev, problems in found]})
+    else:
+        for number, (child, ev, _) in enumerate(found):
+            if number:
+                out.print("\n" + "─" * 40 + "\n")
+            if ev is None:
+                out.print(f"[bold]{escape_line(child.name)}[/]: the records cannot be read until errors are "
+                          f"fixed (reunify check {escape_line(str(child))})", soft_wrap=True)
+                continue
+            print_header(ev)
+            out.print()
+            print_next(ev, day)
+    if any(ev is None for _, ev, _ in found):
+        raise typer.Exit(1)
+
+
+def print_next(ev: Evaluation, day: dt.date) -> None:
+    """The next steps, what is overdue, needs attention and is coming up."""
+    locator = Locator()
     if not ev.next:
         if ev.status.startswith("closed"):
             out.print("Nothing to do: the reunification episode is closed.")
@@ -191,6 +233,9 @@ def status_command(
 ) -> None:
     """Every stage and step with its state, the risk history, key dates and deadlines."""
     day = resolve_today(today)
+    if is_family_folder(case):
+        _family_status(case, day, as_json)
+        return
     ev = evaluation_or_exit(case, day, as_json)
     if as_json:
         print_json(report.status_data(ev))
@@ -251,6 +296,41 @@ def status_command(
         out.print(f"\n[red]{len(errors)} error(s) in the records[/]: run 'reunify check' to see them.")
 
 
+def _family_status(folder: Path, day: dt.date, as_json: bool) -> None:
+    """The family on one screen: each child's legal status, placement, risk, stage and next."""
+    found = _family(folder, day)
+    if as_json:
+        print_json({"family": str(folder), "children": [
+            report.status_data(ev) if ev is not None else
+            {"case": str(child), "problems": [report.problem_data(p) for p in report.located(problems)]}
+            for child, ev, problems in found]})
+    else:
+        grid = table("Child", "Legal status · placement", "Risk", "Stage", "Next")
+        title = folder.resolve().name
+        for child, ev, _ in found:
+            if ev is None:
+                grid.add_row(escape(child.name), "", "", "[red]records cannot be read[/]",
+                             f"reunify check {escape(str(child))}")
+                continue
+            summary = child_summary(ev.facts)
+            name = summary.get("name", "the child") + (f", {summary['age']}" if "age" in summary else "")
+            stage = (f"{ev.workflow.stages.index(ev.stage) + 1}. {ev.stage.title}" if ev.stage is not None
+                     else ev.status[:1].upper() + ev.status[1:])
+            then = "; ".join(state.step.title for state in ev.next) or "nothing now"
+            if ev.schedule.overdue:
+                then = f"[red]{len(ev.schedule.overdue)} overdue[/]; " + escape(then)
+            else:
+                then = escape(then)
+            status = " · ".join(code or "not looked after" for code in (ev.facts.legal_status, ev.facts.placement))
+            grid.add_row(escape(name), escape(status),
+                         escape(summary["risk"]), escape(stage), then)
+        out.print(f"[bold]Family {escape_line(title)}[/]: {len(found)} child{'ren' if len(found) != 1 else ''}")
+        out.print(grid)
+        out.print("[dim]Each child in full: reunify status FOLDER (a child's folder)[/]")
+    if any(ev is None for _, ev, _ in found):
+        raise typer.Exit(1)
+
+
 @app.command("check")
 def check_command(
     cases: Annotated[list[Path] | None, typer.Argument(
@@ -283,6 +363,16 @@ def check_command(
                              "recording on this case removes it", Severity.WARNING).at(1, 1)
                      for leftover in leftover_temporaries(folder)]
         results.append((folder, report.located(problems, locator)))
+    # A problem in a family's file is the same for every child: it is listed once.
+    seen: set[tuple[str, int | None, int | None, str]] = set()
+    for index, (folder, problems) in enumerate(results):
+        kept = []
+        for problem in problems:
+            key = (str(problem.file), problem.line, problem.column, problem.message)
+            if problem.file.parent == folder or key not in seen:
+                kept.append(problem)
+            seen.add(key)
+        results[index] = (folder, kept)
     summary = report.check_data(results)
     summary["not_in_a_case"] = [str(stray) for stray in strays]
     if as_json:

@@ -45,6 +45,8 @@ from reunify.records.family import family_of
 from reunify.records.family import unit_of
 from reunify.skeleton import Essentials
 from reunify.skeleton import new_case
+from reunify.skeleton import new_child
+from reunify.skeleton import new_family
 from reunify.yamlio import load_file
 
 P = ParamSpec("P")
@@ -82,7 +84,7 @@ def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: 
     out.print(f"{escape(done.summary)} [dim]({escape_line(str(done.file))})[/]", soft_wrap=True)
     if done.hint:
         out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
-    _commit(case, [done.file], commit, action, by)
+    _commit(case, done.files, commit, action, by)
 
 
 def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by: Sequence[str] = ()) -> None:
@@ -154,11 +156,41 @@ def new_command(
     placement: Annotated[str | None, typer.Option(help="SSDA903 placement code, e.g. U6.")] = None,
     social_worker: Annotated[str | None, typer.Option(help="The allocated social worker's name.")] = None,
     team_manager: Annotated[str | None, typer.Option(help="The team manager's name.")] = None,
+    family: Annotated[bool, typer.Option(
+        "--family", help="Start a family folder for a sibling group; then add each child with "
+                         "'reunify new FOLDER/NAME --child NAME'.")] = False,
     commit: Commit = None,
     today: Today = None,
 ) -> None:
-    """Start a case folder with commented skeleton records, readable by you only."""
+    """Start a case folder with commented skeleton records, readable by you only. Inside a
+    family folder, add a child of the sibling group."""
     day = resolve_today(today)
+    if family:
+        reference = _required(ask(reference, "Family reference", "--reference"))
+        worker = ask(social_worker, "Social worker's name (blank to add later)", "--social-worker", required=False)
+        manager = ask(team_manager, "Team manager's name (blank to add later)", "--team-manager", required=False)
+        files = new_family(path, Essentials(reference=reference, child_name="-", social_worker=worker,
+                                            team_manager=manager), day)
+        out.print(f"Created the family folder {escape_line(str(path))} (owner-only). Add each child: "
+                  f"[bold]reunify new {escape_line(str(path / 'NAME'))} --child NAME[/]", soft_wrap=True)
+        _commit(path, files, commit, "new family")
+        return
+    if family_of(path) is not None:  # a child of a sibling group: the team is the family's
+        child = _required(ask(child, "Child's name", "--child"))
+        born_text = ask(born, "Child's date of birth (YYYY-MM-DD, blank if unknown)", "--born", required=False)
+        legal = ask(legal_status, "Legal status code (e.g. V2, C1, C2; blank to add later)", "--legal-status",
+                    required=False)
+        place = ask(placement, "Placement code (e.g. U6; blank to add later)", "--placement", required=False)
+        essentials = Essentials(
+            reference=(reference or "").strip(), child_name=child,
+            born=parse_date("--born", born_text) if born_text else None, sex=sex.strip().lower(),
+            legal_status=legal.strip().upper() if legal else None,
+            placement=place.strip().upper() if place else None)
+        files = new_child(path, essentials, day)
+        out.print(f"Added the child's folder {escape_line(str(path))} to the family (owner-only).")
+        _commit(path, files, commit, "new child")
+        out.print(f"Next: [bold]reunify next {escape_line(str(path))}[/]")
+        return
     reference = ask(reference, "Case reference", "--reference")
     child = ask(child, "Child's name", "--child")
     born_text = ask(born, "Child's date of birth (YYYY-MM-DD, blank if unknown)", "--born", required=False)
@@ -216,10 +248,14 @@ def decide_command(
     date: When = "",
     by: By = "",
     reason: Annotated[str | None, typer.Option(help="Why: the decision's rationale.")] = None,
+    confirm: Annotated[bool, typer.Option(
+        "--confirm", help="Also record the same manager's confirmation, that day, of the risk "
+                          "classification the decision rests on.")] = False,
     commit: Commit = None,
     today: Today = None,
 ) -> None:
-    """Record Decision 1, 2 or 3 (or its ratification), checked against the workflow."""
+    """Record a decision (or its ratification), checked against the workflow; with
+    --confirm, the manager's confirmation of the risk level in the same command."""
     day = resolve_today(today)
     choices = CaseChoices(case, day)
     decision = _required(ask(decision, "Which decision", "DECISION", choices=choices.decisions))
@@ -235,7 +271,7 @@ def decide_command(
         when = ask_date(date, "Date of the decision", day)
         reason = ask(reason, "Why (blank to skip)", "--reason", required=False)
         recorded = recording.record_decision(case, decision, outcome=outcome, date=when, by=who,
-                                             today=day, reason=reason)
+                                             today=day, reason=reason, confirm=confirm)
         action = f"decide {decision} {outcome}"
     _confirm(recorded, case, commit, action, [who])
 

@@ -27,6 +27,8 @@ from reunify.engine.timeline import risk_over_time
 from reunify.engine.timeline import select
 from reunify.engine.timeline import timeline
 from reunify.problems import ReunifyError
+from reunify.records.family import children_of
+from reunify.records.family import is_family_folder
 from reunify.records.validation import did_you_mean
 from reunify.workflow import Workflow
 
@@ -57,6 +59,9 @@ def timeline_command(
     day = resolve_today(today)
     wanted = _kinds(kinds or [], no_chronology)
     start = parse_date("--since", since) if since else None
+    if is_family_folder(case):
+        _family_timeline(case, day, start, wanted, as_json)
+        return
     ev = evaluation_or_exit(case, day, as_json)
     events = select(timeline(ev.facts), since=start, kinds=wanted)
     segments = risk_over_time(ev.facts, day)
@@ -87,6 +92,52 @@ def timeline_command(
     errors = sum(1 for p in ev.problems if p.is_error)
     if errors:
         out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
+
+
+def _family_timeline(folder: Path, day: dt.date, start: dt.date | None, wanted: set[str], as_json: bool) -> None:
+    """The family's history: what the children share once, each child's own under the
+    child's first name; then the risk over time of each child."""
+    children = children_of(folder)
+    if not children:
+        raise ReunifyError(f"{folder}: the family has no child's folder yet (add one with 'reunify new')")
+    evaluations = [evaluation_or_exit(child, day, as_json) for child in children]
+    lists = [select(timeline(ev.facts), since=start, kinds=wanted) for ev in evaluations]
+    merged: list[tuple[Event, str]] = []
+    for ev, events in zip(evaluations, lists, strict=True):
+        name = (ev.case.child.name.split()[0] if ev.case.child else ev.case.folder.name)
+        for event in events:
+            shared = len(lists) > 1 and all(event in other for other in lists)
+            if shared and any(e == event for e, _ in merged):
+                continue
+            merged.append((event, "" if shared else name))
+    merged.sort(key=lambda pair: (pair[0].date, KINDS.index(pair[0].kind)))
+    if as_json:
+        print_json({
+            "family": str(folder), "today": day.isoformat(),
+            "events": [{"date": e.date.isoformat(), "kind": e.kind, "title": e.title, "detail": e.detail,
+                        "who": e.who, "child": name or None} for e, name in merged],
+            "risk": {str(ev.case.folder.name): [
+                {"from": b.isoformat(), "to": t.isoformat(), "level": lv, "label": ev.workflow.level_label(lv)}
+                for b, t, lv in risk_over_time(ev.facts, day)] for ev in evaluations},
+        })
+        return
+    out.print(f"[bold]Family {escape(folder.resolve().name)}[/]: {len(children)} child{'ren' if len(children) != 1 else ''}")
+    for ev in evaluations:
+        name = ev.case.child.name if ev.case.child else ev.case.folder.name
+        out.print(f"\n[bold]Risk over time: {escape(name)}[/]")
+        segments = risk_over_time(ev.facts, day)
+        if segments:
+            _chart(segments, day, ev.workflow)
+        else:
+            out.print("No risk classification yet.")
+    out.print("\n[bold]History[/] [dim](what concerns one child is marked with the child's name)[/]")
+    if merged:
+        grid = table("Date", "Child", "What", "Details")
+        for event, name in merged:
+            grid.add_row(event.date.isoformat(), escape(name), escape(event.title), _details(event))
+        out.print(grid)
+    else:
+        out.print("Nothing recorded" + (" that matches" if wanted or start else "") + ".")
 
 
 def _kinds(kinds: list[str], no_chronology: bool) -> set[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,23 @@ class Source:
         """The name of the first team member in `role`, or an empty string."""
         return next((t.name for t in self.case.case.team if t.role == role), "")
 
+    @functools.cached_property
+    def group(self) -> list[tuple[m.Person, Facts]]:
+        """Every child of the sibling group (this child alone outside a family), with the
+        facts of each child's own case, in the order of their folders."""
+        if self.case.family is None or len(self.case.group) < 2:
+            return [(self.case.child, self.facts)] if self.case.child else []
+        from reunify.records import load_case
+        from reunify.records.family import children_of
+
+        found = []
+        for folder in children_of(self.case.family):
+            case = self.case if folder == self.case.folder else load_case(folder)[0]
+            if case is not None and case.child is not None:
+                facts = self.facts if case is self.case else Facts(case, self.workflow, self.today)
+                found.append((case.child, facts))
+        return found
+
     def role_title(self, role: str) -> str:
         found = self.workflow.roles.get(role)
         return found.title if found else role.replace("_", " ").capitalize()
@@ -127,6 +145,30 @@ def child_context(src: Source) -> Context:
         "home": home.name if home else "",
         "home_address": (home.address or "") if home else "",
         "trusted_adult": src.person_name(src.case.case.trusted_adult),
+        **group_context(src),
+    }
+
+
+def group_context(src: Source) -> Context:
+    """The children a shared document (the agreement, the plan) is for: every child of a
+    sibling group, each with date of birth, legal status and placement; one child alone
+    reads as the single-child documents do."""
+    group = src.group
+    alone = len(group) < 2
+
+    def each(text: Callable[[m.Person, Facts], str]) -> str:
+        if alone:
+            return text(*group[0]) if group else ""
+        return "\n".join(f"{person.name}: {text(person, facts)}" for person, facts in group)
+
+    first = [person.name.split()[0] for person, _ in group]
+    return {
+        "label": "Child" if alone else "Children",
+        "names": "\n".join(person.name for person, _ in group),
+        "first_names": first[0] if len(first) == 1 else ", ".join(first[:-1]) + " and " + first[-1] if first else "",
+        "births": each(lambda p, _: f"{day(p.born)} ({src.age(p)})" if p.born else "Not recorded"),
+        "legal_statuses": each(lambda _, f: f.describe_legal_status()),
+        "placements": each(lambda _, f: f.describe_placement()),
     }
 
 

@@ -1246,6 +1246,10 @@ def _plan_households(case: Case, pos: _Positions, left: float) -> _Households:
     return plan
 
 
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 class _Scene:
     """The drawing built from a placement: one method for each kind of thing drawn."""
 
@@ -1255,6 +1259,9 @@ class _Scene:
         self.pos = pos = _positions(case, family)
         self.people = family.people
         self.child = family.child
+        # Every child of a sibling group is marked, as the framework's genogram marks the child.
+        self.marked = frozenset(c for c in case.group if c in family.people) | (
+            {family.child} if family.child is not None else set())
         self.sibships = _sibships(family)
         self.key = _Key()
         self.key.mark("male", "female", "unknown")
@@ -1307,17 +1314,18 @@ class _Scene:
 
     def half(self, pid: str, dy: float = 0.0) -> float:
         """Half a symbol's width, `dy` above or below its centre, outline included."""
-        return _edge(_shape_of(self.people[pid]), dy) + (OUTLINE if pid == self.child else 0.0)
+        return _edge(_shape_of(self.people[pid]), dy) + (OUTLINE if pid in self.marked else 0.0)
 
     def rise(self, pid: str, dx: float) -> float:
         """How far above its centre a symbol's outline is, `dx` to the side."""
         r = SYMBOL / 2
         kind = _shape_of(self.people[pid])
         up = r if kind == "square" else math.sqrt(r * r - dx * dx) if kind == "circle" else r - dx
-        return up + (OUTLINE if pid == self.child else 0.0)
+        return up + (OUTLINE if pid in self.marked else 0.0)
 
     def title(self, today: dt.date) -> tuple[str, list[Item]]:
-        title = _one_line(f"Genogram: {self.people[self.child].name}" if self.child else "Genogram")
+        named = [self.people[c].name for c in self.order if c in self.marked]
+        title = _one_line(f"Genogram: {_and(named)}" if named else "Genogram")
         subtitle = f"Ages on {today.day} {today:%B %Y}"
         self.text_boxes.append(Box(MARGIN, MARGIN, MARGIN + max(text_width(title, TITLE_SIZE),
                                                                 text_width(subtitle, NOTE_SIZE)),
@@ -1368,7 +1376,7 @@ class _Scene:
             row = self.pos.row[pid]
             cx, cy = self.x[pid], self.rows.centre[row]
             classes = f"person {person.sex}"
-            if pid == self.child:
+            if pid in self.marked:
                 classes += " child"
                 self.shapes["child"] = kind
                 self.key.mark("child")
@@ -1378,7 +1386,7 @@ class _Scene:
                 self.key.mark("deceased")
             symbols.append(Shape(kind, cx, cy, SYMBOL, classes))
             half = SYMBOL / 2
-            if pid == self.child:
+            if pid in self.marked:
                 symbols.append(Shape(kind, cx, cy, SYMBOL + 2 * OUTLINE, "outline", filled=False))
                 half += OUTLINE
             if person.died is not None:
@@ -1450,7 +1458,7 @@ class _Scene:
                 side = 1.0 if stem > x[ps[0]] else -1.0
                 start = [(x[ps[0]] + side * self.half(ps[0]), y), (stem, y)]
             else:  # partners on both sides: straight down, behind the label
-                start = [(stem, y + SYMBOL / 2 + (OUTLINE if ps[0] == self.child else 0.0))]
+                start = [(stem, y + SYMBOL / 2 + (OUTLINE if ps[0] in self.marked else 0.0))]
             if len(sibship.children) > 1:
                 xs = [stem, *(x[c] for c in sibship.children)]
                 lines.append(Stroke(tuple(_straight([*start, (stem, bar)])), "child-stem"))
@@ -1459,7 +1467,7 @@ class _Scene:
                 link = self.people[c].parent_link
                 self.key.mark({"birth": "birth", "adopted": "adopted", "fostered": "adopted", "step": "step"}[link])
                 dash: Dash = "dashed" if link in ("adopted", "fostered") else "dotted" if link == "step" else "solid"
-                top = rows.centre[pos.row[c]] - SYMBOL / 2 - (OUTLINE if c == self.child else 0.0)
+                top = rows.centre[pos.row[c]] - SYMBOL / 2 - (OUTLINE if c in self.marked else 0.0)
                 path = [(x[c], bar), (x[c], top)]
                 if len(sibship.children) == 1:
                     path = [*start, (stem, bar), *path]
@@ -1495,7 +1503,7 @@ class _Scene:
             own = {by_id[p].label: 3.0 for p in (a, b)}  # worst of all: through either person's own label
             clear = [(box, own.get(box, weight)) for box, weight in obstacles
                      if box not in (by_id[a].symbol, by_id[b].symbol)]
-            tips = [(x[p], rows.centre[pos.row[p]], SYMBOL / 2 + 4 + (OUTLINE if p == self.child else 0.0))
+            tips = [(x[p], rows.centre[pos.row[p]], SYMBOL / 2 + 4 + (OUTLINE if p in self.marked else 0.0))
                     for p in (a, b)]
             columns: set[float] = set()
             for r in {pos.row[a], pos.row[b]}:

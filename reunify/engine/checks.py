@@ -236,6 +236,9 @@ def check_codes(facts: Facts) -> Iterator[Problem]:
         if member.role not in roles:
             yield _p(facts, "case.yaml", ("team", index, "role"), "unknown role"
                      + did_you_mean(member.role, roles), hint="roles: " + ", ".join(roles))
+        if member.since is not None and member.until is not None and member.until <= member.since:
+            yield _p(facts, "case.yaml", ("team", index, "until"), "the member's time on the case ends "
+                     "before it begins")
 
 
 @check

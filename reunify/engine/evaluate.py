@@ -55,6 +55,7 @@ class StepState:
     earliest: dt.date | None = None
     waiting_steps: tuple[str, ...] = ()  # the steps it waits on
     step_order: int = 0
+    meeting: str | None = None  # the kind of meeting that stands for the step
     lookup: Callable[[str], StepState | None] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -190,12 +191,13 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, state_of: Callable[[s
                    recorded: bool = True, gates: bool = True) -> StepState:
     """The step on `facts.today`. `recorded=False` judges it as if it were not recorded yet."""
     wf = facts.workflow
-    team = [member for member in facts.case.case.team if member.role == step.role]
+    team = [member for member in facts.case.case.team if member.role == step.role and member.active_on(facts.today)]
     ids = [member.id for member in facts.case.case.team]
     # An id two members share is a mistake 'check' reports: no command is built on it.
     base: dict[str, Any] = {"step": step, "stage": stage, "who": tuple(t.name for t in team),
                             "who_ids": tuple(t.id for t in team if ids.count(t.id) == 1),
-                            "step_order": wf.order[step.id]}
+                            "step_order": wf.order[step.id],
+                            "meeting": next((kind for kind, m in wf.meetings.items() if m.step == step.id), None)}
     done = facts.done_steps.get(step.id) if recorded else None
     due, due_rule = _due(facts, step)
     if done is not None:

@@ -85,10 +85,11 @@ def check_assessment_team(facts: Facts, _: None) -> list[Problem]:
     team = facts.case.case.team
     if not any(member.role == "social_worker" for member in team):
         missing.add(CASE, ("team",), "no assessing social worker in the team",
-                    "add a team member with role: social_worker")
-    if facts.case.chronology.chronologist is None:
+                    "add one with 'reunify team add NAME --role social_worker'")
+    # The chronologist is named once: in the chronology, or as the team's chronologist.
+    if facts.case.chronology.chronologist is None and not any(m.role == "chronologist" for m in team):
         missing.add(CHRONOLOGY, ("chronologist",), "no chronologist named",
-                    "set chronologist: to the id of a team member")
+                    "add one with 'reunify team add NAME --role chronologist'")
     return missing.items
 
 
@@ -97,7 +98,7 @@ def check_trusted_adult(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     if facts.case.case.trusted_adult is None:
         missing.add(CASE, ("trusted_adult",), "no trusted adult identified for the child",
-                    "set trusted_adult: to the id of a person in people.yaml")
+                    "record one with 'reunify trusted-adult PERSON'")
     return missing.items
 
 
@@ -183,7 +184,7 @@ def check_support_needs(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     if not facts.case.assessment.support_needs:
         missing.add(ASSESSMENT, ("support_needs",), "no support needs recorded",
-                    "list them under support_needs:, or write 'none identified'")
+                    "add each with 'reunify assessment support-need TEXT', or 'none identified'")
     return missing.items
 
 
@@ -192,23 +193,28 @@ def check_assessment(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     assessment = facts.case.assessment
     if not assessment.parents:
-        missing.add(ASSESSMENT, ("parents",), "no parent assessed yet")
+        missing.add(ASSESSMENT, ("parents",), "no parent assessed yet",
+                    "run 'reunify assessment parent PERSON --risk-factor TEXT --protective-factor TEXT'")
     for index, parent in enumerate(assessment.parents):
         at: FieldPath = ("parents", index)
         if not parent.risk_factors:
-            missing.add(ASSESSMENT, (*at, "risk_factors"), f"no risk factors for '{parent.person}'")
+            missing.add(ASSESSMENT, (*at, "risk_factors"), f"no risk factors for '{parent.person}'",
+                        f"run 'reunify assessment parent {parent.person} --risk-factor TEXT'")
         if not parent.protective_factors:
-            missing.add(ASSESSMENT, (*at, "protective_factors"), f"no protective factors for '{parent.person}'")
+            missing.add(ASSESSMENT, (*at, "protective_factors"), f"no protective factors for '{parent.person}'",
+                        f"run 'reunify assessment parent {parent.person} --protective-factor TEXT'")
         if parent.interaction is None:
             missing.add(ASSESSMENT, (*at, "interaction"),
-                        f"how the risk and protective factors of '{parent.person}' interact is not analysed")
+                        f"how the risk and protective factors of '{parent.person}' interact is not analysed",
+                        f"run 'reunify assessment parent {parent.person} --interaction TEXT'")
         if parent.capacity_to_change is None:
             missing.add(ASSESSMENT, (*at, "capacity_to_change"),
-                        f"capacity to change of '{parent.person}' not assessed")
+                        f"capacity to change of '{parent.person}' not assessed",
+                        f"run 'reunify assessment parent {parent.person} --capacity-to-change TEXT'")
     for key, label in (("child_views", "the child's views"), ("housing", "housing"),
                        ("finances", "finances"), ("school", "school")):
         if getattr(assessment, key) is None:
-            missing.add(ASSESSMENT, (key,), f"{label} not recorded")
+            missing.add(ASSESSMENT, (key,), f"{label} not recorded", f"run 'reunify assessment set {key}'")
     missing.items.extend(check_police_checks(facts, None))
     return missing.items
 
@@ -219,7 +225,8 @@ def check_assessment_signed_off(facts: Facts, _: None) -> list[Problem]:
     sign_off = facts.case.assessment.signed_off
     if sign_off is None:
         missing.add(ASSESSMENT, ("signed_off",), "the assessment is not signed off",
-                    "add signed_off: {by: <team manager id>, date: YYYY-MM-DD}")
+                    "run 'reunify assessment sign-off --by "
+                    f"{facts.case.only_member(facts.workflow.managers())} --date YYYY-MM-DD'")
     else:
         member = facts.case.member(sign_off.by)
         if member is not None and member.role not in facts.workflow.managers():
@@ -336,22 +343,27 @@ def check_agreement(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     agreement = facts.case.agreement
     if agreement.agreed is None:
-        missing.add(AGREEMENT, ("agreed",), "the date the agreement was made is not recorded")
+        missing.add(AGREEMENT, ("agreed",), "the date the agreement was made is not recorded",
+                    "run 'reunify agreement sign --date YYYY-MM-DD'")
     if agreement.review_date is None:
-        missing.add(AGREEMENT, ("review_date",), "no review date set")
+        missing.add(AGREEMENT, ("review_date",), "no review date set", "run 'reunify agreement review-date YYYY-MM-DD'")
     if not agreement.parents:
-        missing.add(AGREEMENT, ("parents",), "no parent in the agreement")
+        missing.add(AGREEMENT, ("parents",), "no parent in the agreement",
+                    "run 'reunify goal add --parent PERSON --change TEXT --evidence TEXT --due YYYY-MM-DD "
+                    "--support TEXT'")
     for index, parent in enumerate(agreement.parents):
         at: FieldPath = ("parents", index)
         if not parent.goals:
-            missing.add(AGREEMENT, (*at, "goals"), f"no goals for '{parent.person}'")
+            missing.add(AGREEMENT, (*at, "goals"), f"no goals for '{parent.person}'",
+                        f"run 'reunify goal add --parent {parent.person} --change TEXT --evidence TEXT "
+                        "--due YYYY-MM-DD --support TEXT'")
         for g_index, goal in enumerate(parent.goals):
             here: FieldPath = (*at, "goals", g_index)
             for key, label in (("change", "what must change"), ("evidence", "how it will be evidenced"),
                                ("due", "by when"), ("support", "the support offered")):
                 if getattr(goal, key) is None:
                     missing.add(AGREEMENT, (*here, key), f"goal {g_index + 1} of '{parent.person}' does not say "
-                                f"{label}")
+                                f"{label}", "'reunify goal add' writes a goal with all four")
     return missing.items
 
 
@@ -365,7 +377,9 @@ def check_goal_reviews(facts: Facts, _: None) -> list[Problem]:
         for g_index, goal in enumerate(parent.goals):
             if not goal.reviews:
                 missing.add(AGREEMENT, ("parents", index, "goals", g_index, "reviews"),
-                            f"goal {g_index + 1} of '{parent.person}' has not been reviewed")
+                            f"goal {g_index + 1} of '{parent.person}' has not been reviewed",
+                            f"run 'reunify goal-review --parent {parent.person} --goal {g_index + 1} "
+                            "--rating RATING --evidence TEXT'")
     return missing.items
 
 
@@ -373,7 +387,7 @@ def check_goal_reviews(facts: Facts, _: None) -> list[Problem]:
 def check_contingency_plan(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     if facts.case.plan.contingency is None:
-        missing.add(PLAN, ("contingency",), "no contingency plan")
+        missing.add(PLAN, ("contingency",), "no contingency plan", "run 'reunify plan contingency'")
     return missing.items
 
 
@@ -381,7 +395,8 @@ def check_contingency_plan(facts: Facts, _: None) -> list[Problem]:
 def check_child_communication(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     if facts.case.plan.child_communication is None:
-        missing.add(PLAN, ("child_communication",), "the conversation with the child is not recorded")
+        missing.add(PLAN, ("child_communication",), "the conversation with the child is not recorded",
+                    "run 'reunify plan child-communication'")
     return missing.items
 
 
@@ -390,9 +405,10 @@ def check_reunification_plan(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     plan = facts.case.plan
     if not plan.support:
-        missing.add(PLAN, ("support",), "no support services in the plan")
+        missing.add(PLAN, ("support",), "no support services in the plan", "run 'reunify plan support SERVICE'")
     if not plan.contact:
-        missing.add(PLAN, ("contact",), "no contact schedule in the plan")
+        missing.add(PLAN, ("contact",), "no contact schedule in the plan",
+                    "run 'reunify plan contact --with PERSON --arrangement TEXT'")
     missing.items.extend(check_contingency_plan(facts, None))
     return missing.items
 
@@ -403,13 +419,15 @@ def check_return_support(facts: Facts, _: None) -> list[Problem]:
     services = facts.case.plan.after_return
     span = facts.workflow.rules.support_after_return.span
     if not services:
-        missing.add(PLAN, ("after_return",), "no support planned for after the return")
+        missing.add(PLAN, ("after_return",), "no support planned for after the return",
+                    "run 'reunify plan support SERVICE --after-return --until YYYY-MM-DD'")
         return missing.items
     start = facts.return_date or facts.today
     needed = add(start, span.amount, span.unit)
     if all(s.until is not None and s.until < needed for s in services):
         missing.add(PLAN, ("after_return",), f"support after the return must last at least {span} "
-                    f"(to {needed.isoformat()} or later)")
+                    f"(to {needed.isoformat()} or later)",
+                    "add one with 'reunify plan support SERVICE --after-return --until YYYY-MM-DD'")
     return missing.items
 
 
@@ -419,7 +437,7 @@ def check_return_recorded(facts: Facts, _: None) -> list[Problem]:
     record = facts.case.case
     if record.left_care is None and facts.placement != "P1":
         missing.add(CASE, ("placements",), "the return is not recorded in case.yaml",
-                    "add a P1 placement (placed with parents), or left_care: with date and reason")
+                    "record it with 'reunify return-home --date YYYY-MM-DD'")
     return missing.items
 
 

@@ -80,7 +80,7 @@ class Case:
 
     def only_member(self, roles: Collection[str]) -> str:
         """The id of the one team member with one of `roles`, for a command; else 'NAME'."""
-        found = [member.id for member in self.case.team if member.role in roles]
+        found = [member.id for member in self.case.team if member.role in roles and member.until is None]
         return found[0] if len(found) == 1 else "NAME"
 
     @property

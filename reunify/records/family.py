@@ -23,6 +23,7 @@ events.yaml, a visit in the child's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,7 @@ CHILD_WINS: dict[str, frozenset[str]] = {"case.yaml": frozenset({"reference"})}
 
 def family_of(folder: Path) -> Path | None:
     """The family folder a child's case folder belongs to, or None for a single child."""
-    parent = folder.parent
+    parent = folder.parent if folder.name not in ("", "..") else folder.resolve().parent  # '.' and '..' too
     return parent if (parent / FAMILY_FILE).is_file() else None
 
 
@@ -113,6 +114,7 @@ def join(name: str, family_path: Path, family_data: Any, child_path: Path, child
     child_keys: set[Any] = set()
     from_child: dict[Any, set[Any]] = {}
     clashes: set[Any] = set()
+    moved: dict[Any, list[int]] = {}  # joined index -> index before sorting by date
     problems: list[Problem] = []
     for key, value in child_data.items():
         if key not in joined or joined[key] is None or key in CHILD_WINS.get(name, ()):
@@ -123,6 +125,11 @@ def join(name: str, family_path: Path, family_data: Any, child_path: Path, child
         elif isinstance(joined[key], list) and isinstance(value, list):
             offsets[key] = len(joined[key])
             joined[key] = [*joined[key], *value]
+            if (name, key) in BY_DATE:  # read as one list in date order; each file keeps its own
+                order = sorted(range(len(joined[key])), key=lambda i: _date_key(joined[key][i]))
+                if order != sorted(order):
+                    joined[key] = [joined[key][i] for i in order]
+                    moved[key] = order
         elif isinstance(joined[key], dict) and isinstance(value, dict):
             both = set(joined[key]) & set(value)
             problems.extend(Problem(child_path, (key, inner), f"'{key}' entry set in the family's {family_path.name} "
@@ -141,6 +148,9 @@ def join(name: str, family_path: Path, family_data: Any, child_path: Path, child
         if key in offsets:
             if len(keys) > 1 and isinstance(keys[1], int):
                 index = keys[1]
+                if key in moved and 0 <= index < len(moved[key]):
+                    index = moved[key][index]
+                    keys = (key, index, *keys[2:])
                 if index < offsets[key]:
                     return family_path, keys
                 return child_path, (key, index - offsets[key], *keys[2:])
@@ -152,6 +162,15 @@ def join(name: str, family_path: Path, family_data: Any, child_path: Path, child
         return family_path, keys
 
     return Joined(joined, problems, relocate)
+
+
+# Lists a reader expects in date order: the family's chronology and a child's own, as one.
+BY_DATE = frozenset({("chronology.yaml", "entries")})
+
+
+def _date_key(entry: Any) -> tuple[int, Any]:
+    value = entry.get("date") if isinstance(entry, dict) else None
+    return (1, value) if isinstance(value, dt.date) else (0, dt.date.min)
 
 
 def children_of(family: Path) -> list[Path]:
