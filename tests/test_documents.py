@@ -55,7 +55,15 @@ from tests.conftest import TODAY
 from tests.conftest import Result
 
 DAY = dt.date.fromisoformat(TODAY)
-SAMPLE_DIRS = sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file())
+# Every sample child: the single-child samples, and each child of the sibling group.
+SAMPLE_DIRS = sorted([p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file()]
+                     + [c for p in SAMPLES.iterdir() if (p / "family.yaml").is_file()
+                        for c in p.iterdir() if (c / "case.yaml").is_file()])
+
+
+def sample_key(folder: Path) -> str:
+    """'03' for a single-child sample, '08-ruby' for a child of the sibling group."""
+    return f"{folder.parent.name[:2]}-{folder.name}" if (folder.parent / "family.yaml").is_file() else folder.name[:2]
 RAG = {"green": "● Green", "amber": "▲ Amber", "red": "■ Red"}
 TAGS = ("{{", "}}", "{%", "%}")
 
@@ -203,9 +211,9 @@ def render_samples(root: Path) -> dict[str, RenderedSample]:
         case, problems = load_case(folder)
         assert case is not None, problems
         documents = case_documents(folder, DAY)
-        out = root / folder.name
+        out = root / sample_key(folder)
         written = render_case(documents, out)
-        rendered[folder.name[:2]] = RenderedSample(folder, case, documents, out,
+        rendered[sample_key(folder)] = RenderedSample(folder, case, documents, out,
                                                    {w.document: w.path for w in written})
     return rendered
 
@@ -758,3 +766,35 @@ def test_an_authority_template_replaces_only_the_bundled_one_of_its_name(
     listing = {d["document"]: d for d in json.loads(as_json.out)["cases"][0]["documents"]}
     assert listing["reunification_plan"]["template"] == str(templates / "reunification_plan.docx")
     assert listing["chronology"]["template"] == str(BUNDLED_TEMPLATES / "chronology.docx")
+
+
+# -- a sibling group ------------------------------------------------------------------------
+
+
+def test_a_sibling_groups_shared_documents_name_every_child_and_its_own_only_that_child(
+        samples: dict[str, RenderedSample]) -> None:
+    group = {key: sample for key, sample in samples.items() if key.startswith("08-")}
+    assert len(group) == 3
+    names = {key: sample.case.child.name for key, sample in group.items() if sample.case.child}
+    for key, sample in group.items():
+        for shared in ("parental_agreement", "reunification_plan"):
+            text = "\n".join(sample.blocks(shared))
+            assert all(name in text for name in names.values()), f"{key}/{shared}"
+            assert "Children" in text
+        assessment = "\n".join(sample.blocks("return_home_assessment"))
+        others = [name for other, name in names.items() if other != key]
+        heading = assessment.split("Case reference")[0]
+        assert names[key] in heading and not any(name in heading for name in others), key
+        # Each child's own documents: one per child, each heading that child.
+        for own in ("risk_classification", "young_persons_report", "accessible_risk_table", "monitoring_form"):
+            if own in sample.files:
+                assert names[key].split()[0] in "\n".join(sample.blocks(own)), f"{key}/{own}"
+
+
+def test_the_genogram_of_a_sibling_group_marks_every_child(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    family = SAMPLES / "08-sibling-group"
+    result = cli("genogram", family / "ruby", "--out", tmp_path, today=DAY.isoformat())
+    assert result.code == 0, result.err
+    svg = (tmp_path / "genogram.svg").read_text(encoding="utf-8")
+    assert svg.count('class="outline"') == 3
+    assert "The children" in svg

@@ -500,7 +500,7 @@ def genogram() -> Doc:
     doc.add_heading("Key", level=1)
     fields_table(doc, [
         ("□ square / ○ circle / ◇ diamond", "male / female / sex not recorded"),
-        ("Double outline", "the child this case is about"),
+        ("Double outline", "the child this case is about (each child of a sibling group)"),
         ("Cross through a symbol", "died (years shown)"),
         ("Solid / dashed line between partners", "married / living together"),
         ("One slash / two slashes", "separated / divorced"),

@@ -1123,6 +1123,7 @@ def _outline(bands: list[tuple[float, float, float, float]]) -> list[Point]:
 @dataclass
 class _Key:
     used: dict[str, bool] = field(default_factory=dict)
+    children: int = 1  # the children marked: every child of a sibling group
 
     def mark(self, *names: str) -> None:
         for name in names:
@@ -1175,7 +1176,8 @@ def _key_icon(name: str, x: float, y: float, shapes: dict[str, ShapeKind]) -> li
 
 def _key_items(key: _Key, top: float, width: float, shapes: dict[str, ShapeKind],
                labels: list[Box]) -> tuple[list[Item], float]:
-    entries = [(name, text) for name, text in KEY_ORDER if key.used.get(name)]
+    entries = [(name, "The children" if name == "child" and key.children > 1 else text)
+               for name, text in KEY_ORDER if key.used.get(name)]
     cell = max(44 + 8 + text_width(text, KEY_SIZE) + 20 for _, text in entries)
     columns = max(1, min(len(entries), int(width // cell)))
     items: list[Item] = [Text(MARGIN, top + KEY_SIZE + 1, "Key", KEY_SIZE + 1, "key-title", anchor="start")]
@@ -1380,6 +1382,7 @@ class _Scene:
                 classes += " child"
                 self.shapes["child"] = kind
                 self.key.mark("child")
+                self.key.children = len(self.marked)
             if person.died is not None:
                 classes += " deceased"
                 self.shapes.setdefault("deceased", kind)
