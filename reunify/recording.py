@@ -110,6 +110,12 @@ def _relative(path: Path, folder: Path) -> Path:
         return path
 
 
+def _one_child(folder: Path) -> None:
+    """Refuse a family folder for what is each child's own (a step, a decision, a visit)."""
+    if is_family_folder(folder):
+        raise ReunifyError(f"{folder}: a family folder; this is recorded for one child: give the child's folder")
+
+
 def open_case(folder: Path, today: dt.date) -> tuple[Case, Workflow]:
     """The case and its workflow, or `Refused` when the records have errors. For a family
     folder: its first child's (what the children share reads the same in each)."""
@@ -203,6 +209,9 @@ def _set_fields(where: tuple[Path, FieldPath], values: dict[str, Any]) -> None:
 @locked
 def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt.date,
                 note: str | None = None, override: str | None = None) -> Recorded:
+    if is_family_folder(folder) and override is None:
+        return _step_for_each_child(folder, step_id, date=date, by=by, today=today)
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     step = _step(workflow, step_id)
     kind, record_id = step.kind
@@ -235,11 +244,28 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
     return Recorded(path, f"recorded '{step_id}' ({step.title}) as {how} on {date.isoformat()}")
 
 
+def _step_for_each_child(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt.date) -> Recorded:
+    """A step done once for the family (the chronology, the genogram): recorded for each
+    child it applies to whose gates pass; refused, changing nothing, when none."""
+    case, workflow = open_case(folder, today)
+    step = _step(workflow, step_id)
+    if step.kind[0] != "date":
+        raise ReunifyError(f"'{step_id}' is recorded for one child: give the child's folder")
+    team_member(case, by)
+    check_date(case, date, today)
+    done = complete_steps(folder, [step_id], date=date, by=by, today=today)
+    if not done.done:
+        raise Refused(f"'{step_id}' cannot be marked done for any child yet; nothing was changed", done.hints)
+    return Recorded(done.files[0], "recorded " + "; ".join(done.done) + f" on {date.isoformat()}",
+                    "\n".join(done.hints) or None, done.files[1:])
+
+
 @locked
 def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.date, by: str,
                     today: dt.date, reason: str | None = None, confirm: bool = False) -> Recorded:
     """Record a decision; with `confirm`, first the same manager's confirmation, that day,
     of the risk classification it rests on (one command for what happens at one meeting)."""
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     definition = workflow.decisions.get(decision_id)
     if definition is None:
@@ -307,6 +333,7 @@ def _confirming(case: Case, workflow: Workflow, member: m.TeamMember,
 
 @locked
 def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, today: dt.date) -> Recorded:
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     definition = workflow.decisions.get(decision_id)
     if definition is None or definition.ratified_by is None:
@@ -331,6 +358,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
 @locked
 def record_classification(folder: Path, classification_id: str, *, level: str, rationale: str,
                           recommended_by: list[str], date: dt.date, today: dt.date) -> Recorded:
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     if workflow.classification(classification_id) is None:
         raise ReunifyError(f"unknown classification '{classification_id}'"
@@ -364,6 +392,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
 @locked
 def confirm_classification(folder: Path, classification_id: str, *, by: str, date: dt.date,
                            today: dt.date) -> Recorded:
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
     check_date(case, date, today)
@@ -390,6 +419,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
 @locked
 def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.date,
                 note: str | None = None) -> Recorded:
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     if reason not in workflow.exit_reasons:
         raise ReunifyError(f"unknown exit reason '{reason}'" + did_you_mean(reason, list(workflow.exit_reasons))
@@ -546,6 +576,7 @@ def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, at
 @locked
 def record_visit(folder: Path, *, date: dt.date, by: str, announced: bool, seen_alone: bool, today: dt.date,
                  note: str | None = None) -> Recorded:
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
     check_date(case, date, today)
@@ -599,6 +630,7 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
 @locked
 def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, informant: str = "parent",
                by: str | None = None) -> Recorded:
+    _one_child(folder)
     case, workflow = open_case(folder, today)
     member = team_member(case, by) if by else None
     check_date(case, date, today)

@@ -15,6 +15,7 @@ from reunify.engine.evaluate import Evaluation
 from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
+from reunify.engine.gates import STANDS_FOR
 from reunify.problems import Problem
 from reunify.records.fields import schema_path
 from reunify.records.models import FILE_MODELS
@@ -64,13 +65,20 @@ def record_command(state: StepState) -> str | None:
                                   for p in state.missing):
         return None
     by = state.who_ids[0] if len(state.who_ids) == 1 else "NAME"
+    # --by is left off where the command takes the one member with the role itself.
+    by_option = "" if len(state.who_ids) == 1 else " --by NAME"
     if kind == "decision":
-        return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD --by {by}"
+        return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD{by_option}"
     if kind == "classification":
         return f"reunify classify {record_id} --level LEVEL --rationale TEXT --recommended-by {by}"
     if kind == "meeting" and state.meeting is not None:  # recording the meeting marks the step done
         return f"reunify meeting {state.meeting} --date YYYY-MM-DD --attendee {by}"
-    return f"reunify done {state.step.id} --date YYYY-MM-DD --by {by}"
+    gates = {name for name, _ in state.step.gate_specs()}
+    for gate, (file, key, command) in STANDS_FOR.items():
+        # A record still to be made that marks the step done when it is made.
+        if gate in gates and any(p.file.name == file and p.path[:1] == (key,) for p in state.missing):
+            return command.format(by=by)
+    return f"reunify done {state.step.id} --date YYYY-MM-DD{by_option}"
 
 
 def command_for(state: StepState) -> str | None:
@@ -175,6 +183,8 @@ def next_data(ev: Evaluation) -> dict[str, Any]:
         "more": ev.more,
         "overdue": [due_data(d) for d in ev.schedule.overdue],
         "coming_up": [step_data(ev, s, locator) for s in ev.coming_up],
+        # Visits, reviews and classifications falling due soon, as the text lists them.
+        "upcoming": [due_data(d) for d in ev.schedule.dues if d.upcoming and d.step is None],
         "attention": [problem_data(p) for p in located(ev.attention, locator)],
         "errors": sum(1 for p in ev.problems if p.is_error),
     }

@@ -11,6 +11,7 @@ Never prints: the command line formats what this returns, as text or as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ from reunify.problems import Problem
 from reunify.problems import ReunifyError
 from reunify.records import Case
 from reunify.records import is_case_folder
+from reunify.records.family import children_of
+from reunify.records.family import is_family_folder
 from reunify.records.models import Text
 from reunify.records.validation import validate
 from reunify.resources import SAMPLES
@@ -60,9 +63,16 @@ def find_sample(name: str, samples: Path = SAMPLES, *, only_samples: bool = Fals
     """A case folder: `name` as a path (unless `only_samples`), or a bundled sample by
     number or name ("06", "06-home...")."""
     path = Path(name)
+    head, _, child = name.partition("/")
+    if child and not path.exists() and samples.is_dir() and "/" not in child:
+        # A child of a sibling-group sample: "08/ruby".
+        with contextlib.suppress(CaseError):
+            member = find_sample(head, samples, only_samples=True) / child
+            if is_case_folder(member):
+                return member
     if not only_samples and (path.exists() or "/" in name or not samples.is_dir()):
         return path
-    folders = sorted(p for p in samples.iterdir() if p.is_dir() and is_case_folder(p))
+    folders = sorted(p for p in samples.iterdir() if p.is_dir() and (is_case_folder(p) or is_family_folder(p)))
     wanted = name.strip().lower()
     number, _, rest = wanted.partition("-")
     found = [p for p in folders if p.name.lower() == wanted]
@@ -85,14 +95,18 @@ def copy_sample(sample: Path, dest: Path) -> list[Path]:
     owner-only. Raises `ReunifyError` (and copies nothing) when `dest` holds anything."""
     if dest.is_symlink() or (dest.exists() and (not dest.is_dir() or any(dest.iterdir()))):
         raise ReunifyError(f"{dest}: already exists and is not an empty folder")
-    files = sorted(p for p in sample.iterdir() if p.is_file() and p.suffix in (".yaml", ".md"))
+    # A sibling group: the family's files and each child's folder.
+    folders = [sample, *(children_of(sample) if is_family_folder(sample) else [])]
+    files = [f for folder in folders for f in sorted(folder.iterdir())
+             if f.is_file() and f.suffix in (".yaml", ".md")]
     try:
-        make_private_folder(dest)
+        for folder in folders:
+            make_private_folder(dest / folder.relative_to(sample))
         for file in files:
-            write_atomic(dest / file.name, file.read_bytes())
+            write_atomic(dest / file.relative_to(sample), file.read_bytes())
     except OSError as exc:
         raise ReunifyError(f"{dest}: cannot copy the sample ({(exc.strerror or 'error').lower()})") from None
-    return [dest / file.name for file in files]
+    return [dest / file.relative_to(sample) for file in files]
 
 
 # The stages reached and their days ---------------------------------------------------

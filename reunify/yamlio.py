@@ -605,10 +605,19 @@ def edit_file(path: Path) -> Iterator[Edit]:
     write_atomic(path, out, mode)
 
 
+def block(value: Any) -> Any:
+    """Text of several lines written as a literal block (`|`), as a person would write it."""
+    if isinstance(value, str) and "\n" in value.strip():
+        from ruamel.yaml.scalarstring import LiteralScalarString
+
+        return LiteralScalarString(value.strip())
+    return value
+
+
 def add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
     """Add an entry to the list under `key`: at the end, or kept in date order after any
     entries of the same date; comments stay where they were."""
-    new = CommentedMap((k, v) for k, v in entry.items() if v is not None)
+    new = CommentedMap((k, block(v)) for k, v in entry.items() if v is not None)
     items = mapping.get(key)
     if items is None:
         set_last(mapping, key, CommentedSeq([new]))

@@ -581,13 +581,21 @@ MISSING += [
     for name, words, options, option in [
         ("chronology-event", ("chronology",), ("--source", "Record"), "--event"),
         ("chronology-source", ("chronology",), ("--event", "Visit"), "--source"),
-        ("visit-by", ("visit",), ("--announced", "--seen-alone"), "--by"),
         ("goal-review-parent", ("goal-review",), ("--goal", "1", "--rating", "red"), "--parent"),
         ("goal-review-rating", ("goal-review",), ("--parent", "natalie", "--goal", "1"), "--rating"),
         ("sdq-total", ("sdq",), (), "--total"),
         ("police-check-result", ("police-check", "keith"), (), "--result"),
     ]
 ]
+
+
+@pytest.mark.usefixtures("no_terminal")
+def test_without_by_a_visit_is_by_the_one_social_worker_and_says_so(case: Path, cli: Callable[..., Result]) -> None:
+    result = cli("visit", case, "--announced", "--seen-alone", "--date", "2026-11-20")
+    assert result.code == 0, result.err
+    worker = next(t for t in load(case).case.team if t.role == "social_worker")
+    assert result.out.startswith(f"by {worker.id}, the only social worker on the case")
+    assert load(case).events.visits[-1].by == worker.id
 
 
 @pytest.mark.usefixtures("no_terminal")

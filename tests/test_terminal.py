@@ -125,8 +125,27 @@ def test_new_asks_for_the_essentials(tmp_path: Path) -> None:
 # -- each recording command asks for a missing --by, listing the team ----------------------
 
 
-def test_done_asks_who_and_when_listing_the_team(tmp_path: Path) -> None:
+def second(cli: Callable[..., Result], case: Path, role: str) -> None:
+    """A second team member with `role`, so that who did it is a choice to ask for."""
+    added = cli("team", "add", "Lee Second", case, "--role", role, "--id", "second", "--from", "2026-01-05")
+    assert added.code == 0, added.err
+
+
+def test_done_takes_the_one_member_with_the_role_and_says_so(tmp_path: Path) -> None:
     case = copy_sample(tmp_path, "01-newly-identified-s20")
+
+    code, shown = run_on_a_terminal(["done", "supervision_discussion", case],
+                                    answers=[("Date it was done", "2026-11-20")])
+
+    assert code == 0, shown
+    assert "Who did it" not in shown
+    assert "by tm-greaves, the only team manager on the case" in shown
+    assert load(case).events.steps[-1].by == "tm-greaves"
+
+
+def test_done_asks_who_and_when_listing_the_team(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    case = copy_sample(tmp_path, "01-newly-identified-s20")
+    second(cli, case, "team_manager")
 
     code, shown = run_on_a_terminal(["done", "supervision_discussion", case],
                                     answers=[("Who did it", "tm-greaves"), ("Date it was done", "2026-11-20")])
@@ -152,6 +171,7 @@ def test_done_asks_for_the_step_listing_those_ready(tmp_path: Path) -> None:
 def test_decide_asks_outcome_and_who_listing_the_choices(tmp_path: Path, cli: Callable[..., Result]) -> None:
     case = copy_sample(tmp_path, "01-newly-identified-s20")
     assert cli("done", "supervision_discussion", case, "--by", "tm-greaves", "--date", "2026-11-20").code == 0
+    second(cli, case, "team_manager")
 
     code, shown = run_on_a_terminal(["decide", "D1", case], answers=[
         ("Outcome", "pursue"), ("Who made the decision", "tm-greaves"), ("Date of the decision", "2026-11-21"),
@@ -182,6 +202,7 @@ def test_classify_confirm_asks_for_the_manager(tmp_path: Path, cli: Callable[...
     case = copy_sample(tmp_path, "03-medium-agreement-review")
     assert cli("classify", "RC2", case, "--level", "medium", "--rationale", "Goals met.", "--recommended-by",
                "tm-moorcroft", "--date", "2026-11-20").code == 0
+    second(cli, case, "service_manager")
 
     code, shown = run_on_a_terminal(["classify", "RC2", case, "--confirm"], answers=[
         ("Which manager confirms the level", "sm-chandler"), ("Date of the confirmation", "2026-11-21"),
@@ -207,8 +228,9 @@ def test_exit_asks_why_and_who(tmp_path: Path) -> None:
     assert ended is not None and (ended.reason, ended.by) == ("family_withdrew", "sw-mistry")
 
 
-def test_visit_asks_who_visited(tmp_path: Path) -> None:
+def test_visit_asks_who_visited(tmp_path: Path, cli: Callable[..., Result]) -> None:
     case = copy_sample(tmp_path, "06-home-under-care-order")
+    second(cli, case, "social_worker")
 
     code, shown = run_on_a_terminal(["visit", case, "--date", "2026-11-20", "--announced", "--seen-alone"],
                                     answers=[("Who visited", "sw-wainwright")])

@@ -51,7 +51,7 @@ CaseFolder = Annotated[Path, typer.Argument(help="The case folder (default: the 
                                             show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 When = Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD", help="When it happened.")]
-By = Annotated[str, typer.Option("--by", help="Who: a team member's id or name.")]
+By = Annotated[str, typer.Option("--by", help="Who: a team member's id or name (default: the one member on the case with the role it needs).")]
 
 
 def resolve_today(value: str | None) -> dt.date:

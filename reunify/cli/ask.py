@@ -31,6 +31,8 @@ from reunify.engine import workflow_for
 from reunify.problems import ReunifyError
 from reunify.records import Case
 from reunify.records import load_case
+from reunify.records.family import children_of
+from reunify.records.family import is_family_folder
 from reunify.workflow import Workflow
 
 Choice = tuple[str, str]  # (what to type, what it is)
@@ -169,7 +171,10 @@ class CaseChoices:
     @functools.cached_property
     def _loaded(self) -> tuple[Case, Workflow] | None:
         try:
-            case, _ = load_case(self.folder)
+            folder = self.folder
+            if is_family_folder(folder):  # what the children share reads the same in each
+                folder = next(iter(children_of(folder)), folder)
+            case, _ = load_case(folder)
         except ReunifyError:
             return None
         workflow = workflow_for(case)[0] if case is not None else None
@@ -198,6 +203,33 @@ class CaseChoices:
             return ready
         waiting = [s for s in evaluation.steps if s.done is None and s.state == "waiting"]
         return [(s.step.id, f"{s.step.title} (waiting)") for s in waiting[:STEPS_LISTED]]
+
+    def only(self, *roles: str) -> str:
+        """The id of the one team member on the case today with one of `roles`, or '' when
+        there are none or several: who is meant when only one person can be."""
+        if self._loaded is None or not roles:
+            return ""
+        found = [m.id for m in self._loaded[0].case.team if m.role in roles and m.active_on(self.today)]
+        return found[0] if len(found) == 1 else ""
+
+    def role_title(self, role: str) -> str:
+        found = self._workflow.roles.get(role) if self._workflow is not None else None
+        return found.title.lower() if found is not None else role.replace("_", " ")
+
+    def decision_role(self, decision: str, *, ratify: bool = False) -> tuple[str, ...]:
+        """The role that makes (or ratifies) `decision`."""
+        found = self._workflow.decisions.get(decision.strip().upper()) if self._workflow is not None else None
+        role = (found.ratified_by if ratify else found.by) if found is not None else None
+        return (role,) if role else ()
+
+    def confirmer_role(self, classification: str) -> tuple[str, ...]:
+        """The role that confirms `classification` (every manager when the workflow names none)."""
+        workflow = self._workflow
+        if workflow is None:
+            return ()
+        found = workflow.classification(classification.strip().upper())
+        wanted = found.confirmed_by if found is not None else None
+        return (wanted,) if wanted else tuple(workflow.managers())
 
     def role_of(self, step: str) -> tuple[str, ...]:
         """The role that does `step`, to list its team members first."""

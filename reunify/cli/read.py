@@ -314,7 +314,8 @@ def _family_status(folder: Path, day: dt.date, as_json: bool) -> None:
                 continue
             summary = child_summary(ev.facts)
             name = summary.get("name", "the child") + (f", {summary['age']}" if "age" in summary else "")
-            stage = (f"{ev.workflow.stages.index(ev.stage) + 1}. {ev.stage.title}" if ev.stage is not None
+            stage = (f"{ev.workflow.stages.index(ev.stage) + 1}. {ev.stage.title}"
+                     if ev.stage is not None and not ev.status.startswith("closed")
                      else ev.status[:1].upper() + ev.status[1:])
             then = "; ".join(state.step.title for state in ev.next) or "nothing now"
             if ev.schedule.overdue:

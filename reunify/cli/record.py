@@ -130,6 +130,16 @@ def _team_ids(case: Path, who: Sequence[str]) -> list[str]:
     return ids
 
 
+def _only(choices: CaseChoices, roles: tuple[str, ...]) -> str:
+    """Who is meant when only one person can be: the one team member on the case with the
+    role, said on screen; '' when there are none or several (then --by is asked for)."""
+    found = choices.only(*roles)
+    if found:
+        out.print(f"[dim]by {escape(found)}, the only {escape(choices.role_title(roles[0]))} on the case[/]",
+                  soft_wrap=True)
+    return found
+
+
 def _required(value: str | None) -> str:
     assert value is not None  # ask() returns a value or raises, for a required one
     return value
@@ -230,6 +240,7 @@ def done_command(
     day = resolve_today(today)
     choices = CaseChoices(case, day)
     step = _required(ask(step, "Which step", "STEP", choices=choices.steps))
+    by = by or ("" if override else _only(choices, choices.role_of(step)))
     who = _required(ask(by, "Who did it (a team member's id or name)" if not override
                         else "Which manager overrides (id or name)", "--by",
                         choices=functools.partial(choices.team, *choices.role_of(step))))
@@ -260,6 +271,7 @@ def decide_command(
     choices = CaseChoices(case, day)
     decision = _required(ask(decision, "Which decision", "DECISION", choices=choices.decisions))
     if ratify:
+        by = by or _only(choices, choices.decision_role(decision, ratify=True))
         who = _required(ask(by, "Who ratifies it (id or name)", "--by", choices=choices.team))
         when = ask_date(date, "Date of the ratification", day)
         recorded = recording.ratify_decision(case, decision, date=when, by=who, today=day)
@@ -267,6 +279,7 @@ def decide_command(
     else:
         outcome = _required(ask(outcome, "Outcome", "--outcome",
                                 choices=functools.partial(choices.outcomes, decision)))
+        by = by or _only(choices, choices.decision_role(decision))
         who = _required(ask(by, "Who made the decision (id or name)", "--by", choices=choices.team))
         when = ask_date(date, "Date of the decision", day)
         reason = ask(reason, "Why (blank to skip)", "--reason", required=False)
@@ -297,6 +310,7 @@ def classify_command(
     classification = _required(ask(classification, "Which classification", "CLASSIFICATION",
                                    choices=choices.classifications))
     if confirm:
+        by = by or _only(choices, choices.confirmer_role(classification))
         who = _required(ask(by, "Which manager confirms the level (id or name)", "--by",
                             choices=functools.partial(choices.team, "service_manager")))
         when = ask_date(date, "Date of the confirmation", day)
@@ -404,7 +418,9 @@ def visit_command(
     """Record a visit to the child: announced or not, and whether the child was seen alone."""
     day = resolve_today(today)
     when = ask_date(date, "Date of the visit", day)
-    who = ask(by or None, "Who visited (team member id or name)", "--by", choices=CaseChoices(case, day).team)
+    choices = CaseChoices(case, day)
+    who = ask(by or _only(choices, ("social_worker",)) or None, "Who visited (team member id or name)", "--by",
+              choices=choices.team)
     assert who is not None
     was_announced = ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
     alone = ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")

@@ -243,7 +243,8 @@ def sample_command(
 
     if name is None:
         grid = table("Sample", "What it shows")
-        for folder in sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file()):
+        for folder in sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file()
+                             or (p / "family.yaml").is_file()):
             readme = folder / "README.md"
             title = readme.read_text(encoding="utf-8").splitlines()[0].lstrip("# ") if readme.is_file() else ""
             grid.add_row(folder.name, escape(title.split(" - ", 1)[-1]))

@@ -38,6 +38,7 @@ from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
 from reunify.yamlio import add_entry
 from reunify.yamlio import append_entry
+from reunify.yamlio import block
 from reunify.yamlio import edit_file
 from reunify.yamlio import set_last
 from reunify.yamlio import write_new_file
@@ -107,9 +108,9 @@ def _set(path: Path, name: str, values: dict[str, Any]) -> None:
     with edit_file(path) as edit:
         for key, value in values.items():
             if key in edit.data:
-                edit.data[key] = value
+                edit.data[key] = block(value)
             else:
-                set_last(edit.data, key, value)
+                set_last(edit.data, key, block(value))
 
 
 def _append(path: Path, name: str, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
@@ -179,7 +180,7 @@ def assessment_parent(folder: Path, person: str, *, today: dt.date, risk_factors
                 item[key] = CommentedSeq(added)
         for key, text in (("interaction", interaction), ("capacity_to_change", capacity)):
             if text is not None:
-                item[key] = text
+                item[key] = block(text)
     changed = [f"{len(new_risks)} risk factor{'s' if len(new_risks) != 1 else ''}" if new_risks else "",
                f"{len(new_protective)} protective factor{'s' if len(new_protective) != 1 else ''}"
                if new_protective else "",
@@ -475,7 +476,12 @@ def set_plan_text(folder: Path, field: str, text: str, *, today: dt.date) -> Rec
     if value is None:
         raise ReunifyError(f"the text for {field.replace('_', '-')} is empty; nothing written")
     current = getattr(case.plan, field)
-    path = _where(case, folder, PLAN, field, current is not None)
+    if field == "child_communication":  # each child's own conversation
+        if is_family_folder(folder):
+            raise ReunifyError("the conversation with the child is each child's own: give the child's folder")
+        path = target(folder, PLAN, field)
+    else:
+        path = _where(case, folder, PLAN, field, current is not None)
     _set(path, PLAN, {field: value})
     return Recorded(path, ("replaced " if current is not None else "recorded ") + PLAN_TEXT[field].split(":")[0])
 

@@ -92,7 +92,9 @@ def schedule(facts: Facts, states: Sequence[StepState]) -> Schedule:
     """Every due date and every flag of the case on `facts.today`."""
     dues: list[Due] = list(_step_dues(facts, states))
     flags: list[Problem] = []
-    if not _ended(facts):
+    final = [s for s in states if s.step.final]
+    closed = bool(final) and all(s.state == "done" for s in final)  # nothing falls due after the close
+    if not _ended(facts) and not closed:
         for part in (_visits, _reviews, _risk_rules, _after_return, _cycles, _reclassify):
             found_dues, found_flags = part(facts)
             dues += found_dues

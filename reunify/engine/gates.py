@@ -76,6 +76,15 @@ class _Missing:
         self.items.append(Problem(self.facts.file(file), path, message, hint=hint, code="gate"))
 
 
+
+# Gates a recording command satisfies, for a step it then marks done (so the step is
+# never typed twice): where the gate finds the fact missing, and the command.
+STANDS_FOR: dict[str, tuple[str, str, str]] = {
+    "assessment_signed_off": (ASSESSMENT, "signed_off", "reunify assessment sign-off --by {by} --date YYYY-MM-DD"),
+    "agreement": (AGREEMENT, "agreed", "reunify agreement sign --date YYYY-MM-DD"),
+    "return_recorded": (CASE, "placements", "reunify return-home --date YYYY-MM-DD"),
+}
+
 # -- assessment -------------------------------------------------------------------------
 
 
@@ -107,14 +116,15 @@ def check_chronology(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     entries = facts.case.chronology.entries
     if not entries:
-        missing.add(CHRONOLOGY, ("entries",), "the chronology has no entries yet")
+        missing.add(CHRONOLOGY, ("entries",), "the chronology has no entries yet",
+                    "run 'reunify chronology --date YYYY-MM-DD --event TEXT --source TEXT'")
     for index in range(1, len(entries)):
         if entries[index].date < entries[index - 1].date:
             missing.add(CHRONOLOGY, ("entries", index, "date"),
                         "entry is earlier than the one before it: keep entries in date order")
     if facts.child_born is None:
         missing.add(PEOPLE, ("people",), "the child's date of birth is not recorded, so ages cannot be shown",
-                    "set born: on the child in people.yaml")
+                    f"run 'reunify person change {facts.case.case.child} --born YYYY-MM-DD'")
     return missing.items
 
 
@@ -129,9 +139,10 @@ def check_genogram(facts: Facts, _: None) -> list[Problem]:
     if not child.parents:
         index = people.people.index(child)
         missing.add(PEOPLE, ("people", index, "parents"), "the child's parents are not recorded",
-                    "list the ids of the child's parents under parents:")
+                    f"run 'reunify person change {child.id} --parent PERSON --parent PERSON'")
     if not people.households:
-        missing.add(PEOPLE, ("households",), "no households recorded")
+        missing.add(PEOPLE, ("households",), "no households recorded",
+                    "run 'reunify household add NAME --member PERSON --home'")
     return missing.items
 
 
@@ -172,10 +183,12 @@ def check_police_checks(facts: Facts, _: None) -> list[Problem]:
             continue
         if age is None:
             missing.add(PEOPLE, path, f"no police check for household person '{person_id}', whose age is "
-                        "not recorded", f"record born: or add a police check in {ASSESSMENT}")
+                        "not recorded", f"run 'reunify police-check {person_id} --date YYYY-MM-DD --result TEXT' "
+                        f"(or, if under {threshold}, 'reunify person change {person_id} --born YYYY-MM-DD')")
         else:
             missing.add(PEOPLE, path, f"no police check for household person '{person_id}' "
-                        f"(aged {threshold} or over)", f"add it under police_checks: in {ASSESSMENT}")
+                        f"(aged {threshold} or over)",
+                        f"run 'reunify police-check {person_id} --date YYYY-MM-DD --result TEXT'")
     return missing.items
 
 
@@ -372,7 +385,9 @@ def check_goal_reviews(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     parents = facts.case.agreement.parents
     if not parents:
-        missing.add(AGREEMENT, ("parents",), "no parental agreement to review")
+        missing.add(AGREEMENT, ("parents",), "no parental agreement to review",
+                    "run 'reunify goal add --parent PERSON --change TEXT --evidence TEXT --due YYYY-MM-DD "
+                    "--support TEXT'")
     for index, parent in enumerate(parents):
         for g_index, goal in enumerate(parent.goals):
             if not goal.reviews:

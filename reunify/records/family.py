@@ -5,7 +5,7 @@
       chronology.yaml       the family's chronology (and who writes it)
       assessment.yaml       each parent's assessment, police checks, housing, finances
       agreement.yaml        the parental agreement
-      plan.yaml             the reunification plan
+      plan.yaml             the reunification plan (each child's conversation: the child's)
       events.yaml           meetings
       amy/case.yaml         the child, legal status, placements, trusted adult
       amy/risk.yaml ...     classifications, decisions, steps, visits, SDQs, the child's
@@ -42,14 +42,16 @@ SHARED: dict[str, frozenset[str] | None] = {
     "chronology.yaml": frozenset({"chronologist"}),  # entries: the family's, or a child's own
     "assessment.yaml": frozenset({"started", "parents", "housing", "finances", "support_needs", "police_checks"}),
     "agreement.yaml": None,
-    "plan.yaml": None,
+    "plan.yaml": frozenset({"support", "contact", "transition", "contingency", "after_return"}),
     "events.yaml": frozenset({"meetings"}),
     "risk.yaml": frozenset(),
     "decisions.yaml": frozenset(),
 }
 
-# A field both may set, the child's winning: a child's own case reference.
-CHILD_WINS: dict[str, frozenset[str]] = {"case.yaml": frozenset({"reference"})}
+# A field both may set, the child's winning: a child's own case reference, and what each
+# child was told of the plan (the conversation with the child is each child's own).
+CHILD_WINS: dict[str, frozenset[str]] = {"case.yaml": frozenset({"reference"}),
+                                         "plan.yaml": frozenset({"child_communication"})}
 
 
 def family_of(folder: Path) -> Path | None:
