@@ -337,9 +337,14 @@ def _log(root: Path, *args: str) -> list[Change]:
 
 
 def history(case: Path) -> list[Change]:
-    """Every commit that touched the case folder, newest first."""
+    """Every commit that touched the case folder, newest first; for a child of a sibling
+    group, the family's own files too (what the children share)."""
+    from reunify.records.family import family_of
+
     root = work_tree(case)
-    return _log(root, "--", _relative(case, root))
+    family = family_of(case)
+    shared = sorted(p for p in family.iterdir() if p.is_file()) if family is not None else []
+    return _log(root, "--", _relative(case, root), *(_relative(p, root) for p in shared))
 
 
 def uncommitted(case: Path) -> list[str]:

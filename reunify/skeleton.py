@@ -6,6 +6,9 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,7 +215,7 @@ def new_child(folder: Path, essentials: Essentials, today: dt.date) -> list[Path
     people = family / "people.yaml"
     data = load_file(people).data if people.exists() else None
     taken = {p.get("id") for p in data.get("people") or [] if isinstance(p, dict)} if isinstance(data, dict) else set()
-    child_id = unique_id(slug(essentials.child_name.split()[0]) or "child", taken)
+    child_id = unique(slug(essentials.child_name.split()[0]) or "child", taken)
     whole = skeleton_files(essentials, today)
     case_text = whole[CASE_FILE].split("\n# The team:")[0].replace("child: child\n", f"child: {child_id}\n") + "\n"
     case_text = CHILD_CASE_HEADER + case_text.split("\n", 2)[2].replace("workflow: reference\n", "")
@@ -241,42 +244,25 @@ CHILD_ASSESSMENT_HEADER = """\
 
 
 def slug(text: str) -> str:
-    """An id from a name: lower-case ASCII letters, digits and hyphens."""
-    import unicodedata
+    """An id from a name: lower-case ASCII letters, digits and hyphens ('Zoë O'Neil' -> 'zoe-oneil')."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    plain = plain.replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40].strip("-")
 
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "-".join("".join(c if c.isalnum() else " " for c in plain).split())
 
-
-def unique_id(wanted: str, taken: set[object]) -> str:
-    found, number = wanted, 2
-    while found in taken:
-        found, number = f"{wanted}-{number}", number + 1
+def unique(wanted: str, taken: Iterable[object]) -> str:
+    """`wanted`, or `wanted-2`, `wanted-3`, ... whichever is not taken yet."""
+    used = set(taken)
+    found, number = wanted, 1
+    while found in used:
+        number += 1
+        found = f"{wanted}-{number}"
     return found
 
 
 def _write(folder: Path, files: dict[str, str]) -> list[Path]:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ReunifyError(f"{folder}: already exists and is not an empty folder")
-    try:
-        make_private_folder(folder)
-        os.chmod(folder, DIR_MODE)
-        written = []
-        for name, text in files.items():
-            write_new_file(folder / name, text)
-            written.append(folder / name)
-    except OSError as exc:
-        raise ReunifyError(f"{folder}: cannot create the folder ({(exc.strerror or 'error').lower()})") from None
-    return written
-
-
-def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
-    """Create `folder` (owner-only) with a commented skeleton of every record file."""
-    _check(essentials, today)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ReunifyError(f"{folder}: already exists and is not an empty folder")
-    files = skeleton_files(essentials, today)
-    assert set(files) == set(FILE_MODELS)
     try:
         make_private_folder(folder)  # and any folder above it that it needs, owner-only
         os.chmod(folder, DIR_MODE)
@@ -287,3 +273,11 @@ def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]
     except OSError as exc:
         raise ReunifyError(f"{folder}: cannot create the case ({(exc.strerror or 'error').lower()})") from None
     return written
+
+
+def new_case(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
+    """Create `folder` (owner-only) with a commented skeleton of every record file."""
+    _check(essentials, today)
+    files = skeleton_files(essentials, today)
+    assert set(files) == set(FILE_MODELS)
+    return _write(folder, files)

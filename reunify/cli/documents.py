@@ -28,6 +28,8 @@ from reunify.problems import ReunifyError
 from reunify.profile import load_profile
 from reunify.records import case_folders
 from reunify.records import find_case_folder
+from reunify.records.family import children_of
+from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
     from reunify.documents.batch import Outcome
@@ -220,7 +222,9 @@ def genogram_command(
     from reunify.records import load_case
 
     day = resolve_today(today)
-    folder = find_case_folder(case)
+    family = case if is_family_folder(case) else None
+    # A sibling group has one genogram: drawn from any child's case, every child marked.
+    folder = find_case_folder(next(iter(children_of(case)), case) if family is not None else case)
     loaded, problems = load_case(folder)
     if loaded is None:
         out.print("The case records cannot be read until these are fixed:\n")
@@ -228,5 +232,5 @@ def genogram_command(
         raise typer.Exit(1)
     if len(loaded.people.people) == 0:
         raise CaseError(f"{folder / 'people.yaml'}: no people are recorded yet")
-    for path in write_genogram(loaded, day, out_dir or _documents_folder(folder)):
+    for path in write_genogram(loaded, day, out_dir or _documents_folder(family or folder)):
         out.print(f"Wrote {escape_line(str(path))}", soft_wrap=True)

@@ -14,6 +14,7 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
 from reunify.records import find_case_folder
+from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
     from reunify import audit
@@ -33,7 +34,8 @@ def history_command(
     as_json: Json = False,
 ) -> None:
     """Who recorded what and when, newest first, from git (the caseload must be in git)."""
-    find_case_folder(case)
+    if not is_family_folder(case):  # a family's history is every child's
+        find_case_folder(case)
     from reunify import audit
 
     changes = audit.history(case)

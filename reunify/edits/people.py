@@ -12,8 +12,6 @@ never repeats a name, a date or a note from the records.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -33,6 +31,8 @@ from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 from reunify.records.family import target
 from reunify.records.validation import did_you_mean
+from reunify.skeleton import slug
+from reunify.skeleton import unique
 from reunify.workflow import Workflow
 from reunify.yamlio import CommentedMap
 from reunify.yamlio import CommentedSeq
@@ -62,23 +62,6 @@ RETURNED_HOME = "E4A"
 
 
 # -- small helpers ----------------------------------------------------------------------
-
-
-def slug(text: str) -> str:
-    """Lower-case ASCII letters, digits and hyphens: 'Zoë O'Neil' -> 'zoe-oneil'."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    plain = plain.replace("'", "")
-    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:40].strip("-")
-
-
-def unique(wanted: str, taken: Iterable[str]) -> str:
-    """`wanted`, or `wanted-2`, `wanted-3`, ... whichever is not taken yet."""
-    used = set(taken)
-    found, number = wanted, 1
-    while found in used:
-        number += 1
-        found = f"{wanted}-{number}"
-    return found
 
 
 def role_abbreviation(role: str) -> str:
