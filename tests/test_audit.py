@@ -428,3 +428,26 @@ def test_git_that_does_not_answer_is_one_note_in_check(
     assert f"{folder}/decisions.yaml:1:1: note: the git history could not be read: git did not finish " \
            "within 10 seconds" in result.out
     assert cli("history", folder, today=None).err.strip() == "error: git did not finish within 10 seconds"
+
+
+# -- a sibling group -----------------------------------------------------------------------
+
+
+def test_a_childs_history_holds_the_familys_records_and_a_familys_every_childs(
+        repo: Path, cli: Callable[..., Result]) -> None:
+    family = repo / "cases" / "brackwell"
+    assert cli("sample", "08", family, today=None).code == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add the family")
+    meeting = cli("meeting", "tac", family, "--date", "2026-11-20", "--attendee", "sw-penhale", "--commit")
+    assert meeting.code == 0, meeting.err
+    visit = cli("visit", family / "ruby", "--date", "2026-11-21", "--announced", "--seen-alone", "--commit")
+    assert visit.code == 0, visit.err
+
+    def actions(folder: Path) -> list[str | None]:
+        data = json.loads(cli("history", folder, "--json", today=None).out)
+        return [commit["action"] for commit in data["commits"]]
+
+    assert actions(family / "alfie") == ["meeting tac", None]  # the family's meeting; not Ruby's visit
+    assert actions(family / "ruby") == ["visit", "meeting tac", None]
+    assert actions(family) == ["visit", "meeting tac", None]
