@@ -143,9 +143,12 @@ def team_member(case: Case, who: str, option: str = "--by") -> m.TeamMember:
         if who == member.id or who.casefold() == member.name.casefold():
             return member
     # The team's ids are not offered: an id from the records is never repeated in a message.
+    where = "family.yaml" if case.family is not None else "case.yaml"
     raise ReunifyError(f"{option} '{who}' is not in the case team (give the id or the name of a team "
-                       "member in case.yaml; ids are case-sensitive)" if case.case.team else
-                       f"{option} '{who}' is not in the case team: case.yaml has no team yet")
+                       f"member in {where}, or add one with 'reunify team add'; ids are case-sensitive)"
+                       if case.case.team else
+                       f"{option} '{who}' is not in the case team: {where} has no team yet "
+                       "(add one with 'reunify team add NAME --role ROLE')")
 
 
 def check_date(case: Case, date: dt.date, today: dt.date) -> None:

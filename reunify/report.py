@@ -68,7 +68,8 @@ def record_command(state: StepState) -> str | None:
     # --by is left off where the command takes the one member with the role itself.
     by_option = "" if len(state.who_ids) == 1 else " --by NAME"
     if kind == "decision":
-        return f"reunify decide {record_id} --outcome OUTCOME --date YYYY-MM-DD{by_option}"
+        outcome = "|".join(state.outcomes) or "OUTCOME"
+        return f"reunify decide {record_id} --outcome {outcome} --date YYYY-MM-DD{by_option}"
     if kind == "classification":
         return f"reunify classify {record_id} --level LEVEL --rationale TEXT --recommended-by {by}"
     if kind == "meeting" and state.meeting is not None:  # recording the meeting marks the step done
@@ -81,12 +82,21 @@ def record_command(state: StepState) -> str | None:
     return f"reunify done {state.step.id} --date YYYY-MM-DD{by_option}"
 
 
+def _completes(state: StepState, problem: Problem) -> bool:
+    """Whether `problem` is the missing record that, made, marks the step done too."""
+    gates = {name for name, _ in state.step.gate_specs()}
+    return any(gate in gates and problem.file.name == file and problem.path[:1] == (key,)
+               for gate, (file, key, _) in STANDS_FOR.items())
+
+
 def command_for(state: StepState) -> str | None:
     """A command that works on the case now: the step's own when nothing is missing, else
     the one that supplies the first missing thing (a ratification, a confirmation), else
     None (what is missing is written in the records, and 'missing' says where)."""
-    for problem in state.missing:
-        command = _command_in(problem.hint)
+    # The record that completes the step comes last: first what it still lacks.
+    trigger = [p for p in state.missing if _completes(state, p)]
+    for problem in [p for p in state.missing if p not in trigger] + trigger:
+        command = command_in(problem.hint)
         if command is not None:
             kind = state.step.kind[0]
             if (kind == "decision" and len(state.missing) == 1 and command.startswith("reunify classify ")
@@ -100,7 +110,7 @@ def command_for(state: StepState) -> str | None:
     return record_command(state)
 
 
-def _command_in(hint: str) -> str | None:
+def command_in(hint: str) -> str | None:
     """The command a hint names ("run 'reunify classify RC1 --confirm --by sm'")."""
     start = hint.find("'reunify ")
     if start < 0:

@@ -99,7 +99,8 @@ def _check(essentials: Essentials, today: dt.date) -> None:
         raise ReunifyError("--sex must be male, female or unknown")
 
 
-def skeleton_files(e: Essentials, today: dt.date) -> dict[str, str]:
+def skeleton_files(e: Essentials, today: dt.date, child_id: str | None = None) -> dict[str, str]:
+    child_id = child_id or child_id_for(e.child_name)
     team = []
     if e.social_worker:
         team.append(f"  - id: sw\n    name: {_q(e.social_worker)}\n    role: social_worker\n")
@@ -115,7 +116,7 @@ def skeleton_files(e: Essentials, today: dt.date) -> dict[str, str]:
 # The case: the child, legal status and placement (SSDA903 codes), and the team.
 # Dates are YYYY-MM-DD. People are referred to by the ids in people.yaml.
 reference: {_q(e.reference)}
-child: child
+child: {child_id}
 workflow: reference
 # Legal status over time, oldest first: C1 interim care order, C2 care order,
 # V2 accommodated under section 20, ...
@@ -133,7 +134,7 @@ team:{" []" if not team else ""}
 # Everyone in the child's family and household: the genogram, police checks and the
 # documents' names all come from here. Ids are stable; everything refers to them.
 people:
-  - id: child
+  - id: {child_id}
     name: {_q(e.child_name)}
     sex: {e.sex}{born}
     # parents: [mother, father]
@@ -215,9 +216,9 @@ def new_child(folder: Path, essentials: Essentials, today: dt.date) -> list[Path
     people = family / "people.yaml"
     data = load_file(people).data if people.exists() else None
     taken = {p.get("id") for p in data.get("people") or [] if isinstance(p, dict)} if isinstance(data, dict) else set()
-    child_id = unique(slug(essentials.child_name.split()[0]) or "child", taken)
-    whole = skeleton_files(essentials, today)
-    case_text = whole[CASE_FILE].split("\n# The team:")[0].replace("child: child\n", f"child: {child_id}\n") + "\n"
+    child_id = unique(child_id_for(essentials.child_name), taken)
+    whole = skeleton_files(essentials, today, child_id)
+    case_text = whole[CASE_FILE].split("\n# The team:")[0] + "\n"
     case_text = CHILD_CASE_HEADER + case_text.split("\n", 2)[2].replace("workflow: reference\n", "")
     if essentials.reference == "":
         case_text = case_text.replace('reference: ""\n', "")
@@ -241,6 +242,12 @@ CHILD_ASSESSMENT_HEADER = """\
 # seen alone, school, the conclusion and the team manager's sign-off. What the children
 # share (each parent's assessment, police checks, housing, finances) is the family's.
 """
+
+
+def child_id_for(name: str) -> str:
+    """The child's id in the records: from the first name ('Mia Example' -> 'mia')."""
+    words = name.split()
+    return (slug(words[0]) if words else "") or "child"
 
 
 def slug(text: str) -> str:

@@ -150,6 +150,11 @@ def fill(template: str, values: dict[str, str]) -> list[str]:
     words = shlex.split(template)
     assert words[0] == "reunify", template
     argv = [values.get(word, word) if PLACEHOLDER.match(word) else word for word in words[1:]]
+    # A choice ("pursue|already_home|not_pursue", a decision's outcomes) takes the OUTCOME given.
+    for index, word in enumerate(argv):
+        if "|" in word and argv[index - 1] == "--outcome":
+            assert values.get("OUTCOME") in word.split("|"), f"{template}: {values.get('OUTCOME')} is not offered"
+            argv[index] = values["OUTCOME"]
     left = [word for word in argv if PLACEHOLDER.match(word)]
     assert not left, f"{template}: no value for {left}"
     return argv
@@ -327,9 +332,9 @@ def family_agreement(j: Journey) -> None:
 
     today = "2026-03-16"
     j.proposed(LILY, "contingency_plan", today)
-    j.use(LILY, "contingency_plan", today, "If the return cannot go ahead Lily stays with her foster carers",
+    j.use(LILY, "contingency_plan", today, TEXT="If the return cannot go ahead Lily stays with her foster carers",
           where=FAMILY)
-    j.use(LILY, "child_communication", today, "Lily met her grandmother alone and shared her hopes")
+    j.use(LILY, "child_communication", today, TEXT="Lily met her grandmother alone and shared her hopes")
     j.record("plan", "support", "Parenting programme", fam, "--provider", "Tollbridge Family Centre",
              "--for", "rhian", "--for", "gethin", "--frequency", "weekly", "--from", today,
              "--until", "2026-09-30", today=today)
@@ -506,8 +511,8 @@ def single_journey(j: Journey) -> None:
              "--due", "2026-07-31", "--support", "Weekly family worker sessions", today=today)
     j.record("agreement", "review-date", "2026-06-01", folder, today=today)
     j.use(c, "parental_agreement", today)
-    j.use(c, "contingency_plan", today, "Ezra stays with his foster carers if the return fails")
-    j.use(c, "child_communication", today, "Ezra told his aunt his hopes and fears")
+    j.use(c, "contingency_plan", today, TEXT="Ezra stays with his foster carers if the return fails")
+    j.use(c, "child_communication", today, TEXT="Ezra told his aunt his hopes and fears")
     j.record("plan", "support", "Counselling service", folder, "--provider", "Aldmoor Talking Therapies",
              "--for", "carys", "--frequency", "weekly", "--from", today, "--until", "2026-09-30", today=today)
     j.record("plan", "contact", folder, "--with", "carys", "--arrangement", "Wednesday teatime and Sunday",

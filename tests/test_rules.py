@@ -545,7 +545,7 @@ def test_rc2_does_not_apply_when_rc1_is_low_but_decision_3_does(
     assert steps["decision_3"]["state"] == "ready"
     data = as_json(cli("next", folder, "--json", "--today", "2026-09-01"))
     assert [s["step"] for s in data["next"]] == ["decision_3"]
-    assert data["next"][0]["command"] == "reunify decide D3 --outcome OUTCOME --date YYYY-MM-DD --by sm"
+    assert data["next"][0]["command"] == "reunify decide D3 --outcome reunify|permanence --date YYYY-MM-DD"
 
 
 def test_rc2_applies_when_rc1_is_medium(full_case: Callable[..., Path], cli: Callable[..., Result]) -> None:

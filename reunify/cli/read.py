@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -149,15 +150,24 @@ def _family_next(folder: Path, day: dt.date, as_json: bool) -> None:
 
 
 def print_next(ev: Evaluation, day: dt.date) -> None:
-    """The next steps, what is overdue, needs attention and is coming up."""
+    """The next steps, what is overdue, needs attention and is coming up; every command
+    shown names the case folder when it is not the current one, to be run as it stands."""
     locator = Locator()
+    folder = ev.case.folder
+    suffix = "" if folder.resolve() == Path.cwd().resolve() else " " + shlex.quote(str(folder))
+
+    def run(command: str) -> str:
+        return f"[dim]{escape(command + suffix)}[/]"
+
+    soon = [due for due in ev.schedule.dues if due.upcoming and due.step is None]
     if not ev.next:
         if ev.status.startswith("closed"):
             out.print("Nothing to do: the reunification episode is closed.")
         else:
             waiting = [s for s in ev.steps if s.state == "waiting" and not s.optional]
             out.print("No step can be recorded yet: what is overdue comes first (below)."
-                      if ev.schedule.overdue else "Nothing can be done yet.")
+                      if ev.schedule.overdue else "No step can be recorded yet: what is coming up is below."
+                      if ev.coming_up or soon else "Nothing can be done yet.")
             out.print(bullets([f"{escape(state.step.title)}: {escape('; '.join(state.waiting_on))}"
                                + "".join(f"\n  which still needs: {escape(_cause(cause))}" for cause in root_causes(state)[:3])
                                for state in waiting[:1] if not ev.coming_up]))
@@ -167,39 +177,51 @@ def print_next(ev: Evaluation, day: dt.date) -> None:
         due = due_text(state, day)
         out.print(f"{number}. [bold]{escape(state.step.title)}[/]" + (f"  {due}" if due else ""))
         out.print(f"   {escape(who_text(ev, state))}")
+        if not state.who:
+            out.print("   " + run(f"reunify team add NAME --role {state.step.role}"), soft_wrap=True)
         missing = report.located(list(state.missing), locator)
+        shown: set[str] = set()
         if missing:
             out.print("   Still needed before it can be marked done:")
-            out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
-                               for p in missing], indent=3))
+            lines = []
+            for problem in missing:
+                found = report.command_in(problem.hint)
+                lines.append(f"{escape(problem.message)} [dim]({escape(problem.file.name)}:{problem.line})[/]"
+                             + (f"\n{run(found)}" if found else ""))
+                shown.add(found or "")
+            out.print(bullets(lines, indent=3), soft_wrap=True)
         command = report.command_for(state)
         then = report.record_command(state)
-        if command is not None:
-            out.print(f"   [dim]{escape(command)}[/]", soft_wrap=True)
-        if then is not None and command != then:
-            out.print(f"   [dim]then: {escape(then)}[/]", soft_wrap=True)
+        if command is not None and command not in shown:
+            out.print("   " + run(command), soft_wrap=True)
+        if then is not None and then not in shown and not _same_command(command, then):
+            out.print("   [dim]then:[/] " + run(then), soft_wrap=True)
     if ev.more:
         out.print(f"   [dim]and {ev.more} more (reunify status)[/]")
     if ev.schedule.overdue:
         out.print("\n[bold red]Overdue[/]")
-        out.print(bullets([due_line(due, day) + (f"\n[dim]{escape(due.command)}[/]" if due.command else "")
+        out.print(bullets([due_line(due, day) + (f"\n{run(due.command)}" if due.command else "")
                            for due in ev.schedule.overdue]))
     attention = report.located(ev.attention, locator)
     if attention:
         out.print("\n[bold yellow]Needs attention[/]")
         out.print(bullets([f"{escape(p.message)} [dim]({escape(p.file.name)}:{p.line})[/]"
                            + (f"\n[dim]{escape(p.hint)}[/]" if p.hint else "") for p in attention]))
-    soon = [due for due in ev.schedule.dues if due.upcoming and due.step is None]
     if ev.coming_up or soon:
         out.print("\n[bold]Coming up[/]")
         out.print(bullets([
             escape(state.step.title) + ": "
             + (f"from {state.earliest.isoformat()}, " if state.earliest else "") + due_text(state, day)
             for state in ev.coming_up
-        ] + [due_line(due, day) for due in soon]))
+        ] + [due_line(due, day) + (f"\n{run(due.command)}" if due.command else "") for due in soon]))
     errors = sum(1 for p in ev.problems if p.is_error)
     if errors:
         out.print(f"\n[red]{errors} error(s) in the records[/]: run 'reunify check' to see them.")
+
+
+def _same_command(first: str | None, second: str) -> bool:
+    """Whether two commands are the same command (one with its placeholders filled)."""
+    return first is not None and first.split()[:3] == second.split()[:3]
 
 
 def _cause(cause: str | Problem) -> str:

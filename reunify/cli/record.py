@@ -44,6 +44,7 @@ from reunify.records.family import FAMILY_FILE
 from reunify.records.family import family_of
 from reunify.records.family import unit_of
 from reunify.skeleton import Essentials
+from reunify.skeleton import child_id_for
 from reunify.skeleton import new_case
 from reunify.skeleton import new_child
 from reunify.skeleton import new_family
@@ -81,7 +82,8 @@ def _case_locked(command: Callable[P, None]) -> Callable[P, None]:
 
 def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: str,
              by: Sequence[str] = ()) -> None:
-    out.print(f"{escape(done.summary)} [dim]({escape_line(str(done.file))})[/]", soft_wrap=True)
+    written = ", ".join(escape_line(str(file)) for file in done.files)
+    out.print(f"{escape(done.summary)} [dim]({written})[/]", soft_wrap=True)
     if done.hint:
         out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
     _commit(case, done.files, commit, action, by)
@@ -166,6 +168,9 @@ def new_command(
     placement: Annotated[str | None, typer.Option(help="SSDA903 placement code, e.g. U6.")] = None,
     social_worker: Annotated[str | None, typer.Option(help="The allocated social worker's name.")] = None,
     team_manager: Annotated[str | None, typer.Option(help="The team manager's name.")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--from", metavar="YYYY-MM-DD",
+        help="The day the legal status and the placement began (default: today).")] = None,
     family: Annotated[bool, typer.Option(
         "--family", help="Start a family folder for a sibling group; then add each child with "
                          "'reunify new FOLDER/NAME --child NAME'.")] = False,
@@ -191,13 +196,16 @@ def new_command(
         legal = ask(legal_status, "Legal status code (e.g. V2, C1, C2; blank to add later)", "--legal-status",
                     required=False)
         place = ask(placement, "Placement code (e.g. U6; blank to add later)", "--placement", required=False)
+        began = parse_date("--from", since) if since else None
         essentials = Essentials(
             reference=(reference or "").strip(), child_name=child,
             born=parse_date("--born", born_text) if born_text else None, sex=sex.strip().lower(),
-            legal_status=legal.strip().upper() if legal else None,
-            placement=place.strip().upper() if place else None)
+            legal_status=legal.strip().upper() if legal else None, legal_status_from=began,
+            placement=place.strip().upper() if place else None, placement_from=began)
         files = new_child(path, essentials, day)
-        out.print(f"Added the child's folder {escape_line(str(path))} to the family (owner-only).")
+        child_id = load_file(path / "case.yaml").data.get("child")
+        out.print(f"Added the child's folder {escape_line(str(path))} to the family (owner-only); the child's "
+                  f"id, for commands that name people, is {escape(str(child_id))}.", soft_wrap=True)
         _commit(path, files, commit, "new child")
         out.print(f"Next: [bold]reunify next {escape_line(str(path))}[/]")
         return
@@ -213,11 +221,14 @@ def new_command(
         reference=reference, child_name=child,
         born=parse_date("--born", born_text) if born_text else None,
         sex=sex.strip().lower(), legal_status=legal.strip().upper() if legal else None,
+        legal_status_from=parse_date("--from", since) if since else None,
         placement=place.strip().upper() if place else None,
+        placement_from=parse_date("--from", since) if since else None,
         social_worker=worker, team_manager=manager,
     )
     files = new_case(path, essentials, day)
-    out.print(f"Created the case folder {escape_line(str(path))} ({len(files)} record files, owner-only).")
+    out.print(f"Created the case folder {escape_line(str(path))} ({len(files)} record files, owner-only); the "
+              f"child's id, for commands that name people, is {escape(child_id_for(child))}.", soft_wrap=True)
     _commit(path, files, commit, "new")
     out.print(f"Next: [bold]reunify next {escape_line(str(path))}[/]")
 

@@ -56,6 +56,7 @@ class StepState:
     waiting_steps: tuple[str, ...] = ()  # the steps it waits on
     step_order: int = 0
     meeting: str | None = None  # the kind of meeting that stands for the step
+    outcomes: tuple[str, ...] = ()  # a decision's outcomes, to choose from
     lookup: Callable[[str], StepState | None] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -90,7 +91,8 @@ class Evaluation:
     @property
     def attention(self) -> list[Problem]:
         """Warnings from the framework's rules that the practitioner should act on."""
-        return [p for p in self.problems if p.severity is Severity.WARNING and p.code != "overdue"]
+        return [p for p in self.problems if (p.severity is Severity.WARNING and p.code != "overdue")
+                or p.code == "awaits"]  # a classification waiting for a manager's confirmation
 
 
 def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
@@ -197,7 +199,9 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, state_of: Callable[[s
     base: dict[str, Any] = {"step": step, "stage": stage, "who": tuple(t.name for t in team),
                             "who_ids": tuple(t.id for t in team if ids.count(t.id) == 1),
                             "step_order": wf.order[step.id],
-                            "meeting": next((kind for kind, m in wf.meetings.items() if m.step == step.id), None)}
+                            "meeting": next((kind for kind, m in wf.meetings.items() if m.step == step.id), None),
+                            "outcomes": tuple(wf.decisions[step.kind[1]].outcomes)
+                            if step.kind[0] == "decision" and step.kind[1] in wf.decisions else ()}
     done = facts.done_steps.get(step.id) if recorded else None
     due, due_rule = _due(facts, step)
     if done is not None:

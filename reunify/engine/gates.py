@@ -207,7 +207,8 @@ def check_assessment(facts: Facts, _: None) -> list[Problem]:
     assessment = facts.case.assessment
     if not assessment.parents:
         missing.add(ASSESSMENT, ("parents",), "no parent assessed yet",
-                    "run 'reunify assessment parent PERSON --risk-factor TEXT --protective-factor TEXT'")
+                    "run 'reunify assessment parent PERSON --risk-factor TEXT --protective-factor TEXT --interaction TEXT "
+                    "--capacity-to-change TEXT'")
     for index, parent in enumerate(assessment.parents):
         at: FieldPath = ("parents", index)
         if not parent.risk_factors:
@@ -402,7 +403,7 @@ def check_goal_reviews(facts: Facts, _: None) -> list[Problem]:
 def check_contingency_plan(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     if facts.case.plan.contingency is None:
-        missing.add(PLAN, ("contingency",), "no contingency plan", "run 'reunify plan contingency'")
+        missing.add(PLAN, ("contingency",), "no contingency plan", "run 'reunify plan contingency TEXT'")
     return missing.items
 
 
@@ -411,7 +412,7 @@ def check_child_communication(facts: Facts, _: None) -> list[Problem]:
     missing = _Missing(facts)
     if facts.case.plan.child_communication is None:
         missing.add(PLAN, ("child_communication",), "the conversation with the child is not recorded",
-                    "run 'reunify plan child-communication'")
+                    "run 'reunify plan child-communication TEXT'")
     return missing.items
 
 

@@ -205,7 +205,11 @@ def _confirmation(facts: Facts, item: m.Classification, at: FieldPath) -> Iterat
     who = (f"the {wf.roles[wanted].title.lower()}" if wanted in wf.roles else "a manager") if wanted else "a manager"
     if item.confirmed_by is None:
         yield _problem(facts, "risk.yaml", at, f"{item.id} awaits confirmation by {who}", NOTE,
-                       f"reunify classify {item.id} --confirm --by NAME")
+                       f"reunify classify {item.id} --confirm --date YYYY-MM-DD"
+                       + ("" if facts.case.only_member({wanted} if wanted else wf.managers()) != "NAME"
+                          else " --by NAME"),
+                       # After the return no step asks for it: 'next' lists it to be done.
+                       "awaits" if facts.return_date is not None and item.date >= facts.return_date else "check")
         return
     member = facts.case.member(item.confirmed_by)
     if member is None:
