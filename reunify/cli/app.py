@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Annotated
 
 import typer
@@ -70,3 +73,18 @@ def parse_date(option: str, value: str) -> dt.date:
         return parse_iso_date(value.strip())
     except ValueError as exc:
         raise ReunifyError(f"{option}: {exc}") from None
+
+
+def lazy_module(name: str) -> ModuleType:
+    """`name`, loaded when one of its attributes is first used (the standard library's
+    LazyLoader recipe): a command's core costs the start-up of every other command nothing."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, name
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from reunify import codes
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Today
 from reunify.cli.app import app
+from reunify.cli.app import lazy_module
 from reunify.cli.app import parse_date
 from reunify.cli.app import resolve_today
 from reunify.cli.ask import CaseChoices
@@ -31,10 +33,15 @@ from reunify.cli.console import table
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.edits import people as edits
 from reunify.problems import ReunifyError
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
+
+if TYPE_CHECKING:
+    from reunify.edits import people as edits
+else:
+    edits = lazy_module("reunify.edits.people")  # loaded when a command of this group runs
+
 
 team_app = typer.Typer(help="The case team: add a member, change a role, transfer the work, list the team.",
                        no_args_is_help=True, rich_markup_mode=None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Annotated
 
 import typer
@@ -21,6 +22,7 @@ from reunify.cli.app import CaseFolder
 from reunify.cli.app import Today
 from reunify.cli.app import When
 from reunify.cli.app import app
+from reunify.cli.app import lazy_module
 from reunify.cli.app import parse_date
 from reunify.cli.app import resolve_today
 from reunify.cli.ask import CaseChoices
@@ -33,11 +35,16 @@ from reunify.cli.ask import at_terminal
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.edits import plans
 from reunify.problems import ReunifyError
 from reunify.records import load_case
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
+
+if TYPE_CHECKING:
+    from reunify.edits import plans
+else:
+    plans = lazy_module("reunify.edits.plans")  # loaded when a command of this group runs
+
 
 assessment_app = typer.Typer(help="The Return Home Assessment: parents, the child, housing, finances, school, "
                                   "support needs, the conclusion and the manager's sign-off.",
