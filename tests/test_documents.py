@@ -13,6 +13,7 @@ import importlib.util
 import io
 import json
 import re
+import shutil
 import stat
 from collections.abc import Callable
 from collections.abc import Iterator
@@ -311,7 +312,11 @@ def test_the_title_block_of_sample_03(samples: dict[str, RenderedSample]) -> Non
         assert ("Case reference", sample.case.case.reference) in rows, document
         assert ("Social worker", social_worker) in rows, document
         assert ("Team manager", team_manager) in rows, document
-        assert ("Date of this document", long_date(DAY)) in rows, document
+        # A signed document is dated the day it was signed; a draft the day it is rendered.
+        signed = sample.documents.signatures.get(document)
+        day = signed.day if signed is not None and signed.fixed else DAY
+        assert ("Date of this document", long_date(day)) in rows, document
+    assert {"return_home_assessment", "parental_agreement"} <= set(sample.documents.signatures)
 
 
 def test_the_parental_agreement_of_sample_03_holds_every_goal_and_review(
@@ -798,3 +803,67 @@ def test_the_genogram_of_a_sibling_group_marks_every_child(tmp_path: Path, cli: 
     svg = (tmp_path / "genogram.svg").read_text(encoding="utf-8")
     assert svg.count('class="outline"') == 3
     assert "The children" in svg
+
+
+# -- documents as of their day -------------------------------------------------------------
+
+
+def heading_and_text(path: Path) -> tuple[str, str]:
+    """The line under a document's title, and all its text (tables too)."""
+    document = open_docx(path)
+    paragraphs = [p.text for p in document.paragraphs if p.text.strip()]
+    return paragraphs[1], "\n".join(document_text(document))
+
+
+def test_a_signed_assessment_holds_only_what_was_recorded_by_its_sign_off_day(
+        tmp_path: Path, cli: Callable[..., Result]) -> None:
+    case = Path(shutil.copytree(SAMPLES / "03-medium-agreement-review", tmp_path / "case"))
+    loaded, _ = load_case(case)
+    assert loaded is not None and loaded.assessment.signed_off is not None
+    signed = loaded.assessment.signed_off
+    later = "A neighbour reports shouting at the flat late at night."
+    added = cli("chronology", case, "--date", "2026-11-20", "--event", later, "--source", "Neighbour's call")
+    assert added.code == 0, added.err
+    out = tmp_path / "out"
+    assert cli("render", case, "--out", out, "--doc", "return_home_assessment", "--doc", "chronology").code == 0
+
+    status, assessment = heading_and_text(out / "return_home_assessment.docx")
+    manager = loaded.member(signed.by)
+    assert manager is not None
+    assert status == f"Signed off on {long_date(signed.date)} by {manager.name}"
+    assert later not in assessment  # recorded after the sign-off
+    assert long_date(DAY) not in assessment
+    status, chronology = heading_and_text(out / "chronology.docx")
+    assert status.startswith("DRAFT · version ") and status.endswith(long_date(DAY))
+    assert later in chronology
+
+
+def test_a_drafts_version_changes_with_the_records_and_only_then(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    case = Path(shutil.copytree(SAMPLES / "03-medium-agreement-review", tmp_path / "case"))
+
+    def version(run: int) -> str:
+        out = tmp_path / f"out-{run}"
+        assert cli("render", case, "--out", out, "--doc", "chronology").code == 0
+        return heading_and_text(out / "chronology.docx")[0].split(" · ")[1]
+
+    first, again = version(1), version(2)
+    assert first == again
+    assert cli("chronology", case, "--date", "2026-11-21", "--event", "School reports good attendance.",
+               "--source", "School").code == 0
+    assert version(3) != first
+
+
+def test_render_as_of_a_day_shows_the_records_as_they_stood(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    case = SAMPLES / "06-home-under-care-order"
+    out = tmp_path / "out"
+    result = cli("render", case, "--out", out, "--as-of", "2026-05-01", "--doc", "chronology",
+                 "--doc", "monitoring_form")
+    assert result.code == 0, result.out + result.err
+    status, chronology = heading_and_text(out / "chronology.docx")
+    assert status.endswith("1 May 2026")
+    loaded, _ = load_case(case)
+    assert loaded is not None
+    for entry in loaded.chronology.entries:
+        assert (normalise(entry.event) in normalise(chronology)) == (entry.date <= dt.date(2026, 5, 1))
+    future = cli("render", case, "--out", tmp_path / "x", "--as-of", "2027-01-01")
+    assert future.code == 2 and "--as-of" in future.err

@@ -71,7 +71,7 @@ def new_document(title_note: str, landscape: bool = False) -> Doc:
     header.add_run("    {{ doc.title }}").font.size = Pt(8)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
-    footer.add_run("{{ doc.reference }}  ·  {{ child.name }}  ·  {{ doc.date }}  ·  page ").font.size = Pt(8)
+    footer.add_run("{{ doc.reference }}  ·  {{ child.name }}  ·  {{ doc.date }}  ·  version {{ doc.version }}  ·  page ").font.size = Pt(8)
     _page_number(footer)
     doc.core_properties.title = ""
     doc.core_properties.author = ""
@@ -93,8 +93,17 @@ def _page_number(paragraph: object) -> None:
         run._r.append(element)
 
 
+def status_line(doc: Doc) -> None:
+    """Under the title: issued (signed on its day, by whom) or DRAFT with its version and date."""
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run("{{ doc.status }}")
+    run.bold = True
+    run.font.size = Pt(10)
+
+
 def title_block(doc: Doc, rows: list[tuple[str, str]] | None = None) -> None:
     doc.add_paragraph("{{ doc.title }}", style="Title")
+    status_line(doc)
     rows = rows if rows is not None else [
         ("Child", "{{ child.name }}"),
         ("Date of birth (age)", "{{ child.born }} ({{ child.age }})"),
@@ -551,6 +560,7 @@ def risk_classification() -> Doc:
 def accessible_risk_table() -> Doc:
     doc = new_document("Accessible risk classification table")
     doc.add_paragraph("{{ doc.title }}", style="Title")
+    status_line(doc)
     ns = "accessible_risk_table"
     doc.add_paragraph("For {{ child.first_name }}. This table shows how worried we are about you going home. "
                       "Each level has a colour, a shape and a word, so you can tell them apart.")
@@ -571,6 +581,7 @@ def accessible_risk_table() -> Doc:
 def young_persons_report() -> Doc:
     doc = new_document("Young person's report")
     doc.add_paragraph("{{ doc.title }}", style="Title")
+    status_line(doc)
     ns = "young_persons_report"
     doc.add_paragraph("Dear {{ child.first_name }},")
     doc.add_paragraph("This letter tells you what we have decided about you going home, why, and what "

@@ -14,6 +14,7 @@ from reunify import report
 from reunify.cli.app import Json
 from reunify.cli.app import Today
 from reunify.cli.app import app
+from reunify.cli.app import parse_date
 from reunify.cli.app import resolve_today
 from reunify.cli.console import escape
 from reunify.cli.console import escape_line
@@ -102,23 +103,31 @@ def render_command(
     list_only: Annotated[bool, typer.Option("--list", help="Show the documents and which can be rendered now.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Cases rendered at once (default: one per CPU).")]
     = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="YYYY-MM-DD",
+        help="Render the records as they stood on this day (later records left out). A signed document "
+             "(the assessment, the risk classification) always shows the day it was signed.")] = None,
     today: Today = None,
     as_json: Json = False,
 ) -> None:
-    """Render the framework's Word documents, pre-filled from the records. Exit 1 if any case failed."""
+    """Render the framework's Word documents, pre-filled from the records, each as of its
+    day: a signed one as it was signed, the rest as DRAFT with a version. Exit 1 if any case failed."""
     from reunify.documents.batch import Job
     from reunify.documents.batch import render_many
     from reunify.documents.render import unknown_documents
 
     day = resolve_today(today)
+    on = parse_date("--as-of", as_of) if as_of else None
+    if on is not None and on > day:
+        raise ReunifyError(f"--as-of {on.isoformat()} is in the future (today is {day.isoformat()})")
     wanted = list(doc or [])
     unknown_documents(wanted)
     folders = case_folders(cases or [Path(".")])
     template_dir = _templates(templates)
     if list_only:
-        _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json)
+        _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json, on)
         return
-    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir))
+    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir), on)
                    for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
     outcomes = []
     with progress("Rendering", len(jobs_to_run)) as advance:
@@ -171,11 +180,12 @@ def _summary(outcomes: list[Outcome], explain: bool) -> None:
                   + (f"; [red]{failed} case{'s' if failed != 1 else ''} failed[/]" if failed else ""))
 
 
-def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: dt.date, as_json: bool) -> None:
+def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: dt.date, as_json: bool,
+          as_of: dt.date | None = None) -> None:
     from reunify.documents.render import case_documents
     from reunify.documents.render import template_path
 
-    results = [case_documents(folder, day, wanted or None) for folder in folders]
+    results = [case_documents(folder, day, wanted or None, as_of=as_of) for folder in folders]
 
     def readable(document: str) -> bool:  # a document is not ready if its template cannot be read
         path = template_path(document, templates)

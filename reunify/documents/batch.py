@@ -31,6 +31,7 @@ class Job:
     today: dt.date
     documents: tuple[str, ...] = ()
     templates: Path | None = None
+    as_of: dt.date | None = None  # the records as they stood on this day (default: today)
 
 
 @dataclass
@@ -52,7 +53,7 @@ def render_job(job: Job) -> Outcome:
     """Render one case. Never raises for anything in the case or the templates."""
     outcome = Outcome(job)
     try:
-        documents = case_documents(job.folder, job.today, list(job.documents) or None)
+        documents = case_documents(job.folder, job.today, list(job.documents) or None, as_of=job.as_of)
         outcome.problems = [p for p in documents.problems if p.is_error]
         outcome.held_back = [a for a in documents.available if not a.ready]
         outcome.written = [w.path for w in render_case(documents, job.out, job.templates)]

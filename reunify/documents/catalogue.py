@@ -7,6 +7,7 @@ file and field to fill in, the same way `reunify check` reports problems.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,10 +16,22 @@ from reunify.documents import builders as b
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.problems import Problem
+from reunify.records import Case
 from reunify.records.validation import did_you_mean
 from reunify.workflow import Workflow
 
 Requirement = Callable[[Source], list[Problem]]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The day a document was signed (and by whom, a team member's id): it describes the
+    records as they stood that day, whenever it is rendered."""
+
+    day: dt.date
+    by: str | None
+    what: str  # "signed off", "confirmed", "agreed"
+    fixed: bool = True  # False: a living document (reviewed after it is made), shown as it is now
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,7 @@ class Document:
     sections: tuple[str, ...] = ()
     requires: tuple[Requirement, ...] = ()
     genogram: bool = False
+    signed: Callable[[Case], Signature | None] | None = None  # None: a working document
 
     @property
     def template(self) -> str:
@@ -50,20 +64,40 @@ def _need(file: str, path: tuple[str, ...], message: str, hint: str,
 DECISION_1 = _need("decisions.yaml", ("decisions",), "Decision 1 is not recorded yet",
                    "record it with 'reunify decide D1'", lambda s: "D1" in s.facts.decisions)
 CHRONOLOGY = _need("chronology.yaml", ("entries",), "the chronology has no entries yet",
-                   "add entries to chronology.yaml", lambda s: s.case.chronology.entries)
+                   "add them with 'reunify chronology --date YYYY-MM-DD --event TEXT --source TEXT'", lambda s: s.case.chronology.entries)
 PEOPLE = _need("people.yaml", ("people",), "no family members are recorded yet",
-               "add the child's family to people.yaml", lambda s: len(s.case.people.people) > 1)
+               "add them with 'reunify person add NAME --relationship TEXT'", lambda s: len(s.case.people.people) > 1)
 ASSESSMENT = _need("assessment.yaml", ("parents",), "the Return Home Assessment has no parent assessed yet",
-                   "add each parent's risk and protective factors to assessment.yaml",
+                   "add them with 'reunify assessment parent PERSON --risk-factor TEXT --protective-factor TEXT'",
                    lambda s: s.case.assessment.parents)
 CLASSIFIED = _need("risk.yaml", ("classifications",), "no risk classification is recorded yet",
                    "record RC1 with 'reunify classify RC1'", lambda s: s.case.risk.classifications)
 AGREEMENT = _need("agreement.yaml", ("parents",), "the parental agreement has no parent's goals yet",
-                  "add each parent's goals to agreement.yaml", lambda s: s.case.agreement.parents)
+                  "add them with 'reunify goal add --parent PERSON --change TEXT --evidence TEXT --due YYYY-MM-DD --support TEXT'", lambda s: s.case.agreement.parents)
 PLAN = _need("plan.yaml", ("support",), "the reunification plan has no support services yet",
-             "add the support package to plan.yaml", lambda s: s.case.plan.support)
+             "add it with 'reunify plan support SERVICE'", lambda s: s.case.plan.support)
 HOME = _need("case.yaml", ("home",), "the household the child would return to is not named",
-             "set 'home:' in case.yaml to a household id from people.yaml", lambda s: s.case.case.home)
+             "name it with 'reunify household add NAME --member PERSON --home'", lambda s: s.case.case.home)
+
+def _assessment_signed(case: Case) -> Signature | None:
+    sign_off = case.assessment.signed_off
+    return Signature(sign_off.date, sign_off.by, "signed off") if sign_off is not None else None
+
+
+def _classification_confirmed(case: Case) -> Signature | None:
+    """The latest classification's confirmation: the record of the level in force."""
+    history = sorted(case.risk.classifications, key=lambda c: c.date)
+    latest = history[-1] if history else None
+    if latest is None or latest.confirmed is None:
+        return None
+    return Signature(latest.confirmed, latest.confirmed_by, "confirmed")
+
+
+def _agreement_made(case: Case) -> Signature | None:
+    agreed = case.agreement.agreed
+    # The agreement is reviewed and updated after it is made: it shows its reviews to date.
+    return Signature(agreed, None, "agreed", fixed=False) if agreed is not None else None
+
 
 DOCUMENTS: dict[str, Document] = {d.id: d for d in (
     Document("monitoring_form", b.monitoring_form, ("case.yaml", "decisions.yaml", "risk.yaml", "events.yaml"),
@@ -74,14 +108,17 @@ DOCUMENTS: dict[str, Document] = {d.id: d for d in (
     Document("return_home_assessment", b.return_home_assessment,
              ("assessment.yaml", "people.yaml", "chronology.yaml", "risk.yaml"),
              ("genogram", "chronology_summary", "parents", "child_views", "housing", "finances", "school",
-              "support_needs", "police_checks", "conclusion"), (ASSESSMENT,), genogram=True),
-    Document("risk_classification", b.risk_classification, ("risk.yaml",), ("levels", "history"), (CLASSIFIED,)),
+              "support_needs", "police_checks", "conclusion"), (ASSESSMENT,), genogram=True,
+             signed=_assessment_signed),
+    Document("risk_classification", b.risk_classification, ("risk.yaml",), ("levels", "history"), (CLASSIFIED,),
+             signed=_classification_confirmed),
     Document("accessible_risk_table", b.accessible_risk_table, ("risk.yaml",), ()),
     Document("young_persons_report", b.young_persons_report,
              ("risk.yaml", "decisions.yaml", "assessment.yaml", "plan.yaml"),
              ("views", "next_steps", "trusted_adult"), (CLASSIFIED,)),
     Document("parental_agreement", b.parental_agreement, ("agreement.yaml", "people.yaml", "plan.yaml"),
-             ("strengths_concerns", "reviews", "communication", "contingency", "signatures"), (AGREEMENT,)),
+             ("strengths_concerns", "reviews", "communication", "contingency", "signatures"), (AGREEMENT,),
+             signed=_agreement_made),
     Document("reunification_plan", b.reunification_plan, ("plan.yaml", "people.yaml"),
              ("support", "contact", "transition", "communication", "contingency", "after_return"), (PLAN,)),
     Document("pwp_front_sheet", b.pwp_front_sheet, ("case.yaml", "people.yaml", "assessment.yaml"),

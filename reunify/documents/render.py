@@ -8,6 +8,8 @@ taken from case data, so nothing can be written outside the output folder.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from dataclasses import field
@@ -15,11 +17,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from reunify.documents.catalogue import DOCUMENTS
+from reunify.documents.catalogue import Signature
 from reunify.documents.context import Context
 from reunify.documents.context import Picture
 from reunify.documents.context import Source
 from reunify.documents.context import child_context
+from reunify.documents.context import day
 from reunify.documents.context import doc_context
+from reunify.engine.asof import case_as_of
 from reunify.engine.checks import check_case
 from reunify.engine.workflows import workflow_for
 from reunify.files import make_private_folder
@@ -70,29 +75,50 @@ class Availability:
 
 @dataclass
 class CaseDocuments:
-    """A case ready to render: its source, and for each document whether it can be."""
+    """A case ready to render: its source, and for each document whether it can be.
+
+    `source` is the case on the day rendered (`--as-of`, else today); a signed document has
+    a source of its own, the case as it stood on the day it was signed (`sources`).
+    """
 
     folder: Path
     source: Source | None
     problems: list[Problem] = field(default_factory=list)  # problems that stop every document
     available: list[Availability] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    signatures: dict[str, Signature] = field(default_factory=dict)
 
 
-def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None) -> CaseDocuments:
-    """Load a case and work out which of the `wanted` documents (default: all) can render."""
+def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None,
+                   as_of: dt.date | None = None) -> CaseDocuments:
+    """Load a case and work out which of the `wanted` documents (default: all) can render:
+    each as of its day (a signed one on the day it was signed, others on `as_of` or today)."""
     case, problems = load_case(folder)
     if case is None:
         return CaseDocuments(folder, None, located(problems))
     workflow, workflow_problems = workflow_for(case)
     if workflow is None:
         return CaseDocuments(folder, None, located(problems + workflow_problems))
-    src = Source(case, workflow, today)
-    found = [p for p in problems + check_case(src.facts) if p.is_error]
+    day = min(as_of or today, today)
+    days: dict[dt.date, Source] = {}
+
+    def source_on(on: dt.date) -> Source:
+        if on not in days:
+            days[on] = Source(case if on >= today else case_as_of(case, on), workflow, on)
+        return days[on]
+
+    src = source_on(day)
+    found = [p for p in problems + check_case(Source(case, workflow, today).facts) if p.is_error]
     result = CaseDocuments(folder, src)
     for name in wanted or list(DOCUMENTS):
         spec = DOCUMENTS[name]
-        blocking = [p for p in found if p.file.name in spec.files] + spec.missing(src)
-        result.available.append(Availability(name, _title(src, name), tuple(located(blocking))))
+        signature = spec.signed(src.case) if spec.signed is not None else None
+        own = source_on(signature.day) if signature is not None and signature.fixed else src
+        if signature is not None:
+            result.signatures[name] = signature
+        result.sources[name] = own
+        blocking = [p for p in found if p.file.name in spec.files] + spec.missing(own)
+        result.available.append(Availability(name, _title(own, name), tuple(located(blocking))))
     return result
 
 
@@ -101,17 +127,35 @@ def _title(src: Source, document: str) -> str:
     return found.title if found else document.replace("_", " ").capitalize()
 
 
-def build_context(src: Source, document: str) -> Context:
-    """The whole context of one document: heading, child, sections shown, and its own part."""
+def build_context(src: Source, document: str, signature: Signature | None = None) -> Context:
+    """The whole context of one document: heading, child, sections shown, and its own part.
+
+    The heading says whether it is issued (signed on its day, by whom) or a DRAFT, with a
+    version that changes whenever what it shows changes, and the date.
+    """
     spec = DOCUMENTS[document]
     definition = src.workflow.document(document)
     omitted = set(definition.omit) if definition else set()
-    return {
+    context = {
         "doc": doc_context(src, _title(src, document)),
         "child": child_context(src),
         "show": {section: section not in omitted for section in spec.sections},
         document: spec.build(src),
     }
+    context["doc"]["version"] = version = fingerprint(context)
+    if signature is not None:
+        who = src.member_name(signature.by)
+        context["doc"]["status"] = f"{signature.what.capitalize()} on {day(signature.day)}" + (
+            f" by {who}" if who else "") + ("" if signature.fixed else f" · version {version} · {day(src.today)}")
+    else:
+        context["doc"]["status"] = f"DRAFT · version {version} · {day(src.today)}"
+    return context
+
+
+def fingerprint(context: Context) -> str:
+    """A short hash of what a document shows: the same records give the same version."""
+    text = json.dumps(context, sort_keys=True, default=lambda value: f"<{type(value).__name__}>")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass(frozen=True)
@@ -125,16 +169,19 @@ def render_case(documents: CaseDocuments, out: Path, templates: Path | None = No
     from reunify.documents.templating import Properties
     from reunify.documents.templating import compiled_template
 
-    src = documents.source
     ready = [a for a in documents.available if a.ready]
-    if src is None or not ready:
+    if documents.source is None or not ready:
         return []
-    if any(DOCUMENTS[a.document].genogram for a in ready):
-        src = with_genogram(src)
+    drawn: dict[dt.date, Source] = {}  # the genogram, drawn once for each day shown
     make_private_folder(out)
     written = []
     for item in ready:
-        context = build_context(src, item.document)
+        src = documents.sources.get(item.document, documents.source)
+        if DOCUMENTS[item.document].genogram and src.genogram is None:
+            if src.today not in drawn:
+                drawn[src.today] = with_genogram(src)
+            src = drawn[src.today]
+        context = build_context(src, item.document, documents.signatures.get(item.document))
         properties = Properties(title=f"{item.title}: {src.case.case.reference}",
                                 author=src.role_holder("social_worker"),
                                 subject=src.workflow.title, day=src.today)
