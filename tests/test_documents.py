@@ -867,3 +867,28 @@ def test_render_as_of_a_day_shows_the_records_as_they_stood(tmp_path: Path, cli:
         assert (normalise(entry.event) in normalise(chronology)) == (entry.date <= dt.date(2026, 5, 1))
     future = cli("render", case, "--out", tmp_path / "x", "--as-of", "2027-01-01")
     assert future.code == 2 and "--as-of" in future.err
+
+
+def test_an_issued_document_is_kept_and_a_later_change_to_its_records_is_seen(
+        tmp_path: Path, cli: Callable[..., Result]) -> None:
+    case = Path(shutil.copytree(SAMPLES / "03-medium-agreement-review", tmp_path / "case"))
+    loaded, _ = load_case(case)
+    assert loaded is not None and loaded.assessment.signed_off is not None
+    kept = case / "documents" / "issued" / f"return_home_assessment-{loaded.assessment.signed_off.date}.docx"
+    assert cli("render", case, "--issue", "--doc", "return_home_assessment").code == 0
+    assert kept.is_file() and stat.S_IMODE(kept.stat().st_mode) == 0o600
+    issued = kept.read_bytes()
+    listed = json.loads(cli("render", case, "--list", "--json").out)["cases"][0]["issued"]
+    assert listed == [{"document": "return_home_assessment", "file": str(kept),
+                       "signed": loaded.assessment.signed_off.date.isoformat(), "matches": True}]
+    # A later recording leaves the issued document as it was, and it still matches.
+    assert cli("chronology", case, "--date", "2026-11-20", "--event", "Later event.", "--source", "Call").code == 0
+    assert cli("render", case, "--issue", "--doc", "return_home_assessment").code == 0
+    assert kept.read_bytes() == issued
+    assert json.loads(cli("render", case, "--list", "--json").out)["cases"][0]["issued"][0]["matches"] is True
+    # A record of the day it was signed, changed since: it no longer matches, and says so.
+    text = (case / "assessment.yaml").read_text(encoding="utf-8")
+    (case / "assessment.yaml").write_text(text.replace("conclusion: >-\n", "conclusion: >-\n  Changed later.\n", 1),
+                                          encoding="utf-8")
+    shown = cli("render", case, "--list")
+    assert "no longer matches the records as they stood on" in shown.out

@@ -107,6 +107,9 @@ def render_command(
         "--as-of", metavar="YYYY-MM-DD",
         help="Render the records as they stood on this day (later records left out). A signed document "
              "(the assessment, the risk classification) always shows the day it was signed.")] = None,
+    issue: Annotated[bool, typer.Option(
+        "--issue", help="Also keep each signed document in documents/issued/ as the record of what was issued "
+                        "(never replaced); --list says whether a kept one still matches the records.")] = False,
     today: Today = None,
     as_json: Json = False,
 ) -> None:
@@ -125,9 +128,10 @@ def render_command(
     folders = case_folders(cases or [Path(".")])
     template_dir = _templates(templates)
     if list_only:
-        _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json, on)
+        _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json, on,
+              _outputs(folders, out_dir))
         return
-    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir), on)
+    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir), on, issue)
                    for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
     outcomes = []
     with progress("Rendering", len(jobs_to_run)) as advance:
@@ -181,11 +185,13 @@ def _summary(outcomes: list[Outcome], explain: bool) -> None:
 
 
 def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: dt.date, as_json: bool,
-          as_of: dt.date | None = None) -> None:
+          as_of: dt.date | None = None, outputs: list[Path] | None = None) -> None:
     from reunify.documents.render import case_documents
+    from reunify.documents.render import issued_documents
     from reunify.documents.render import template_path
 
     results = [case_documents(folder, day, wanted or None, as_of=as_of) for folder in folders]
+    issued = [issued_documents(result, out) for result, out in zip(results, outputs or [], strict=False)]
 
     def readable(document: str) -> bool:  # a document is not ready if its template cannot be read
         path = template_path(document, templates)
@@ -199,7 +205,9 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
                            "template": str(template_path(a.document, templates)),
                            "template_readable": readable(a.document),
                            "problems": [report.problem_data(p) for p in a.problems]} for a in r.available],
-        } for r in results]})
+            "issued": [{"document": i.document, "file": str(i.path), "signed": i.day.isoformat(),
+                        "matches": i.matches} for i in kept],
+        } for r, kept in zip(results, issued or [[] for _ in results], strict=False)]})
         return
     for index, result in enumerate(results):
         if index:
@@ -218,6 +226,11 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
             source = ["authority" if template_path(item.document, templates).parent == templates else "bundled"]
             grid.add_row(escape(item.document), now, *(source if templates else []))
         out.print(grid)
+        for kept in issued[index] if index < len(issued) else []:
+            state = ("matches the records" if kept.matches else
+                     f"[red]no longer matches the records as they stood on {kept.day.isoformat()}[/]: a record "
+                     "of that day was changed since it was issued")
+            out.print(f"Issued: {escape_line(kept.path.name)}: {state}", soft_wrap=True)
 
 
 @app.command("genogram")

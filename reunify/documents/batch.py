@@ -32,6 +32,7 @@ class Job:
     documents: tuple[str, ...] = ()
     templates: Path | None = None
     as_of: dt.date | None = None  # the records as they stood on this day (default: today)
+    issue: bool = False  # keep each signed document in issued/ as the record of what was issued
 
 
 @dataclass
@@ -56,7 +57,7 @@ def render_job(job: Job) -> Outcome:
         documents = case_documents(job.folder, job.today, list(job.documents) or None, as_of=job.as_of)
         outcome.problems = [p for p in documents.problems if p.is_error]
         outcome.held_back = [a for a in documents.available if not a.ready]
-        outcome.written = [w.path for w in render_case(documents, job.out, job.templates)]
+        outcome.written = [w.path for w in render_case(documents, job.out, job.templates, issue=job.issue)]
     except ReunifyError as exc:
         outcome.error = str(exc)
     except OSError as exc:

@@ -164,8 +164,11 @@ class Written:
     path: Path
 
 
-def render_case(documents: CaseDocuments, out: Path, templates: Path | None = None) -> list[Written]:
-    """Render every available document of a case into `out` (created owner-only)."""
+def render_case(documents: CaseDocuments, out: Path, templates: Path | None = None,
+                issue: bool = False) -> list[Written]:
+    """Render every available document of a case into `out` (created owner-only). With
+    `issue`, a signed document is also kept in `out/issued/` as the record of what was
+    issued (`<document>-<day signed>.docx`), never replaced."""
     from reunify.documents.templating import Properties
     from reunify.documents.templating import compiled_template
 
@@ -184,12 +187,74 @@ def render_case(documents: CaseDocuments, out: Path, templates: Path | None = No
         context = build_context(src, item.document, documents.signatures.get(item.document))
         properties = Properties(title=f"{item.title}: {src.case.case.reference}",
                                 author=src.role_holder("social_worker"),
-                                subject=src.workflow.title, day=src.today)
+                                subject=src.workflow.title, day=src.today,
+                                identifier=f"{IDENTIFIER}:{item.document}:{context['doc']['version']}")
         data = compiled_template(template_path(item.document, templates)).render(context, properties)
         target = out / f"{item.document}.docx"
         write_atomic(target, data)
         written.append(Written(item.document, target))
+        signature = documents.signatures.get(item.document)
+        if issue and signature is not None and signature.fixed:
+            kept = out / ISSUED / f"{item.document}-{signature.day.isoformat()}.docx"
+            if not kept.exists():
+                make_private_folder(kept.parent)
+                write_atomic(kept, data)
+                written.append(Written(item.document, kept))
     return written
+
+
+IDENTIFIER = "reunify"
+ISSUED = "issued"
+_ISSUED_NAME = re.compile(r"^(?P<document>[a-z_]+)-(?P<day>\d{4}-\d{2}-\d{2})\.docx$")
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A kept, issued document, and whether the records still say what it says."""
+
+    document: str
+    path: Path
+    day: dt.date
+    matches: bool
+
+
+def issued_documents(documents: CaseDocuments, out: Path) -> list[Issued]:
+    """The documents kept in `out/issued/`, each compared with the records as they stood
+    on its day: a record changed since (by hand, or a correction) makes it no longer match."""
+    folder = out / ISSUED
+    src = documents.source
+    if src is None or not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        named = _ISSUED_NAME.match(path.name)
+        if named is None or named["document"] not in DOCUMENTS or not path.is_file():
+            continue
+        try:
+            on = dt.date.fromisoformat(named["day"])
+        except ValueError:
+            continue
+        spec = DOCUMENTS[named["document"]]
+        then = Source(case_as_of(src.case, on), src.workflow, on,
+                      genogram=Picture(b"", GENOGRAM_WIDTH_MM) if spec.genogram else None)
+        signature = spec.signed(then.case) if spec.signed is not None else None
+        version = build_context(then, spec.id, signature)["doc"]["version"]
+        found.append(Issued(spec.id, path, on, _identifier(path) == f"{IDENTIFIER}:{spec.id}:{version}"))
+    return found
+
+
+def _identifier(path: Path) -> str:
+    """The identifier a rendered document carries in its properties ('' when unreadable)."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            root = ElementTree.fromstring(archive.read("docProps/core.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return ""
+    found = root.find("{http://purl.org/dc/elements/1.1/}identifier")
+    return (found.text or "") if found is not None else ""
 
 
 def with_genogram(src: Source) -> Source:

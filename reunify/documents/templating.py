@@ -62,6 +62,7 @@ class Properties:
     author: str
     subject: str
     day: dt.date
+    identifier: str = ""  # "reunify:<document>:<version>": what the document showed
 
 
 def environment() -> SandboxedEnvironment:
@@ -206,6 +207,7 @@ def _set_properties(document: _Rendering, properties: Properties) -> None:
     core.comments = ""
     core.keywords = ""
     core.category = "Reunification"
+    core.identifier = properties.identifier
     core.revision = 1
     core.created = moment
     core.modified = moment
