@@ -248,8 +248,10 @@ def test_every_ready_document_of_every_sample_is_written_and_nothing_else(
         assert ready, sample.folder.name
         assert set(sample.files) == ready, sample.folder.name
         assert sorted(p.name for p in sample.out.iterdir()) == sorted(f"{d}.docx" for d in ready)
-    # Sample 03 has every record the framework asks for, so every document is ready.
-    assert set(samples["03"].files) == set(DOCUMENTS)
+    # Sample 03 has every record the framework asks for, so every document is ready, but the
+    # front sheet: Maisie is accommodated under section 20 and cannot be placed with parents.
+    assert set(samples["03"].files) == set(DOCUMENTS) - {"pwp_front_sheet"}
+    assert "pwp_front_sheet" in samples["06"].files  # home under a care order
 
 
 def test_every_document_is_headed_with_the_case_and_the_child(samples: dict[str, RenderedSample]) -> None:
@@ -305,7 +307,7 @@ def test_the_title_block_of_sample_03(samples: dict[str, RenderedSample]) -> Non
     social_worker = next(t.name for t in sample.case.case.team if t.role == "social_worker")
     team_manager = next(t.name for t in sample.case.case.team if t.role == "team_manager")
     for document in ("monitoring_form", "chronology", "return_home_assessment", "parental_agreement",
-                     "reunification_plan", "pwp_front_sheet", "cpag_pack"):
+                     "reunification_plan", "cpag_pack"):
         rows = sample.rows(document)
         assert ("Child", child.name) in rows, document
         assert ("Date of birth (age)", born) in rows, document
@@ -455,9 +457,9 @@ def test_the_reunification_plan_of_sample_03(samples: dict[str, RenderedSample])
     assert normalise(plan.child_communication or "") in text
 
 
-def test_the_front_sheet_of_sample_03_names_the_household_and_its_checks(
+def test_the_front_sheet_of_sample_06_names_the_household_and_its_checks(
         samples: dict[str, RenderedSample]) -> None:
-    sample = samples["03"]
+    sample = samples["06"]  # home under a care order: the front sheet applies
     home = sample.case.household(sample.case.case.home)
     assert home is not None and home.address is not None
     rows = sample.rows("pwp_front_sheet")
@@ -468,9 +470,11 @@ def test_the_front_sheet_of_sample_03_names_the_household_and_its_checks(
                             *((p, "Regular visitor") for p in home.regular_visitors)]:
         person = sample.case.person(person_id)
         assert person is not None and person.born is not None
-        check = checks[person_id]
-        assert (person.name, person.relationship, str(whole_years(person.born, DAY)), role,
-                f"{long_date(check.date)}: {normalise(check.result)}") in rows
+        check = checks.get(person_id)
+        age = whole_years(person.born, DAY)
+        assert check is not None or age < 16, person_id
+        expected = f"{long_date(check.date)}: {normalise(check.result)}" if check else "Not needed (under 16)"
+        assert (person.name, person.relationship or "", str(age), role, expected) in rows
 
 
 def test_sample_05_severe_tells_the_child_that_a_home_elsewhere_will_be_planned(
@@ -603,6 +607,8 @@ def test_switching_off_each_section_removes_it_and_leaves_no_empty_heading(
     shown_headings = [b.text for b in body_blocks(shown) if b.heading_level]
     for section, heading in headings.items():
         context = build_context(sample_03_source, document)
+        if not context["show"][section]:
+            continue  # not shown for this child (the front sheet of a child under section 20)
         context["show"][section] = False
         hidden = _render(document, context)
         where = f"{document} without {section}"
@@ -613,7 +619,8 @@ def test_switching_off_each_section_removes_it_and_leaves_no_empty_heading(
             assert heading in shown_headings, where
             assert heading not in hidden_headings, where
         # Every other section is still there.
-        others = [h for s, h in headings.items() if h is not None and s != section and h != heading]
+        others = [h for s, h in headings.items()
+                  if h is not None and s != section and h != heading and h in shown_headings]
         assert all(h in hidden_headings for h in others), where
 
 
@@ -758,7 +765,7 @@ def test_an_authority_template_replaces_only_the_bundled_one_of_its_name(
     for path in out.glob("*.docx"):
         if path.name != "reunification_plan.docx":
             assert "Westmoor local version" not in joined(path), path.name
-    assert len(list(out.glob("*.docx"))) == len(DOCUMENTS)
+    assert len(list(out.glob("*.docx"))) == len(DOCUMENTS) - 1  # no front sheet under section 20
 
     listed = cli("render", case, "--list", "--templates", templates)
     assert listed.code == 0, listed.err

@@ -129,7 +129,9 @@ def full_case(make_case: Callable[..., Path], name: str = "case", reference: str
     """A case with every document ready; `fields` are YAML scalars for the free-text fields."""
     values = {**PLAIN, **fields}
     files = {key: textwrap.dedent(text).format(**values) for key, text in FULL.items()}
-    case = textwrap.dedent(BASE["case.yaml"]).replace("reference: TEST-001", f"reference: {reference}")
+    # Under a care order, so that the placed-with-parents front sheet applies too.
+    case = textwrap.dedent(BASE["case.yaml"]).replace("reference: TEST-001", f"reference: {reference}") \
+        .replace("code: V2", "code: C2")
     people = textwrap.dedent(BASE["people.yaml"]).replace("name: Jo Stone", f"name: {jo}")
     return make_case(name, case_yaml=case, people_yaml=people, **files)
 
@@ -366,7 +368,7 @@ def test_cases_with_the_same_folder_name_get_different_output_folders(
     assert result.code == 0, result.out
     folders = sorted(p.name for p in out.iterdir())
     assert len(folders) == 2
-    references = {name: joined(out / name / "pwp_front_sheet.docx") for name in folders}
+    references = {name: joined(out / name / "accessible_risk_table.docx") for name in folders}
     assert sum("NORTH-1" in text for text in references.values()) == 1
     assert sum("SOUTH-2" in text for text in references.values()) == 1
 
@@ -408,7 +410,7 @@ def test_a_broken_case_is_reported_and_the_others_are_rendered(
     assert "1 case failed" in result.out
     assert sorted(p.name for p in out.iterdir()) == ["good-1", "good-2", "good-3"]
     for name in ("good-1", "good-2", "good-3"):
-        assert (out / name / "pwp_front_sheet.docx").is_file()
+        assert (out / name / "accessible_risk_table.docx").is_file()
     assert "Traceback" not in result.out + result.err
 
 
@@ -435,7 +437,9 @@ def test_render_json_lists_what_was_written_and_what_failed(
     assert cases["broken"]["problems"] and cases["broken"]["documents"] == []
     documents = {d["document"]: d for d in cases["good-1"]["documents"]}
     assert set(documents) == set(DOCUMENTS)
-    assert documents["pwp_front_sheet"]["ready"] is True
+    # Accommodated under section 20: the placed-with-parents front sheet does not apply.
+    assert documents["pwp_front_sheet"]["ready"] is False
+    assert documents["pwp_front_sheet"]["problems"][0]["message"].startswith("it does not apply to this child")
     assert documents["chronology"]["ready"] is False
     assert documents["chronology"]["problems"][0]["file"].endswith("chronology.yaml")
 
@@ -499,4 +503,4 @@ def test_render_prints_the_output_folder_on_one_line(make_case: Callable[..., Pa
     out = tmp_path / ("a-long-folder-name-for-the-documents-of-this-case" * 2)
     result = cli("render", make_case(), "--out", out, "--jobs", "1")
     assert result.code == 0
-    assert f"Wrote 3 documents to {out}:" in result.out.splitlines()
+    assert f"Wrote 2 documents to {out}:" in result.out.splitlines()

@@ -220,7 +220,8 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
         grid = table("Document", "Now", *(["Template"] if templates else []))
         for item in result.available:
             first = item.problems[0].message if item.problems else ""
-            now = "[green]ready[/]" if item.ready else f"[yellow]not yet[/]: {escape(first)}"
+            now = ("[green]ready[/]" if item.ready else f"[dim]n/a[/]: {escape(first.removeprefix('it '))}"
+                   if first.startswith("it does not apply") else f"[yellow]not yet[/]: {escape(first)}")
             if not readable(item.document):
                 now = "[red]cannot read its template[/]"
             source = ["authority" if template_path(item.document, templates).parent == templates else "bundled"]

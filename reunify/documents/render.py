@@ -117,9 +117,18 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
         if signature is not None:
             result.signatures[name] = signature
         result.sources[name] = own
-        blocking = [p for p in found if p.file.name in spec.files] + spec.missing(own)
+        blocking = [p for p in found if p.file.name in spec.files] + _not_applying(own, name) + spec.missing(own)
         result.available.append(Availability(name, _title(own, name), tuple(located(blocking))))
     return result
+
+
+def _not_applying(src: Source, document: str) -> list[Problem]:
+    """Why a document does not apply to this child, from the workflow's `when:` for it."""
+    definition = src.workflow.document(document)
+    if definition is None or all(src.facts.condition(c) is True for c in definition.conditions):
+        return []
+    return [Problem(src.case.file("case.yaml"), ("legal_status",),
+                    "it does not apply to this child: only when " + " and ".join(definition.when), code="document")]
 
 
 def _title(src: Source, document: str) -> str:
@@ -142,6 +151,11 @@ def build_context(src: Source, document: str, signature: Signature | None = None
         "show": {section: section not in omitted for section in spec.sections},
         document: spec.build(src),
     }
+    if "front_sheet" in context["show"] and _not_applying(src, "pwp_front_sheet"):
+        # The panel pack of a child who cannot be placed with parents has no front sheet.
+        context["show"]["front_sheet"] = False
+        part = context[document]
+        part["contents"] = [c for c in part.get("contents", []) if c != "Placed with parents front sheet"]
     context["doc"]["version"] = version = fingerprint(context)
     if signature is not None:
         who = src.member_name(signature.by)

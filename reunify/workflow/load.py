@@ -128,6 +128,10 @@ def _check_rules(wf: Workflow, step_ids: list[str], problem: Any) -> Iterator[Pr
         if until is not None and until not in step_ids:
             yield problem(("rules", "reclassify_after_return", "until"), f"unknown step '{until}'"
                           + did_you_mean(until, step_ids))
+    for document_id in wf.documents:
+        definition = wf.document(document_id)
+        for index, text in enumerate(definition.when if definition else []):
+            yield from _check_condition(wf, text, ("documents", document_id, "when", index), problem)
     for name, classification in wf.classifications.items():
         role = classification.confirmed_by
         if role is not None and role not in wf.roles:

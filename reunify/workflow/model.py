@@ -203,10 +203,16 @@ class MeetingDef(Part):
 
 
 class DocumentDef(Part):
-    """A framework document as the workflow names it; `omit` switches sections off."""
+    """A framework document as the workflow names it; `omit` switches sections off, and
+    `when` names the conditions (all of them) under which it applies to a child."""
 
     title: Text
     omit: ListOf[Name] = []
+    when: ListOf[Text] = []
+
+    @functools.cached_property
+    def conditions(self) -> tuple[Condition, ...]:
+        return tuple(parse_condition(text) for text in self.when)
 
 
 class Step(Part):
