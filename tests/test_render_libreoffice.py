@@ -124,3 +124,21 @@ def test_the_text_survives_the_conversion(converted: tuple[dict[str, RenderedSam
             assert "OFFICIAL-SENSITIVE" in words, path.name
             assert sample.case.case.reference in words, path.name
             assert child.name.split()[0] in words, path.name
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
+                    reason="poppler's pdftotext and pdfinfo are not installed")
+def test_every_page_says_page_n_of_m_and_a_draft_says_so(converted: tuple[dict[str, RenderedSample], Path]) -> None:
+    samples, pdf = converted
+    sample = samples["03"]
+    for document in sample.files:
+        path = pdf / f"{sample.folder.name}--{document}.pdf"
+        pages = pdf_pages(path)[0]
+        for page in range(1, pages + 1):
+            text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                                  capture_output=True, text=True, check=True, timeout=60).stdout
+            assert f"page {page} of {pages}" in " ".join(text.split()), (path.name, page)
+        first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True,
+                               text=True, check=True, timeout=60).stdout
+        signed = sample.documents.signatures.get(document)
+        assert ("DRAFT · version" in first) == (signed is None), path.name

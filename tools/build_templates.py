@@ -73,16 +73,19 @@ def new_document(title_note: str, landscape: bool = False) -> Doc:
     footer = section.footer.paragraphs[0]
     footer.add_run("{{ doc.reference }}  ·  {{ child.name }}  ·  {{ doc.date }}  ·  version {{ doc.version }}  ·  page ").font.size = Pt(8)
     _page_number(footer)
+    footer.add_run(" of ").font.size = Pt(8)
+    _page_number(footer, "NUMPAGES")
     doc.core_properties.title = ""
     doc.core_properties.author = ""
     doc.core_properties.comments = title_note
     return doc
 
 
-def _page_number(paragraph: object) -> None:
+def _page_number(paragraph: object, field: str = "PAGE") -> None:
+    """A field Word fills in: this page's number, or with NUMPAGES the number of pages."""
     run = paragraph.add_run()  # type: ignore[attr-defined]
     run.font.size = Pt(8)
-    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
+    for kind, text in (("begin", None), (None, f" {field} "), ("end", None)):
         if kind:
             element = OxmlElement("w:fldChar")
             element.set(qn("w:fldCharType"), kind)
@@ -214,11 +217,18 @@ def _repeat_header(row: object) -> None:
     properties.append(header)
 
 
+def _keep_together(row: object) -> None:
+    """A row that never splits across a page (a court or panel reads each row whole)."""
+    properties = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    properties.append(OxmlElement("w:cantSplit"))
+
+
 def fields_table(doc: Doc, rows: list[tuple[str, str]], widths: tuple[float, float] = (5.0, 12.0)) -> None:
     table = doc.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for row, (label, value) in zip(table.rows, rows, strict=True):
+        _keep_together(row)
         _set_cell(row.cells[0], label, bold=True)
         _shade(row.cells[0], LABEL_FILL)
         _set_cell(row.cells[1], value)
@@ -237,7 +247,9 @@ def loop_table(doc: Doc, headers: list[str], loop: str, cells: list[str], widths
         _set_cell(cell, header, bold=True, size=size)
         _shade(cell, HEADER_FILL)
     _repeat_header(table.rows[0])
+    _keep_together(table.rows[0])
     _set_cell(table.rows[1].cells[0], "{%tr for " + loop + " %}")
+    _keep_together(table.rows[2])
     for cell, content in zip(table.rows[2].cells, cells, strict=True):
         _set_cell(cell, content, size=size)
     _set_cell(table.rows[3].cells[0], "{%tr endfor %}")
