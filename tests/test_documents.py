@@ -395,8 +395,10 @@ def test_the_chronology_of_sample_03_shows_every_event_with_the_childs_age(
         assert row[2] == normalise(entry.event)
         assert row[3] == normalise(entry.source)
         assert row[7] == normalise(entry.analysis or "")
+        # The court version keeps the factors and the impact on the child; only the analysis goes.
         assert (long_date(entry.date), age_column(child.born, entry.date), normalise(entry.event),
-                normalise(entry.source), normalise(entry.response or "")) in court
+                normalise(entry.source), row[4], normalise(entry.impact or ""),
+                normalise(entry.response or "")) in court
     # Spot checks of the age column, worked out by hand.
     ages = {row[0]: row[1] for row in body}
     assert ages["12 July 2014"] == "before birth"

@@ -283,9 +283,11 @@ def page_break(doc: Doc) -> None:
 
 def chronology_table(doc: Doc, ns: str, court: bool = False, size: float = 9) -> None:
     if court:
-        loop_table(doc, ["Date", "Child's age", "What happened", "Source", "Response"], f"e in {ns}.entries",
-                   ["{{ e.date }}", "{{ e.age }}", "{{ e.event }}", "{{ e.source }}", "{{ e.response }}"],
-                   [2.6, 2.0, 10.0, 4.0, 7.1], size=size, empty="No entries recorded.")
+        loop_table(doc, ["Date", "Child's age", "What happened", "Source", "Factors", "Impact on the child",
+                         "Response"], f"e in {ns}.entries",
+                   ["{{ e.date }}", "{{ e.age }}", "{{ e.event }}", "{{ e.source }}", "{{ e.factors }}",
+                    "{{ e.impact }}", "{{ e.response }}"],
+                   [2.4, 1.6, 6.4, 3.0, 2.8, 5.0, 4.5], size=size, empty="No entries recorded.")
         return
     loop_table(doc, ["Date", "Age", "What happened", "Source", "Factors", "Impact on the child", "Response",
                      "Analysis"], f"e in {ns}.entries",
@@ -504,8 +506,8 @@ def chronology(court: bool = False) -> Doc:
     title_block(doc)
     labelled(doc, "{{ doc.roles.chronologist }}", f"{ns}.chronologist")
     if court:
-        doc.add_paragraph("This version sets out what happened, its source and the response. The analysis of "
-                          "the analytical chronology is not included.")
+        doc.add_paragraph("This version sets out what happened, its source, the factors, the impact on the child "
+                          "and the response. The analysis of the analytical chronology is not included.")
     chronology_table(doc, ns, court=court)
     if not court:
         section(doc, "factors", "Factors across the chronology", 1,

@@ -77,8 +77,9 @@ def chronology(src: Source) -> Context:
 
 
 def chronology_court(src: Source) -> Context:
-    # The court version keeps what happened and what was done; the analysis stays out.
-    rows = [{key: row[key] for key in ("date", "age", "event", "source", "response")}
+    # The court version keeps what happened, its impact on the child and what was done; only
+    # the practitioner's analysis stays out.
+    rows = [{key: row[key] for key in ("date", "age", "event", "source", "factors", "impact", "response")}
             for row in chronology_rows(src)]
     return {"chronologist": _chronologist(src), "entries": rows}
 
