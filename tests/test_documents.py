@@ -425,6 +425,9 @@ def test_the_return_home_assessment_of_sample_03(samples: dict[str, RenderedSamp
     manager = sample.case.member(record.signed_off.by)
     assert manager is not None and manager.role == "team_manager"
     assert ("Signed off by", manager.name) in rows
+    # The assessing social worker signs too, before the team manager's sign-off.
+    text = sample.text("return_home_assessment")
+    assert text.index("Completed by the assessing social worker") < text.index("Sign-off by the team manager")
     assert ("Date", long_date(record.signed_off.date)) in rows
     for value in (record.child_views, record.housing, record.finances, record.school, record.conclusion):
         assert value is not None

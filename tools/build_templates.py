@@ -367,6 +367,9 @@ def assessment_body(doc: Doc, ns: str, flags: bool, level: int = 1) -> None:
         tag(doc, "endif")
     section(doc, flag("conclusion"), "Conclusion and risk classification", level, conclusion)
 
+    doc.add_heading("Completed by the assessing social worker", level=level)
+    fields_table(doc, [("{{ doc.roles.social_worker }}", "{{ doc.social_worker }}"), ("Date", ""),
+                       ("Signature", "")])
     doc.add_heading("Sign-off by the team manager", level=level)
     fields_table(doc, [("Signed off by", "{{ " + ns + ".signed_off_by }}"),
                        ("Date", "{{ " + ns + ".signed_off }}"), ("Signature", "")])
