@@ -110,10 +110,10 @@ def _relative(path: Path, folder: Path) -> Path:
         return path
 
 
-def _one_child(folder: Path) -> None:
+def one_child(folder: Path, what: str = "this") -> None:
     """Refuse a family folder for what is each child's own (a step, a decision, a visit)."""
     if is_family_folder(folder):
-        raise ReunifyError(f"{folder}: a family folder; this is recorded for one child: give the child's folder")
+        raise ReunifyError(f"{folder}: a family folder; {what} is each child's own: give the child's folder")
 
 
 def open_case(folder: Path, today: dt.date) -> tuple[Case, Workflow]:
@@ -214,7 +214,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
                 note: str | None = None, override: str | None = None) -> Recorded:
     if is_family_folder(folder) and override is None:
         return _step_for_each_child(folder, step_id, date=date, by=by, today=today)
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     step = _step(workflow, step_id)
     kind, record_id = step.kind
@@ -268,7 +268,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
                     today: dt.date, reason: str | None = None, confirm: bool = False) -> Recorded:
     """Record a decision; with `confirm`, first the same manager's confirmation, that day,
     of the risk classification it rests on (one command for what happens at one meeting)."""
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     definition = workflow.decisions.get(decision_id)
     if definition is None:
@@ -336,7 +336,7 @@ def _confirming(case: Case, workflow: Workflow, member: m.TeamMember,
 
 @locked
 def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, today: dt.date) -> Recorded:
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     definition = workflow.decisions.get(decision_id)
     if definition is None or definition.ratified_by is None:
@@ -361,7 +361,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
 @locked
 def record_classification(folder: Path, classification_id: str, *, level: str, rationale: str,
                           recommended_by: list[str], date: dt.date, today: dt.date) -> Recorded:
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     if workflow.classification(classification_id) is None:
         raise ReunifyError(f"unknown classification '{classification_id}'"
@@ -395,7 +395,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
 @locked
 def confirm_classification(folder: Path, classification_id: str, *, by: str, date: dt.date,
                            today: dt.date) -> Recorded:
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
     check_date(case, date, today)
@@ -422,7 +422,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
 @locked
 def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.date,
                 note: str | None = None) -> Recorded:
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     if reason not in workflow.exit_reasons:
         raise ReunifyError(f"unknown exit reason '{reason}'" + did_you_mean(reason, list(workflow.exit_reasons))
@@ -579,7 +579,7 @@ def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, at
 @locked
 def record_visit(folder: Path, *, date: dt.date, by: str, announced: bool, seen_alone: bool, today: dt.date,
                  note: str | None = None) -> Recorded:
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     member = team_member(case, by)
     check_date(case, date, today)
@@ -633,7 +633,7 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
 @locked
 def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, informant: str = "parent",
                by: str | None = None) -> Recorded:
-    _one_child(folder)
+    one_child(folder)
     case, workflow = open_case(folder, today)
     member = team_member(case, by) if by else None
     check_date(case, date, today)

@@ -339,7 +339,7 @@ def test_a_family_folder_sets_each_childs_home_and_refuses_a_childs_own_fact(fam
     assert "each child's home" in result.out
     assert data(family / "ella" / "case.yaml")["home"] == data(family / "finn" / "case.yaml")["home"] == "grans-house"
     refused = cli("legal-status", "C1", family, "--from", "2026-07-01")
-    assert refused.code == 2 and "a family folder; legal status is the child's own" in refused.err
+    assert refused.code == 2 and "a family folder; legal status is each child's own" in refused.err
     placed = cli("trusted-adult", "jo", family / "finn")
     assert placed.code == 0
     assert data(family / "finn" / "case.yaml")["trusted_adult"] == "jo"

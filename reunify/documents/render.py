@@ -117,7 +117,8 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
         if signature is not None:
             result.signatures[name] = signature
         result.sources[name] = own
-        blocking = [p for p in found if p.file.name in spec.files] + _not_applying(own, name) + spec.missing(own)
+        # A document that does not apply says only that: what it would lack does not matter.
+        blocking = _not_applying(own, name) or [p for p in found if p.file.name in spec.files] + spec.missing(own)
         result.available.append(Availability(name, _title(own, name), tuple(located(blocking))))
     return result
 

@@ -184,12 +184,6 @@ def _add_dated(mapping: CommentedMap, key: str, entry: dict[str, Any]) -> None:
         _like_neighbours(items, position)
 
 
-def _child_folder(folder: Path, what: str) -> None:
-    if is_family_folder(folder):
-        raise ReunifyError(f"{folder}: a family folder; {what} is the child's own: "
-                           "give that child's folder")
-
-
 def _entry(values: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -517,7 +511,7 @@ def _case_file(folder: Path, key: str) -> Path:
 
 @locked
 def set_trusted_adult(folder: Path, who: str, *, today: dt.date) -> Recorded:
-    _child_folder(folder, "the trusted adult")
+    recording.one_child(folder, "the trusted adult")
     case, _ = open_case(folder, today)
     person = find_person(case, who, "PERSON")
     if person.id == case.case.child:
@@ -540,7 +534,7 @@ def _code(table: dict[str, str], code: str, option: str, what: str) -> str:
 
 @locked
 def add_legal_status(folder: Path, code: str, *, since: dt.date, today: dt.date) -> Recorded:
-    _child_folder(folder, "legal status")
+    recording.one_child(folder, "legal status")
     case, _ = open_case(folder, today)
     code = _code(codes.LEGAL_STATUS, code, "CODE", "legal status")
     not_future("--from", since, today)
@@ -556,7 +550,7 @@ def add_legal_status(folder: Path, code: str, *, since: dt.date, today: dt.date)
 
 @locked
 def add_placement(folder: Path, code: str, *, since: dt.date, today: dt.date, carer: str | None = None) -> Recorded:
-    _child_folder(folder, "a placement")
+    recording.one_child(folder, "a placement")
     case, _ = open_case(folder, today)
     code = _code(codes.PLACEMENT, code, "CODE", "placement")
     not_future("--from", since, today)
@@ -588,7 +582,7 @@ def _left_care(case: Case, date: dt.date) -> None:
 
 @locked
 def record_leaving_care(folder: Path, *, date: dt.date, reason: str, today: dt.date) -> Recorded:
-    _child_folder(folder, "leaving care")
+    recording.one_child(folder, "leaving care")
     case, _ = open_case(folder, today)
     code = _reason(reason, None)
     not_future("--date", date, today)
@@ -611,7 +605,7 @@ def record_return_home(folder: Path, *, date: dt.date, today: dt.date, by: str |
                        reason: str | None = None) -> Recorded:
     """The child's return home: placed with parents (P1) under a care order, or leaving
     care when accommodated under section 20; then the workflow's return step is done."""
-    _child_folder(folder, "the return home")
+    recording.one_child(folder, "the return home")
     case, workflow = open_case(folder, today)
     not_future("--date", date, today)
     _not_before_birth(case, "--date", date)

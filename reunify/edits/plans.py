@@ -18,6 +18,7 @@ from reunify.problems import ReunifyError
 from reunify.recording import Recorded
 from reunify.recording import check_date
 from reunify.recording import locked
+from reunify.recording import one_child
 from reunify.recording import open_case
 from reunify.recording import team_member
 from reunify.recording import text_or_none
@@ -120,12 +121,6 @@ def _append(path: Path, name: str, key: str, entry: dict[str, Any], *, by_date: 
         add_entry(edit.data, key, entry, by_date=by_date)
 
 
-def _child_only(folder: Path, what: str, option: str = "") -> None:
-    if is_family_folder(folder):
-        raise ReunifyError(f"{what} is each child's own: give the child's folder inside the family folder"
-                           + (f" ({option})" if option else ""))
-
-
 def _steps_needing(workflow: Workflow, gate_name: str) -> list[str]:
     """The steps marked done by a date whose gates include `gate_name`: what a recording
     of that artefact stands for, read from the workflow (no step id is written here)."""
@@ -198,7 +193,7 @@ def set_assessment_text(folder: Path, field: str, text: str, *, today: dt.date) 
                            + " (fields: " + ", ".join(ASSESSMENT_TEXT) + ")")
     case, _ = open_case(folder, today)
     if field in ("child_views", "school", "conclusion"):
-        _child_only(folder, {"child_views": "the child's views", "school": "the school",
+        one_child(folder, {"child_views": "the child's views", "school": "the school",
                              "conclusion": "the conclusion"}[field])
     value = text_or_none(text)
     if value is None:
@@ -246,7 +241,7 @@ def start_assessment(folder: Path, *, date: dt.date, today: dt.date) -> Recorded
 
 @locked
 def child_seen_alone(folder: Path, *, date: dt.date, today: dt.date) -> Recorded:
-    _child_only(folder, "when the child was seen alone")
+    one_child(folder, "when the child was seen alone")
     case, _ = open_case(folder, today)
     check_date(case, date, today)
     if case.assessment.started is not None and date < case.assessment.started:
@@ -477,8 +472,7 @@ def set_plan_text(folder: Path, field: str, text: str, *, today: dt.date) -> Rec
         raise ReunifyError(f"the text for {field.replace('_', '-')} is empty; nothing written")
     current = getattr(case.plan, field)
     if field == "child_communication":  # each child's own conversation
-        if is_family_folder(folder):
-            raise ReunifyError("the conversation with the child is each child's own: give the child's folder")
+        one_child(folder, "the conversation with the child")
         path = target(folder, PLAN, field)
     else:
         path = _where(case, folder, PLAN, field, current is not None)

@@ -19,7 +19,6 @@ from reunify.records.family import family_file
 from reunify.records.family import family_of
 from reunify.records.family import is_family_folder
 from reunify.records.family import join
-from reunify.records.family import target
 from reunify.records.validation import validate
 from reunify.yamlio import load_file
 
@@ -67,10 +66,6 @@ class Case:
         family reads the family's file and its own as one)."""
         move = RELOCATE.get(self.file(name)) if self.family is not None else None
         return move(keys) if move is not None else (self.file(name), keys)
-
-    def target(self, name: str, key: str) -> Path:
-        """The file a new `key` entry of record file `name` is written to."""
-        return target(self.folder, name, key)
 
     def person(self, person_id: str | None) -> m.Person | None:
         return self._people_by_id.get(person_id or "")
