@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/caseload.py
 	$(BIN)/python bench/chronology.py
+	$(BIN)/python bench/sync.py
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py

@@ -125,13 +125,14 @@ def generate_cases(root: Path, count: int, seed: int = SEED) -> list[Path]:
 
 
 def unready(folders: list[Path], today: dt.date = TODAY) -> dict[Path, list[str]]:
-    """Each folder that does not have every document ready, with what stops it."""
+    """Each folder that does not have every document that applies to its child ready
+    (the front sheet is only for a child placed with parents), with what stops it."""
     found: dict[Path, list[str]] = {}
     for folder in folders:
         documents = case_documents(folder, today)
         problems = [f"{p.file.name} {p.path}: {p.message}" for p in documents.problems]
         problems += [f"{a.document}: {p.file.name} {p.path}: {p.message}"
-                     for a in documents.available for p in a.problems]
+                     for a in documents.available if a.applies for p in a.problems]
         if problems or documents.source is None:
             found[folder] = problems or ["the case did not load"]
     return found

@@ -52,6 +52,7 @@ REPOSITORY_LOCK = "reunify-commit.lock"  # in the git folder: one commit at a ti
 CASE_TRAILER = "Reunify-Case"
 ACTION_TRAILER = "Reunify-Action"
 BY_TRAILER = "Reunify-By"
+SYNC_ACTION = "sync"  # the action of a merge made by `reunify sync` (reunify/sync/run.py)
 
 # Each audited file: its list of entries, the command that records an entry, the word of
 # the later command that completes one (decide D3 ratify), and the fields that one adds.
@@ -59,6 +60,9 @@ AUDITED = (
     ("decisions.yaml", "decisions", "decide", "ratify", ("ratified", "ratified_by")),
     ("risk.yaml", "classifications", "classify", "confirm", ("confirmed", "confirmed_by")),
 )
+# Later commands that change only their own fields of a recorded entry, like a confirmation:
+# 'classify RC1 for-child' adds or changes what the child is told.
+AMENDS = {("classify", "for-child"): ("for_child",)}
 
 # One record per commit: fields apart by US, records apart by RS; trailers unfolded.
 _FORMAT = "%x1e%H%x1f%h%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)"
@@ -344,7 +348,9 @@ def history(case: Path) -> list[Change]:
     root = work_tree(case)
     family = family_of(case)
     shared = sorted(p for p in family.iterdir() if p.is_file()) if family is not None else []
-    return _log(root, "--", _relative(case, root), *(_relative(p, root) for p in shared))
+    changes = _log(root, "--", _relative(case, root), *(_relative(p, root) for p in shared))
+    # A merge `reunify sync` made holds only what the commits it joins recorded, each shown.
+    return [change for change in changes if change.action != SYNC_ACTION]
 
 
 def uncommitted(case: Path) -> list[str]:
@@ -457,7 +463,7 @@ def _differs(before: dict[str, Any], after: dict[str, Any], ignore: Sequence[str
 
 
 def _walk(commits: list[Change], versions: dict[str, Any], list_key: str, command: str, later: str,
-          extra: Sequence[str]) -> dict[str, _Recorded]:
+          own_fields: Sequence[str]) -> dict[str, _Recorded]:
     """Follow the file's versions, oldest first, keeping each recorded entry's baseline."""
     recorded: dict[str, _Recorded] = {}
     for commit in commits:
@@ -475,8 +481,10 @@ def _walk(commits: list[Change], versions: dict[str, Any], list_key: str, comman
             continue
         fields = entries[own][1]
         known_own = recorded.get(own)
-        if len(words) >= 3 and words[2] == later and known_own is not None:
+        amends = AMENDS.get((command, words[2])) if len(words) >= 3 else None
+        if len(words) >= 3 and (words[2] == later or amends) and known_own is not None:
             # A ratification or confirmation adds its own fields and changes nothing else.
+            extra = amends or own_fields
             if known_own.changed_in is None and _differs(known_own.fields, fields, extra):
                 known_own.changed_in = commit
             kept = {k: v for k, v in known_own.fields.items() if k not in extra}

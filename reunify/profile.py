@@ -2,8 +2,8 @@
 
 It is found by walking up from a case folder, as git finds its repository, and says
 which workflow the caseload follows (the reference, or a local file that extends it),
-local labels for the risk levels and roles, the templates folder, and whether recording
-commands commit to git by default.
+the authority's name and logo that head its documents, local labels for the risk levels
+and roles, the templates folder, and whether recording commands commit to git by default.
 """
 
 # (no postponed annotations: they slow pydantic model building)
@@ -41,8 +41,14 @@ class GitSettings(_Part):
     commit: bool = False  # recording commands commit by default
 
 
+class Authority(_Part):
+    name: Text  # printed at the head of every document
+    logo: Text | None = None  # a PNG or JPEG file, relative to this profile's folder
+
+
 class ProfileFile(_Part):
     workflow: Text = REFERENCE
+    authority: Authority | None = None
     labels: Labels = Labels()
     templates: Text | None = None
     git: GitSettings = GitSettings()
@@ -66,6 +72,11 @@ class Profile:
     @property
     def templates(self) -> Path | None:
         return self.folder / self.settings.templates if self.settings.templates else None
+
+    @property
+    def logo(self) -> Path | None:
+        authority = self.settings.authority
+        return self.folder / authority.logo if authority is not None and authority.logo else None
 
 
 def find_profile_file(start: Path) -> Path | None:

@@ -360,7 +360,8 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
 
 @locked
 def record_classification(folder: Path, classification_id: str, *, level: str, rationale: str,
-                          recommended_by: list[str], date: dt.date, today: dt.date) -> Recorded:
+                          recommended_by: list[str], date: dt.date, today: dt.date,
+                          factors: list[str] | None = None, for_child: str | None = None) -> Recorded:
     one_child(folder)
     case, workflow = open_case(folder, today)
     if workflow.classification(classification_id) is None:
@@ -376,10 +377,12 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
     members = [team_member(case, who, "--recommended-by").id for who in recommended_by]
     if not members:
         raise ReunifyError("--recommended-by must name who recommended the level")
+    found = _risk_factors(workflow, factors or [])
     check_date(case, date, today)
     facts = Facts(case, workflow, today)
     if classification_id in facts.classifications:
-        raise Refused(f"{classification_id} is already recorded; change risk.yaml by hand if it was wrong")
+        raise Refused(f"{classification_id} is already recorded; change risk.yaml by hand if it was wrong "
+                      "(--for-child on its own adds or changes what the child is told)")
     step = workflow.step_for("classification", classification_id)
     if step is not None:
         reasons = _blockers(case, workflow, step, folder, date, today)
@@ -387,9 +390,29 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
             raise Refused(f"{classification_id} cannot be recorded yet; nothing was changed", reasons)
     entry = {"id": classification_id, "date": date, "level": level, "rationale": rationale.strip(),
              "recommended_by": CommentedSeq(members)}
+    if found:
+        entry["factors"] = CommentedSeq(found)
+    said = text_or_none(for_child)
+    if said is not None:  # what the child is told, after the rationale
+        items = list(entry.items())
+        entry = dict([*items[:4], ("for_child", said), *items[4:]])
     path = target(folder, "risk.yaml", "classifications")
     _append(path, "classifications", entry, RISK_HEADER)
     return Recorded(path, f"recorded {classification_id}: {workflow.level_label(level)} ({date.isoformat()})")
+
+
+def _risk_factors(workflow: Workflow, given: list[str]) -> list[str]:
+    """The factor ids of the risk classification table given with --factor, each once."""
+    from reunify.workflow.content import factor_levels
+
+    known = factor_levels(workflow.risk_levels)
+    found = list(dict.fromkeys(f.strip() for f in given if f.strip()))
+    for factor in found:
+        if factor not in known:
+            raise ReunifyError(f"--factor: unknown risk factor '{factor}'" + did_you_mean(factor, list(known))
+                               + ("; 'reunify workflow show' lists each level's factors" if known
+                                  else "; the workflow's risk levels define no factors"))
+    return found
 
 
 @locked

@@ -41,7 +41,10 @@ class Essentials:
 
 RISK_HEADER = """\
 # Risk classifications (RC1, RC2, RC3): level, rationale, who recommended and who
-# confirmed. 'reunify classify' appends here.
+# confirmed, and the factors of the risk classification table found (`factors:`, ids
+# from 'reunify workflow show'). 'reunify classify' appends here. `for_child:` is what the
+# child is told about it, in words for them: the documents for the child show it, never the
+# rationale ('reunify classify RC1 --for-child TEXT' adds or changes it).
 classifications: []
 """
 
@@ -70,7 +73,9 @@ entries: []
 ASSESSMENT_HEADER = """\
 # The Return Home Assessment: risk and protective factors per parent and how they
 # interact, capacity to change, the child's views, housing, finances, school, police
-# checks ('reunify police-check'), the conclusion and the team manager's sign-off.
+# checks ('reunify police-check'), the conclusion and the team manager's sign-off; the
+# answers to the workflow's domains under `domains:` (a parent's in their section), with
+# 'reunify assessment answer DOMAIN'.
 parents: []
 support_needs: []
 police_checks: []

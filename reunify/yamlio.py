@@ -425,6 +425,40 @@ def load_text(text: str, path: Path) -> LoadedFile:
     return LoadedFile(path, data=data)
 
 
+def _content_end(node: Any) -> int:
+    """The line after a node's last character (0-based, exclusive), comments after it left out."""
+    while isinstance(node, pyyaml.MappingNode | pyyaml.SequenceNode) and not node.flow_style and node.value:
+        node = node.value[-1][1] if isinstance(node, pyyaml.MappingNode) else node.value[-1]
+    mark = node.end_mark
+    return int(mark.line) + (1 if mark.column else 0)
+
+
+def block_layout(text: str) -> dict[str, tuple[int, list[tuple[int, int]] | None]] | None:
+    """Where each top-level key of a block mapping starts (0-based line) and, for a block
+    sequence, where each of its items starts and its content ends; None for anything else.
+
+    libyaml's composer gives the positions (no values are constructed), for splicing
+    whole entries of one file's text into another's (`reunify.sync.splice`).
+    """
+    if not _nesting_is_safe(text):
+        return None
+    try:
+        node = pyyaml.compose(text, Loader=_FastLoader)
+    except (pyyaml.YAMLError, RecursionError, ValueError):
+        return None
+    if not isinstance(node, pyyaml.MappingNode) or node.flow_style:
+        return None
+    layout: dict[str, tuple[int, list[tuple[int, int]] | None]] = {}
+    for key, value in node.value:
+        if not isinstance(key, pyyaml.ScalarNode) or key.tag != "tag:yaml.org,2002:str" or key.start_mark.column:
+            return None
+        items = None
+        if isinstance(value, pyyaml.SequenceNode) and not value.flow_style and value.value:
+            items = [(int(item.start_mark.line), _content_end(item)) for item in value.value]
+        layout[key.value] = (int(key.start_mark.line), items)
+    return layout
+
+
 class Locator:
     """Finds the line and column of field paths, parsing each file at most once."""
 
@@ -491,16 +525,31 @@ def _move_trailing_comment(old: tuple[Any, Any] | None, new_node: Any) -> None:
         return
     container, key = old
     slot = container.ca.items.get(key)
-    if not slot or len(slot) < 3 or slot[2] is None:
+    # ruamel keeps the comment after a mapping's value in slot 2, after a list item in slot 0.
+    index = 0 if isinstance(container, CommentedSeq) else 2
+    if not slot or len(slot) <= index or slot[index] is None:
         return
     new = _last_key_comment(new_node)
     if new is None:
         return
-    token = slot[2]
-    slot[2] = None
+    token = slot[index]
+    slot[index] = None
     new_container, new_key = new
+    # After a plain value the comment starts with the line's own end; a block (`|`, `>`)
+    # ends its own line, so the same blank lines need one newline less there.
+    from ruamel.yaml.scalarstring import FoldedScalarString
+    from ruamel.yaml.scalarstring import LiteralScalarString
+
+    blocks = (FoldedScalarString, LiteralScalarString)
+    was_block, is_block = isinstance(container[key], blocks), isinstance(new_container[new_key], blocks)
+    if is_block and not was_block and token.value.startswith("\n"):
+        token.value = token.value[1:]
+    elif was_block and not is_block:
+        token.value = "\n" + token.value
+    if not token.value:
+        return
     target = new_container.ca.items.setdefault(new_key, [None, None, None, None])
-    target[2] = token
+    target[0 if isinstance(new_container, CommentedSeq) else 2] = token
 
 
 def set_last(mapping: CommentedMap, key: str, value: Any) -> None:

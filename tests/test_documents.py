@@ -363,9 +363,11 @@ def test_the_risk_level_of_sample_03_is_marked_in_both_risk_tables(samples: dict
 
     record = sample.rows("risk_classification")
     marked = [row for row in record if len(row) == 4 and row[3] == "This case"]
-    assert marked[0] == ("Level", "What it means", "What follows", "This case")  # the header row
-    assert marked[1:] == [(f"▲ {label}", normalise(source.workflow.risk_levels[latest.level].meaning),
-                       normalise(source.workflow.risk_levels[latest.level].follows or ""), "This case")]
+    assert marked[0] == ("Level", "What it means, and what follows", "Factors that indicate it",
+                         "This case")  # the header row
+    level = source.workflow.risk_levels[latest.level]
+    assert [row[:2] for row in marked[1:]] == [
+        (f"▲ {label}", normalise(f"{level.meaning} What follows: {level.follows or ''}"))]
     assert ("Level", label) in record
     assert ("Date", long_date(latest.date)) in record
     assert latest.confirmed is not None
@@ -374,10 +376,11 @@ def test_the_risk_level_of_sample_03_is_marked_in_both_risk_tables(samples: dict
 
     accessible = sample.rows("accessible_risk_table")
     here = [row for row in accessible if len(row) == 3 and row[2]]
-    assert here[0] == ("Level", "What it means for you", "You are here")
+    assert here[0] == ("Level", "What it means for you", "Where we are")
     assert [row[0] for row in here[1:]] == [f"▲ Amber: {label}"]
-    assert here[1][2] == "◀ This is where we are"
-    assert f"On {long_date(latest.date)} we decided: ▲ Amber, {label}." in sample.text("accessible_risk_table")
+    assert here[1][2] == "◀ This is where we are now"
+    # The level is decided when a manager confirms it.
+    assert f"On {long_date(latest.confirmed)} we decided: ▲ Amber, {label}." in sample.text("accessible_risk_table")
 
 
 def test_the_chronology_of_sample_03_shows_every_event_with_the_childs_age(
@@ -484,21 +487,26 @@ def test_the_front_sheet_of_sample_06_names_the_household_and_its_checks(
 
 def test_sample_05_severe_tells_the_child_that_a_home_elsewhere_will_be_planned(
         samples: dict[str, RenderedSample]) -> None:
-    planning = "We will plan with you where you will live and grow up."
     severe = samples["05"]
+    source = severe.documents.source
+    assert source is not None and source.workflow.for_children is not None
+    permanence = source.workflow.for_children.stages.permanence.now
+    planning = permanence.text("young")  # Poppy is four: the words a carer reads to her
     assert any(d.outcome == "permanence" for d in severe.case.decisions.decisions)
     text = severe.text("young_persons_report")
     assert planning in text
-    assert "◆ Dark red: Severe" in text
+    assert "◆ Dark red, Severe." in text
     latest = max(severe.case.risk.classifications, key=lambda c: c.date)
-    assert latest.level == "severe"
-    assert normalise(latest.rationale) in text
+    assert latest.level == "severe" and latest.for_child is not None
+    assert normalise(latest.rationale) not in text  # the professional rationale is never the child's
+    assert normalise(latest.for_child) in text  # the worker's words for her are
     assert f"Dear {severe.case.child.name.split()[0]}," in text  # type: ignore[union-attr]
     trusted = severe.case.person(severe.case.case.trusted_adult)
     assert trusted is not None
     assert f"Your trusted adult is {trusted.name}" in text
     # A child whose return is still being planned is not told that.
-    assert planning not in samples["03"].text("young_persons_report")
+    assert not any(permanence.text(band) in samples["03"].text("young_persons_report")
+                   for band in ("young", "middle", "older"))
     # No parental agreement or plan is written for a case on the permanence path.
     assert "parental_agreement" not in severe.files
     assert "reunification_plan" not in severe.files
@@ -516,10 +524,11 @@ def test_sample_06_front_sheet_shows_the_return_under_the_care_order(samples: di
     d3 = next(d for d in sample.case.decisions.decisions if d.id == "D3")
     by, ratified_by = sample.case.member(d3.by), sample.case.member(d3.ratified_by)
     assert by is not None and ratified_by is not None and d3.ratified is not None
-    assert ("Outcome", "Reunify") in rows
-    assert ("Made by", f"{by.name}, {long_date(d3.date)}") in rows
-    assert ("Ratified by", f"{ratified_by.name} {long_date(d3.ratified)}") in rows
-    assert ("Reason", normalise(d3.reason or "")) in rows
+    # Decision 3 and its ratification by the head of service, the nominated officer.
+    assert ("Decision 3 - reunify, or plan alternative permanence", "Reunify") in rows
+    assert ("Made by", f"{by.name} (Service manager), {long_date(d3.date)}") in rows
+    assert ("Ratified by", f"{ratified_by.name} (Head of locality or service), {long_date(d3.ratified)}") in rows
+    assert ("Reason or note", normalise(d3.reason or "")) in rows
     for check in sample.case.assessment.police_checks:
         person = sample.case.person(check.person)
         if person is not None and check.person in [*home.members, *home.regular_visitors]:
@@ -682,9 +691,11 @@ Kind = frozenset[str]
 UNUSED_BY_BUNDLED_TEMPLATES = {
     "doc.service_manager",  # a signature line an authority may add
     "doc.workflow",  # the workflow's title, for an authority's footer
+    "doc.logo",  # printed only where the caseload profile names the authority (test_print_standards.py)
     "child.sex",
     "child.home",  # the household's name; the front sheet has its own
     "child.home_address",
+    "child.trusted_adult",  # the documents for the child print their own, leaving out a name they must not print
     "risk_classification.levels[].marker",  # '▲ Medium  ◀ this case' as one string
     "parental_agreement.parents[].goals[].reviews[].rating.word",  # 'Amber' without the shape
     "parental_agreement.parents[].goals[].reviews[].rating.shape",

@@ -414,7 +414,8 @@ def after_return(j: Journey, case: str, where: str, visits: list[str], meetings:
                 j.use(case, "rc3", today, "--recommended-by", "sw", "--date", today, LEVEL="low", TEXT=rationale)
                 j.record("sdq", str(j.path(case)), "--total", "9", "--informant", "parent", "--by", "sw",
                          "--date", today, today=today)
-                j.use(case, "six_month_review", day(today, 3))
+                # The outcomes tool, every area rated, stands for the six months home review.
+                j.use(case, "six_month_review", day(today, 3), *outcomes_ratings())
                 confirm = day(today, 4)
             else:
                 j.keep(case, f"Classify the risk again (RC{number})", today, "--recommended-by", "sw",
@@ -613,9 +614,15 @@ def cases(j: Journey) -> list[str]:
     return [LILY, TOM] if (j.root / FAMILY).exists() else [SINGLE]
 
 
+def outcomes_ratings() -> list[str]:
+    """Every area of the reference workflow's outcomes tool rated Good (4), as options."""
+    workflow = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
+    return [word for area in workflow["outcomes_tool"]["areas"] for word in ("--rating", f"{area}=4")]
+
+
 def step_ids_standing_for_records() -> set[str]:
     """Steps a record stands for: a meeting, a decision, a classification, or the gates of
-    the assessment's sign-off, the agreement and the return."""
+    the assessment's sign-off, the agreement, the return and the outcomes tool."""
     workflow = yaml.safe_load(REFERENCE.read_text(encoding="utf-8"))
     found = set()
     for stage in workflow["stages"]:
@@ -623,7 +630,7 @@ def step_ids_standing_for_records() -> set[str]:
             records = str(step.get("records", ""))
             gates = {gate if isinstance(gate, str) else next(iter(gate)) for gate in step.get("needs", [])}
             if records.split(" ")[0] in ("meeting", "decision", "classification") \
-                    or gates & {"assessment_signed_off", "agreement", "return_recorded"}:
+                    or gates & {"assessment_signed_off", "agreement", "return_recorded", "outcomes_since_return"}:
                 found.add(step["id"])
     return found
 
@@ -674,7 +681,7 @@ def test_no_file_is_edited_by_hand(journey: Journey) -> None:
 def test_no_done_for_a_step_a_record_stands_for(journey: Journey) -> None:
     standing = step_ids_standing_for_records()
     assert {"assessment_planning", "decision_2", "rc1_meeting", "finalise_assessment", "parental_agreement",
-            "cpag", "return_home", "rc3"} <= standing
+            "cpag", "return_home", "rc3", "six_month_review"} <= standing
     done = [argv for argv in journey.commands if argv[0] == "done" and argv[1] in standing]
     assert done == []
 

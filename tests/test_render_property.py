@@ -39,8 +39,9 @@ FIELDS: list[tuple[str, tuple[str | int, ...], tuple[str, ...]]] = [
     ("people.yaml", ("people", 1, "name"), ("genogram", "return_home_assessment", "parental_agreement")),
     # (Kerry, who is drawn in the genogram too)
     ("chronology.yaml", ("entries", 0, "event"), ("chronology", "chronology_court", "return_home_assessment")),
-    ("assessment.yaml", ("child_views",), ("return_home_assessment", "young_persons_report", "cpag_pack")),
-    ("risk.yaml", ("classifications", 0, "rationale"), ("risk_classification", "young_persons_report")),
+    ("assessment.yaml", ("child_views",), ("return_home_assessment", "cpag_pack")),
+    ("risk.yaml", ("classifications", 0, "rationale"), ("risk_classification",)),  # never to the child
+    ("risk.yaml", ("classifications", 0, "for_child"), ("young_persons_report",)),
     ("agreement.yaml", ("parents", 0, "goals", 0, "change"), ("parental_agreement", "cpag_pack")),
     ("plan.yaml", ("contingency",), ("reunification_plan", "parental_agreement", "cpag_pack")),
     ("plan.yaml", ("transition", 0, "step"), ("reunification_plan",)),

@@ -75,7 +75,10 @@ FULL = {
             date: 2026-10-01
             level: medium
             rationale: {rationale}
+            for_child: {for_child}
             recommended_by: [tm, sw]
+            confirmed_by: sm
+            confirmed: 2026-10-08
         """,
     "decisions_yaml": """\
         decisions:
@@ -112,13 +115,15 @@ FULL = {
         """,
 }
 PLAIN = {"event": "Referral.", "child_views": "Wants to go home.", "rationale": "Some risk.",
-         "goal": "Jo keeps to the routine.", "contingency": "Ella stays with her carers."}
+         "for_child": "Your mum is getting help.", "goal": "Jo keeps to the routine.",
+         "contingency": "Ella stays with her carers."}
 
 # Where each field certainly shows.
 SHOWN_IN = {
     "event": ("chronology", "chronology_court", "return_home_assessment", "cpag_pack"),
-    "child_views": ("return_home_assessment", "young_persons_report", "cpag_pack"),
-    "rationale": ("risk_classification", "young_persons_report"),
+    "child_views": ("return_home_assessment", "cpag_pack"),
+    "rationale": ("risk_classification",),  # never in a document for the child
+    "for_child": ("young_persons_report",),
     "goal": ("parental_agreement", "cpag_pack"),
     "contingency": ("reunification_plan", "parental_agreement", "cpag_pack"),
 }
@@ -129,9 +134,9 @@ def full_case(make_case: Callable[..., Path], name: str = "case", reference: str
     """A case with every document ready; `fields` are YAML scalars for the free-text fields."""
     values = {**PLAIN, **fields}
     files = {key: textwrap.dedent(text).format(**values) for key, text in FULL.items()}
-    # Under a care order, so that the placed-with-parents front sheet applies too.
+    # Placed with parents under a care order, so that the placed-with-parents front sheet applies too.
     case = textwrap.dedent(BASE["case.yaml"]).replace("reference: TEST-001", f"reference: {reference}") \
-        .replace("code: V2", "code: C2")
+        .replace("code: V2", "code: C2").replace("code: U6", "code: P1")
     people = textwrap.dedent(BASE["people.yaml"]).replace("name: Jo Stone", f"name: {jo}")
     return make_case(name, case_yaml=case, people_yaml=people, **files)
 
@@ -162,6 +167,7 @@ def files_in(folder: Path) -> list[str]:
 INJECTED = {
     "event": "{{ 7*7 }}",
     "child_views": "{% for x in range(3) %}x{% endfor %}",
+    "for_child": "{% for y in range(3) %}y{% endfor %} {{ child.name }}",
     "goal": "{{ ''.__class__.__mro__ }}",
     "contingency": "{{ doc.title }} {% if true %}yes{% endif %} {# note #}",
     "rationale": "{%p if show.views %} {{ child.name }}",
@@ -176,7 +182,8 @@ def test_template_code_in_the_records_comes_out_as_written(make_case: Callable[.
             assert value in joined(written[document]), (field, document)
     chronology = joined(written["chronology"])
     assert "49" not in chronology
-    assert "xxx" not in joined(written["young_persons_report"])
+    assert "xxx" not in joined(written["return_home_assessment"])
+    assert "yyy" not in joined(written["young_persons_report"])
 
 
 # -- characters that XML, Word or Jinja treat specially -----------------------------
@@ -187,6 +194,7 @@ AWKWARD = {
     "event": r'''"Tom & Jerry <b>not bold</b> </w:t></w:r> \"double\" 'single' a\x01b\vc\x1fd\ufffee"''',
     "child_views": r'"Emoji 😀 🧒🏽 👨‍👩‍👧 and a tab\there, a line\nbreak"',
     "rationale": r'"Arabic مرحبا بك, Hebrew שלום עליכם, mixed abc אבג 123"',
+    "for_child": r'"Arabic مرحبا بك, emoji 😀 🧒🏽, a tab\there, a line\nbreak"',
     "goal": r'"Combining: e\u0301 a\u0308 n\u0303 Z\u0335\u0321a\u0338l\u0334g\u0336o; ]]> <![CDATA[x]]> &amp; &#1;"',
     "contingency": r'"Braces {{ and }} and {% and %} and {# #} on their own"',
 }
@@ -201,6 +209,7 @@ def test_awkward_characters_give_a_valid_document_holding_the_text(
         "event": case.chronology.entries[0].event,
         "child_views": case.assessment.child_views,
         "rationale": case.risk.classifications[0].rationale,
+        "for_child": case.risk.classifications[0].for_child,
         "goal": case.agreement.parents[0].goals[0].change,
         "contingency": case.plan.contingency,
     }

@@ -190,12 +190,15 @@ def test_classify_asks_level_rationale_and_who(tmp_path: Path) -> None:
     code, shown = run_on_a_terminal(["classify", "RC2", case], answers=[
         ("Level", "medium"), ("Why this level", "Goals mostly met; drinking reduced."),
         ("Who recommended it", "tm-moorcroft, sw-mistry"), ("Date of the classification", "2026-11-20"),
+        ("Factors of the risk classification table found", "change_sustained, support_engaged"),
     ])
 
     assert code == 0, shown
     assert "severe" in shown[:shown.index("Level")].lower()  # the four levels listed
+    assert "support_engaged" in shown[:shown.index("Factors of the risk")]  # the factors listed
     item = next(c for c in load(case).risk.classifications if c.id == "RC2")
     assert (item.level, list(item.recommended_by)) == ("medium", ["tm-moorcroft", "sw-mistry"])
+    assert list(item.factors) == ["change_sustained", "support_engaged"]
 
 
 def test_classify_confirm_asks_for_the_manager(tmp_path: Path, cli: Callable[..., Result]) -> None:

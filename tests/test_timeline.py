@@ -203,8 +203,9 @@ def test_the_sample_history_is_in_date_order_with_each_kind(cli: Callable[..., R
     events = data(cli("timeline", HOME, "--json"))["events"]
     dates = [e["date"] for e in events]
     assert dates == sorted(dates)
-    assert {e["kind"] for e in events} == {"legal_status", "placement", "chronology", "meeting", "visit", "sdq",
-                                           "police_check", "goal_review", "risk", "decision", "step"}
+    assert {e["kind"] for e in events} == {"legal_status", "placement", "court_order", "chronology", "meeting",
+                                           "visit", "sdq", "outcomes", "police_check", "goal_review", "risk",
+                                           "decision", "step"}
     found = rows(events)
     assert ("2026-08-18", "visit", "Visit", "unannounced, child seen alone", "Chloe Wainwright") in found
     assert ("2026-10-02", "meeting", "Team around the child meeting", "Support package continues; school to "
@@ -270,14 +271,15 @@ def test_kind_since_and_no_chronology_filter_the_history(cli: Callable[..., Resu
     visits = data(cli("timeline", HOME, "--json", "--kind", "visit", "--kind", "sdq"))["events"]
     assert [(e["date"], e["kind"]) for e in visits] == [
         ("2025-06-20", "sdq"), ("2026-07-10", "visit"), ("2026-07-20", "sdq"), ("2026-08-18", "visit"),
-        ("2026-09-28", "visit"), ("2026-11-05", "visit")]
+        ("2026-09-28", "visit"), ("2026-09-28", "sdq"), ("2026-11-05", "visit")]
     recent = data(cli("timeline", HOME, "--json", "--since", "2026-10-01"))["events"]
     assert [(e["date"], e["kind"]) for e in recent] == [
-        ("2026-10-02", "meeting"), ("2026-10-06", "chronology"), ("2026-10-06", "goal_review"),
-        ("2026-11-05", "chronology"), ("2026-11-05", "visit")]
+        ("2026-10-02", "meeting"), ("2026-10-06", "chronology"), ("2026-10-06", "meeting"),
+        ("2026-10-06", "goal_review"), ("2026-11-05", "chronology"), ("2026-11-05", "visit")]
     without = data(cli("timeline", HOME, "--json", "--no-chronology", "--since", "2026-10-01"))["events"]
     assert [(e["date"], e["kind"]) for e in without] == [
-        ("2026-10-02", "meeting"), ("2026-10-06", "goal_review"), ("2026-11-05", "visit")]
+        ("2026-10-02", "meeting"), ("2026-10-06", "meeting"), ("2026-10-06", "goal_review"),
+        ("2026-11-05", "visit")]
     text = cli("timeline", HOME, "--kind", "police_check")
     assert history_dates(text.out) == ["2025-05-14", "2025-05-14"]
     assert "High   │" in text.out  # the chart is not filtered

@@ -179,6 +179,11 @@ def _by_hand_as_on_2025_06_27(folder: Path) -> None:
     drop("case.yaml", "  - code: C2  # full care order; it stays in force while Ollie is placed at home\n"
                       "    from: 2025-08-28\n")
     drop("case.yaml", "  - code: P1  # placed with own parent(s)\n    from: 2026-07-06\n    carer: natalie\n")
+    drop("case.yaml", "  - kind: no_contact\n    with: [scott]\n    made: 2025-08-28\n")  # made with the care order
+    drop("case.yaml", "    court: Family Court at Ashcombe Vale\n")
+    cut_lines = ("      Made with the care order (Children Act 1989, section 34(4)): the local authority may\n"
+                 "      refuse contact between Ollie and his father while the care order is in force.\n")
+    drop("case.yaml", "    terms: >-\n" + cut_lines)
     cut("chronology.yaml", "  - date: 2025-08-28")
     cut("assessment.yaml", "signed_off:")
     cut("decisions.yaml", "  - id: D2")

@@ -253,6 +253,14 @@ class CaseChoices:
         workflow = self._workflow
         return [(key, level.label) for key, level in workflow.risk_levels.items()] if workflow is not None else []
 
+    def risk_factors(self) -> list[Choice]:
+        """The factors of the risk classification table, level by level."""
+        workflow = self._workflow
+        if workflow is None:
+            return []
+        return [(key, f"{level.label}: {text}") for level in workflow.risk_levels.values()
+                for key, text in level.factors.items()]
+
     def exit_reasons(self) -> list[Choice]:
         workflow = self._workflow
         return list(workflow.exit_reasons.items()) if workflow is not None else []

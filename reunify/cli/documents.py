@@ -34,6 +34,7 @@ from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
     from reunify.documents.batch import Outcome
+    from reunify.documents.context import Letterhead
 
 Cases = Annotated[list[Path] | None, typer.Argument(help="Case folders, or folders of cases (default: this one).",
                                                    show_default=False)]
@@ -59,6 +60,31 @@ def _templates_for(case: Path, given: Path | None) -> Path | None:
     if folder is not None and not folder.is_dir():
         raise ReunifyError(f"{profile.path if profile else ''}: templates: {folder}: no such folder")
     return folder
+
+
+LOGO_HEIGHT_MM = 12.0
+_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+
+
+def _letterhead_for(case: Path) -> Letterhead | None:
+    """The authority's name and logo from the caseload profile, if it names the authority."""
+    from reunify.documents.context import Letterhead
+    from reunify.documents.context import Picture
+
+    profile, _ = load_profile(case)
+    if profile is None or profile.settings.authority is None:
+        return None
+    logo = None
+    if profile.logo is not None:
+        where = f"{profile.path}: authority.logo: {profile.settings.authority.logo}"
+        try:
+            data = profile.logo.read_bytes()
+        except OSError as exc:
+            raise ReunifyError(f"{where}: {exc.strerror or 'cannot read it'}") from None
+        if not data.startswith(_IMAGE_SIGNATURES):
+            raise ReunifyError(f"{where}: not a PNG or JPEG image")
+        logo = Picture(data, 0.0, height_mm=LOGO_HEIGHT_MM)
+    return Letterhead(profile.settings.authority.name, logo)
 
 
 def _documents_folder(case: Path) -> Path:
@@ -129,9 +155,10 @@ def render_command(
     template_dir = _templates(templates)
     if list_only:
         _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json, on,
-              _outputs(folders, out_dir))
+              _outputs(folders, out_dir), [_letterhead_for(folder) for folder in folders])
         return
-    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir), on, issue)
+    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir), on, issue,
+                       _letterhead_for(folder))
                    for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
     outcomes = []
     with progress("Rendering", len(jobs_to_run)) as advance:
@@ -145,6 +172,7 @@ def render_command(
             "case": str(o.job.folder),
             "written": [str(p) for p in o.written],
             "held_back": {a.document: [report.problem_data(p) for p in a.problems] for a in o.held_back},
+            "warnings": {a.document: [report.problem_data(p) for p in a.warnings] for a in o.warned},
             "problems": [report.problem_data(p) for p in o.problems],
             "error": o.error or None,
         } for o in outcomes], "failed": len(failed)})
@@ -172,6 +200,10 @@ def _summary(outcomes: list[Outcome], explain: bool) -> None:
         if o.problems:
             out.print(f"{escape_line(str(o.job.folder))}: the records cannot be read until these are fixed:")
             print_problems(o.problems, indent="  ")
+        for item in o.warned:  # written, but the reader must see this: shown for every case
+            where = "" if explain else f"{escape_line(str(o.job.folder))}: "
+            out.print(f"{where}{escape(item.document)}.docx:", soft_wrap=True)
+            print_problems(list(item.warnings), indent="  ")
         if explain and o.held_back:
             out.print("Not rendered yet:")
             for item in o.held_back:
@@ -185,12 +217,14 @@ def _summary(outcomes: list[Outcome], explain: bool) -> None:
 
 
 def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: dt.date, as_json: bool,
-          as_of: dt.date | None = None, outputs: list[Path] | None = None) -> None:
+          as_of: dt.date | None = None, outputs: list[Path] | None = None,
+          letterheads: list[Letterhead | None] | None = None) -> None:
     from reunify.documents.render import case_documents
     from reunify.documents.render import issued_documents
     from reunify.documents.render import template_path
 
-    results = [case_documents(folder, day, wanted or None, as_of=as_of) for folder in folders]
+    results = [case_documents(folder, day, wanted or None, as_of=as_of, letterhead=letterhead)
+               for folder, letterhead in zip(folders, letterheads or [None] * len(folders), strict=True)]
     issued = [issued_documents(result, out) for result, out in zip(results, outputs or [], strict=False)]
 
     def readable(document: str) -> bool:  # a document is not ready if its template cannot be read

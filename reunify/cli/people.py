@@ -209,6 +209,9 @@ def person_add_command(
     parent_link: ParentLink = None,
     household: InHousehold = None,
     visitor: Visitor = False,
+    risk_to_child: Annotated[bool, typer.Option(
+        "--risk-to-child", help="They are a risk to the child: the documents for the child must not name "
+                                "them while they live in or visit the home (render and check warn).")] = False,
     commit: Commit = None,
     today: Today = None,
 ) -> None:
@@ -223,7 +226,7 @@ def person_add_command(
     recorded = edits.add_person(
         case, name, person=person_id, sex=sex, born=parse_date("--born", born) if born else None,
         died=parse_date("--died", died) if died else None, relationship=relationship, parents=parent,
-        parent_link=parent_link, household=household, visitor=visitor, today=day)
+        parent_link=parent_link, household=household, visitor=visitor, risk_to_child=risk_to_child, today=day)
     _confirm(recorded, case, commit, "person add")
 
 
@@ -241,6 +244,10 @@ def person_change_command(
     parent_link: ParentLink = None,
     household: InHousehold = None,
     visitor: Visitor = False,
+    risk_to_child: Annotated[bool | None, typer.Option(
+        "--risk-to-child/--no-risk-to-child", show_default=False,
+        help="Record that they are a risk to the child (the documents for the child must not name them while "
+             "they live in or visit the home), or take it away.")] = None,
     commit: Commit = None,
     today: Today = None,
 ) -> None:
@@ -250,7 +257,7 @@ def person_change_command(
     recorded = edits.change_person(
         case, person, name=name, sex=sex, born=parse_date("--born", born) if born else None,
         died=parse_date("--died", died) if died else None, relationship=relationship, parents=parent,
-        parent_link=parent_link, household=household, visitor=visitor, today=day)
+        parent_link=parent_link, household=household, visitor=visitor, risk_to_child=risk_to_child, today=day)
     _confirm(recorded, case, commit, "person change")
 
 
@@ -362,6 +369,26 @@ def legal_status_command(
     code = _required(ask(code, "Legal status code", "CODE", choices=_codes(codes.LEGAL_STATUS)))
     when = _needed(_day(since, "In force from", "--from", day))
     _confirm(edits.add_legal_status(case, code, since=when, today=day), case, commit, f"legal-status {code.upper()}")
+
+
+@app.command("proceedings")
+@_case_locked
+def proceedings_command(
+    court: Annotated[str | None, typer.Argument(help="The court, e.g. 'Family Court at Northtown'.",
+                                                show_default=False)] = None,
+    case_number: Annotated[str | None, typer.Argument(help="The court's case number.", show_default=False)] = None,
+    case: CaseFolder = Path("."),
+    since: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="The day proceedings were issued.")] = "",
+    commit: Commit = None,
+    today: Today = None,
+) -> None:
+    """Record care proceedings about the child: the court and its case number, printed on
+    every document (given again, they are corrected)."""
+    day = resolve_today(today)
+    court = _required(ask(court, "Which court", "COURT"))
+    case_number = _required(ask(case_number, "The court's case number", "CASE_NUMBER"))
+    when = _day(since, "Proceedings issued on (blank if not known)", "--from", day, required=False)
+    _confirm(edits.set_proceedings(case, court, case_number, since=when, today=day), case, commit, "proceedings")
 
 
 @app.command("placement")

@@ -361,6 +361,10 @@ def plan_transition_command(
                                                show_default=False)] = None,
     case: CaseFolder = Path("."),
     date: Planned = None,
+    for_child: Annotated[str | None, typer.Option(
+        "--for-child", metavar="TEXT",
+        help="The step in words for the child, e.g. 'You stay at home for one night': the young person's "
+             "report lists it so while a return is being planned.")] = None,
     commit: Commit = None,
     today: Today = None,
 ) -> None:
@@ -368,8 +372,8 @@ def plan_transition_command(
     day = resolve_today(today)
     what = _required(ask(step, "Transition step", "STEP_TEXT"))
     date = ask(date, "Planned date (YYYY-MM-DD; blank if not fixed)", "--date", required=False)
-    _confirm(plans.add_transition(case, what, date=_planned("--date", date), today=day), case, commit,
-             "plan transition")
+    _confirm(plans.add_transition(case, what, date=_planned("--date", date), today=day, for_child=for_child),
+             case, commit, "plan transition")
 
 
 def _plan_text(field: str, text: str | None, file: str | None, case: Path, commit: bool | None,

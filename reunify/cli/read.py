@@ -378,10 +378,16 @@ def check_command(
     results: list[tuple[Path, list[Problem]]] = []
     locator = Locator()
     for folder in folders:
-        _, problems = load_evaluation(folder, day)
+        evaluation, problems = load_evaluation(folder, day)
         from reunify import audit
 
         problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
+        if evaluation is not None and not any(p.is_error for p in problems):
+            # A document for the child that would name an adult who is a risk (as 'render' warns).
+            from reunify.documents.context import Source
+            from reunify.documents.for_child import child_document_warnings
+
+            problems += child_document_warnings(Source(evaluation.case, evaluation.workflow, day))
         problems += [Problem(leftover, (), "a temporary file left by a recording that was killed; the next "
                              "recording on this case removes it", Severity.WARNING).at(1, 1)
                      for leftover in leftover_temporaries(folder)]

@@ -30,6 +30,7 @@ from reunify.cli.ask import CaseChoices
 from reunify.cli.ask import ask
 from reunify.cli.ask import ask_date
 from reunify.cli.ask import ask_many
+from reunify.cli.ask import ask_text
 from reunify.cli.ask import ask_yes_no
 from reunify.cli.ask import at_terminal
 from reunify.cli.console import err
@@ -309,17 +310,39 @@ def classify_command(
     rationale: Annotated[str | None, typer.Option(help="Why this level.")] = None,
     recommended_by: Annotated[list[str] | None, typer.Option(
         "--recommended-by", help="Who recommended the level (repeat for each).")] = None,
+    factor: Annotated[list[str] | None, typer.Option(
+        "--factor", help="A factor of the risk classification table found, by id (repeat for each; "
+        "'reunify workflow show' lists each level's).")] = None,
     confirm: Annotated[bool, typer.Option("--confirm", help="Record a manager's confirmation.")] = False,
     by: Annotated[str, typer.Option("--by", help="With --confirm: the confirming manager.")] = "",
+    for_child: Annotated[str | None, typer.Option(
+        "--for-child", metavar="TEXT",
+        help="What the child is told about this classification, in words for them: the documents for the child "
+             "show it (never the rationale). Given on its own (no --level, --rationale, --recommended-by), "
+             "adds it to a classification already recorded, or changes it.")] = None,
+    for_child_file: Annotated[str | None, typer.Option(
+        "--for-child-file", metavar="PATH", help="Read --for-child from a file ('-' for standard input).")] = None,
     date: When = "",
     commit: Commit = None,
     today: Today = None,
 ) -> None:
-    """Record a risk classification, or a manager's confirmation of it."""
+    """Record a risk classification, or a manager's confirmation of it; --for-child on its own
+    adds or changes what the child is told about one already recorded."""
     day = resolve_today(today)
     choices = CaseChoices(case, day)
     classification = _required(ask(classification, "Which classification", "CLASSIFICATION",
                                    choices=choices.classifications))
+    said = (ask_text(for_child, for_child_file, "what the child is told", "--for-child", "--for-child-file")
+            if for_child is not None or for_child_file is not None else None)
+    if said is not None and not confirm and level is None and rationale is None and not recommended_by \
+            and not factor:
+        from reunify.edits.for_child import set_for_child
+
+        recorded = set_for_child(case, classification, said, today=day)
+        _confirm(recorded, case, commit, f"classify {classification} for-child")
+        return
+    if confirm and said is not None:
+        raise ReunifyError("--for-child goes with a new classification, or on its own; not with --confirm")
     if confirm:
         by = by or _only(choices, choices.confirmer_role(classification))
         who = _required(ask(by, "Which manager confirms the level (id or name)", "--by",
@@ -333,8 +356,13 @@ def classify_command(
         recommended = ask_many(recommended_by, "Who recommended it (ids or names)", "--recommended-by",
                                choices=choices.team)
         when = ask_date(date, "Date of the classification", day)
+        if not factor and at_terminal():
+            answer = ask(None, "Factors of the risk classification table found (comma-separated; blank for none)",
+                         "--factor", required=False, choices=choices.risk_factors)
+            factor = [part.strip() for part in (answer or "").split(",") if part.strip()]
         recorded = recording.record_classification(case, classification, level=level, rationale=rationale,
-                                                   recommended_by=recommended, date=when, today=day)
+                                                   recommended_by=recommended, date=when, today=day,
+                                                   factors=factor, for_child=said)
         action = f"classify {classification} {_recorded_level(recorded.file, classification, level)}"
         _confirm(recorded, case, commit, action, recommended)
 

@@ -103,13 +103,18 @@ def init_command(
         os.chmod(folder, DIR_MODE)
         write_new_file(folder / ".gitignore", GITIGNORE)
         repository = _git_init(folder) if git else False
+        if repository:  # case records merged by meaning when the caseload is shared (reunify sync)
+            from reunify.sync.setup import set_up_driver
+
+            set_up_driver(folder)
         write_new_file(folder / PROFILE_FILE, PROFILE_TEXT.replace("{commit}", "true" if repository else "false"))
     except OSError as exc:
         raise ReunifyError(f"{folder}: cannot create the caseload ({(exc.strerror or 'error').lower()})") from None
     out.print(f"Created the caseload {escape_line(str(folder))} with {PROFILE_FILE} and .gitignore (owner-only).")
     if repository:
         out.print("Made it a git repository: recording commands commit what they write (git.commit in "
-                  f"{PROFILE_FILE}).")
+                  f"{PROFILE_FILE}); case records are merged by meaning when it is shared (.gitattributes; "
+                  "reunify share, reunify sync).")
         if not _git_identity(folder):
             out.print("[yellow]git has no user.name and user.email here: set them (git config) so that "
                       "commits can be made.[/]")
@@ -157,6 +162,9 @@ def show_command(folder: Folder = Path("."), as_json: Json = False) -> None:
                                for stage in workflow.stages],
                     "roles": {k: v.title for k, v in workflow.roles.items()},
                     "risk_levels": {k: v.label for k, v in workflow.risk_levels.items()},
+                    "risk_factors": {k: dict(v.factors) for k, v in workflow.risk_levels.items()},
+                    "assessment_domains": {k: d.model_dump(mode="json") for k, d in workflow.assessment_domains.items()},
+                    "cautionary_factors": {k: f.model_dump(mode="json") for k, f in workflow.cautionary_factors.items()},
                     "rules": workflow.rules.model_dump(by_alias=True, mode="json")})
         return
     out.print(f"[bold]{escape(workflow.title)}[/] [dim]({escape_line(str(path))})[/]")
@@ -173,6 +181,7 @@ def show_command(folder: Folder = Path("."), as_json: Json = False) -> None:
                          escape("; ".join(when)))
         out.print(grid)
     out.print("\n[bold]Risk levels[/]: " + ", ".join(escape(v.label) for v in workflow.risk_levels.values()))
+    _print_content(workflow)
     rules = workflow.rules
     out.print("[bold]Rules[/]")
     out.print(bullets([escape(line) for line in (
@@ -185,6 +194,28 @@ def show_command(folder: Folder = Path("."), as_json: Json = False) -> None:
         *([f"child-in-care reviews: {rules.reviews.first}, {rules.reviews.second}, then every {rules.reviews.then}"]
           if rules.reviews else []),
     )]))
+
+
+def _print_content(workflow: Workflow) -> None:
+    """The risk classification table's factors (the ids 'classify --factor' takes) and the
+    assessment's domains (the ids 'assessment answer' takes)."""
+    factors = [(key, level.label, text) for level in workflow.risk_levels.values()
+               for key, text in level.factors.items()]
+    if factors:
+        out.print("[bold]Risk classification table[/]: the factors that indicate each level")
+        grid = table("Factor", "Level", "What indicates the level")
+        for key, label, text in factors:
+            grid.add_row(escape(key), escape(label), escape(text))
+        out.print(grid)
+    if workflow.assessment_domains:
+        out.print("[bold]Return Home Assessment domains[/]")
+        grid = table("Domain", "Title", "About")
+        for key, domain in workflow.assessment_domains.items():
+            grid.add_row(escape(key), escape(domain.title), "each parent" if domain.per_parent else domain.about)
+        out.print(grid)
+    if workflow.cautionary_factors:
+        out.print("[bold]Cautionary factors[/]: " + ", ".join(escape(f.title) for f in
+                                                              workflow.cautionary_factors.values()))
 
 
 def _step_data(workflow: Workflow, step: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from reunify.documents.context import Letterhead
 from reunify.documents.render import Availability
 from reunify.documents.render import case_documents
 from reunify.documents.render import render_case
@@ -33,6 +34,7 @@ class Job:
     templates: Path | None = None
     as_of: dt.date | None = None  # the records as they stood on this day (default: today)
     issue: bool = False  # keep each signed document in issued/ as the record of what was issued
+    letterhead: Letterhead | None = None  # the authority's name and logo, from the caseload profile
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Outcome:
     job: Job
     written: list[Path] = field(default_factory=list)
     held_back: list[Availability] = field(default_factory=list)
+    warned: list[Availability] = field(default_factory=list)  # written, with a warning about what they print
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
 
@@ -54,10 +57,12 @@ def render_job(job: Job) -> Outcome:
     """Render one case. Never raises for anything in the case or the templates."""
     outcome = Outcome(job)
     try:
-        documents = case_documents(job.folder, job.today, list(job.documents) or None, as_of=job.as_of)
+        documents = case_documents(job.folder, job.today, list(job.documents) or None, as_of=job.as_of,
+                                   letterhead=job.letterhead)
         outcome.problems = [p for p in documents.problems if p.is_error]
         outcome.held_back = [a for a in documents.available if not a.ready]
         outcome.written = [w.path for w in render_case(documents, job.out, job.templates, issue=job.issue)]
+        outcome.warned = [a for a in documents.available if a.ready and a.warnings]  # rendering adds some
     except ReunifyError as exc:
         outcome.error = str(exc)
     except OSError as exc:

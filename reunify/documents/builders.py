@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from reunify import codes
 from reunify.dates import age_in_years
+from reunify.documents import assessment_content as content
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.documents.context import chronology_rows
@@ -16,10 +17,11 @@ from reunify.documents.context import classification_context
 from reunify.documents.context import day
 from reunify.documents.context import decision_context
 from reunify.documents.context import factor_counts
-from reunify.documents.context import levels_table
 from reunify.documents.context import rating_context
 from reunify.documents.context import service_rows
 from reunify.documents.context import yes_no
+from reunify.documents.monitoring import front_sheet_monitoring
+from reunify.documents.monitoring import monitoring_form_parts
 from reunify.engine.evaluate import key_dates
 from reunify.records import models as m
 
@@ -61,6 +63,8 @@ def monitoring_form(src: Source) -> Context:
         "outcome": outcome,
         "outcome_date": outcome_date,
         "current_level": src.level_label(facts.level),
+        # Visits and the visit rule in force, SDQs, reviews, the outcomes tool (monitoring.py).
+        **monitoring_form_parts(src),
     }
 
 
@@ -103,34 +107,15 @@ def genogram(src: Source) -> Context:
     return {"picture": src.genogram, "people": people_rows(src)}
 
 
-def _parent_assessment(src: Source, item: m.ParentAssessment) -> Context:
-    person = src.case.person(item.person)
-    return {
-        "name": src.person_name(item.person),
-        "relationship": (person.relationship or "") if person else "",
-        "risk_factors": list(item.risk_factors),
-        "protective_factors": list(item.protective_factors),
-        "interaction": item.interaction or "",
-        "capacity_to_change": item.capacity_to_change or "",
-    }
-
-
 def return_home_assessment(src: Source) -> Context:
     record = src.case.assessment
     latest = src.latest_classification()
-    checks = [{"name": src.person_name(c.person), "date": day(c.date), "result": c.result}
-              for c in record.police_checks]
     rows = chronology_rows(src)
     return {
         "started": day(record.started),
-        "parents": [_parent_assessment(src, p) for p in record.parents],
-        "child_views": record.child_views or "",
-        "child_seen_alone": day(record.child_seen_alone),
-        "housing": record.housing or "",
-        "finances": record.finances or "",
-        "school": record.school or "",
-        "support_needs": list(record.support_needs),
-        "police_checks": checks,
+        # The workflow's domains, each with its questions, the fields it shows and the answer.
+        "domains": content.domains(src),
+        "cautions": content.caution_rows(src),
         "chronology_summary": [{k: row[k] for k in ("date", "age", "event", "factors")} for row in rows],
         "factors": factor_counts(src),
         "genogram": genogram(src),
@@ -146,46 +131,15 @@ def risk_classification(src: Source) -> Context:
     assert latest is not None  # the catalogue renders this document only once one exists
     return {
         "current": classification_context(src, latest),
-        "levels": levels_table(src, latest.level),
+        "levels": content.classification_table(src, latest),
+        "factors_recorded": bool(latest.factors),
+        "cautions": content.caution_rows(src),
         "history": [classification_context(src, c) for c in src.facts.risk_history],
     }
 
 
-def _levels_now(src: Source) -> tuple[m.Classification | None, list[Context], Context | None]:
-    """The latest classification, the four levels with its level marked, and that row."""
-    latest = src.latest_classification()
-    levels = levels_table(src, latest.level if latest else None)
-    return latest, levels, next((row for row in levels if row["this_case"]), None)
-
-
-def accessible_risk_table(src: Source) -> Context:
-    latest, levels, current = _levels_now(src)
-    return {
-        "levels": levels,
-        "current": current,
-        "date": day(latest.date) if latest else "",
-    }
-
-
-def young_persons_report(src: Source) -> Context:
-    facts = src.facts
-    latest, _, current = _levels_now(src)
-    decisions = [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)]
-    trusted = src.case.person(src.case.case.trusted_adult)
-    upcoming = [{"what": item.step, "when": day(item.date)} for item in src.case.plan.transition
-                if item.date is None or item.date >= src.today]
-    return {
-        "decision": decisions[-1] if decisions else None,
-        "level": current,
-        "level_date": day(latest.date) if latest else "",
-        "why": latest.rationale if latest else "",
-        "next_steps": upcoming,
-        "on_permanence_path": facts.path == "permanence",
-        "trusted_adult": trusted.name if trusted else "",
-        "trusted_adult_is": (trusted.relationship or "") if trusted else "",
-        "views": src.case.assessment.child_views or "",
-        "worker": src.role_holder("social_worker"),
-    }
+# The documents for the child (the accessible risk table, the young person's report) are
+# written to the child: reunify.documents.for_child.
 
 
 def _goal(number: int, goal: m.Goal) -> Context:
@@ -264,31 +218,15 @@ def pwp_front_sheet(src: Source) -> Context:
     if home is not None:
         people = [member(p, "Lives in the home") for p in home.members]
         people += [member(p, "Regular visitor") for p in home.regular_visitors]
-    d3 = src.facts.decisions.get("D3")
     return {
         "household": home.name if home else "",
         "address": (home.address or "") if home else "",
         "people": people,
-        "placed_from": day(with_parents.since) if with_parents else "",
-        "return_date": day(src.facts.return_date),
-        "decision": decision_context(src, d3[1]) if d3 else None,
+        "placed_from": day(with_parents.since) if with_parents else "Not placed with parents yet",
+        "return_date": day(src.facts.return_date) or "Not yet",
         "assessment_signed_off": day(case.assessment.signed_off.date) if case.assessment.signed_off else "",
         "level": src.level_label(src.facts.level),
-        "visits": ("Within one week of the placement, then at intervals of no more than six "
-                   "weeks in the first year; weekly until the first review under an interim "
-                   "care order. The child is seen alone at every visit."),
-    }
-
-
-def cpag_pack(src: Source) -> Context:
-    reviews = [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)]
-    return {
-        "assessment": return_home_assessment(src),
-        "chronology": chronology(src),
-        "decisions": reviews[-3:],
-        "agreement": parental_agreement(src),
-        "plan": reunification_plan(src),
-        "front_sheet": pwp_front_sheet(src),
-        "contents": ["Return Home Assessment", "Analytical chronology", "Latest review decisions",
-                     "Parental agreement and goal setting", "Reunification plan", "Placed with parents front sheet"],
+        # The nominated officer's approval, the visit rules for the legal status and the
+        # visits since the placement, contact and court orders (monitoring.py).
+        **front_sheet_monitoring(src),
     }

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reunify.documents import assessment_content
 from reunify.documents import builders as b
+from reunify.documents import for_child
+from reunify.documents import panel
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.problems import Problem
@@ -43,6 +46,10 @@ class Document:
     requires: tuple[Requirement, ...] = ()
     genogram: bool = False
     signed: Callable[[Case], Signature | None] | None = None  # None: a working document
+    # Warnings about what it would print (a document for the child naming an adult who is a risk)
+    warnings: Callable[[Source], list[Problem]] | None = None
+    # Sections its builder leaves out, named by the workflow (the assessment's domains)
+    more_sections: Callable[[Workflow], tuple[str, ...]] | None = None
 
     @property
     def template(self) -> str:
@@ -99,35 +106,56 @@ def _agreement_made(case: Case) -> Signature | None:
     return Signature(agreed, None, "agreed", fixed=False) if agreed is not None else None
 
 
+def _panel_sat(case: Case) -> Signature | None:
+    """The day the panel sat (its meeting, or its step done): the pack is what it read."""
+    held: list[tuple[dt.date, str | None]] = [(mt.date, None) for mt in case.events.meetings
+                                              if mt.meeting == panel.PANEL]
+    held += [(step.date, step.by) for step in case.events.steps if step.step == panel.PANEL]
+    if not held:
+        return None
+    day, by = min(held, key=lambda item: item[0])
+    return Signature(day, by, "presented to the panel")
+
+
 DOCUMENTS: dict[str, Document] = {d.id: d for d in (
-    Document("monitoring_form", b.monitoring_form, ("case.yaml", "decisions.yaml", "risk.yaml", "events.yaml"),
-             ("key_dates", "decisions", "classifications", "steps"), (DECISION_1,)),
+    Document("monitoring_form", b.monitoring_form,
+             ("case.yaml", "decisions.yaml", "risk.yaml", "events.yaml", "people.yaml"),
+             ("key_dates", "decisions", "classifications", "visits", "sdq", "reviews", "outcomes_tool", "steps"),
+             (DECISION_1,)),
     Document("chronology", b.chronology, ("chronology.yaml", "people.yaml"), ("factors",), (CHRONOLOGY,)),
     Document("chronology_court", b.chronology_court, ("chronology.yaml", "people.yaml"), (), (CHRONOLOGY,)),
     Document("genogram", b.genogram, ("people.yaml",), ("people",), (PEOPLE,), genogram=True),
+    # The assessment's domains (the workflow's) and the fields of its old sections are shown
+    # or left out by its builder; `more_sections` names them for `omit:`.
     Document("return_home_assessment", b.return_home_assessment,
-             ("assessment.yaml", "people.yaml", "chronology.yaml", "risk.yaml"),
-             ("genogram", "chronology_summary", "parents", "child_views", "housing", "finances", "school",
-              "support_needs", "police_checks", "conclusion"), (ASSESSMENT,), genogram=True,
-             signed=_assessment_signed),
-    Document("risk_classification", b.risk_classification, ("risk.yaml",), ("levels", "history"), (CLASSIFIED,),
-             signed=_classification_confirmed),
-    Document("accessible_risk_table", b.accessible_risk_table, ("risk.yaml",), ()),
-    Document("young_persons_report", b.young_persons_report,
-             ("risk.yaml", "decisions.yaml", "assessment.yaml", "plan.yaml"),
-             ("views", "next_steps", "trusted_adult"), (CLASSIFIED,)),
+             ("assessment.yaml", "people.yaml", "chronology.yaml", "risk.yaml", "case.yaml"),
+             ("genogram", "chronology_summary", "cautionary_factors", "conclusion"), (ASSESSMENT,), genogram=True,
+             signed=_assessment_signed, more_sections=assessment_content.more_sections),
+    Document("risk_classification", b.risk_classification,
+             ("risk.yaml", "chronology.yaml", "assessment.yaml", "case.yaml"),
+             ("levels", "cautionary_factors", "history"), (CLASSIFIED,), signed=_classification_confirmed),
+    # The documents for the child, written to the child (reunify.documents.for_child).
+    Document("accessible_risk_table", for_child.accessible_risk_table,
+             ("risk.yaml", "case.yaml", "people.yaml", "decisions.yaml", "events.yaml"), (),
+             warnings=for_child.table_warnings),
+    Document("young_persons_report", for_child.young_persons_report,
+             ("risk.yaml", "case.yaml", "people.yaml", "decisions.yaml", "events.yaml", "assessment.yaml",
+              "plan.yaml"),
+             ("views", "next_steps", "trusted_adult"), (CLASSIFIED,), warnings=for_child.report_warnings),
     Document("parental_agreement", b.parental_agreement, ("agreement.yaml", "people.yaml", "plan.yaml"),
              ("strengths_concerns", "reviews", "communication", "contingency", "signatures"), (AGREEMENT,),
              signed=_agreement_made),
     Document("reunification_plan", b.reunification_plan, ("plan.yaml", "people.yaml"),
              ("support", "contact", "transition", "communication", "contingency", "after_return"), (PLAN,)),
-    Document("pwp_front_sheet", b.pwp_front_sheet, ("case.yaml", "people.yaml", "assessment.yaml"),
-             ("household", "decision", "visits"), (HOME,)),
-    Document("cpag_pack", b.cpag_pack,
+    Document("pwp_front_sheet", b.pwp_front_sheet,
+             ("case.yaml", "people.yaml", "assessment.yaml", "decisions.yaml", "events.yaml", "plan.yaml"),
+             ("household", "decision", "visits", "contact"), (HOME,)),
+    # Once the panel has sat, the pack is the papers it read, as they stood that day.
+    Document("cpag_pack", panel.cpag_pack,
              ("assessment.yaml", "chronology.yaml", "decisions.yaml", "agreement.yaml", "plan.yaml",
-              "case.yaml", "people.yaml"),
-             ("assessment", "chronology", "decisions", "agreement", "plan", "front_sheet"),
-             (ASSESSMENT, CHRONOLOGY, AGREEMENT, PLAN, HOME), genogram=True),
+              "case.yaml", "people.yaml", "events.yaml"),
+             ("cover", "assessment", "chronology", "decisions", "agreement", "plan", "front_sheet"),
+             (ASSESSMENT, CHRONOLOGY, AGREEMENT, PLAN, HOME), genogram=True, signed=_panel_sat),
 )}
 
 
@@ -136,7 +164,8 @@ def unknown_sections(workflow: Workflow, file: Path) -> list[Problem]:
     problems = []
     for document_id in workflow.documents:
         definition = workflow.document(document_id)
-        known = DOCUMENTS[document_id].sections if document_id in DOCUMENTS else ()
+        spec = DOCUMENTS.get(document_id)
+        known = (*spec.sections, *(spec.more_sections(workflow) if spec.more_sections else ())) if spec else ()
         for index, section in enumerate(definition.omit if definition else []):
             if section not in known:
                 problems.append(Problem(file, ("documents", document_id, "omit", index),

@@ -36,10 +36,20 @@ def clean_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image for a document (PNG bytes), placed at `width_mm` across."""
+    """An image for a document (PNG or JPEG bytes), placed at `width_mm` across, or at
+    `height_mm` high (its width in proportion) when that is given."""
 
     data: bytes
     width_mm: float
+    height_mm: float | None = None
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """The authority a document is issued by (the caseload profile's `authority:`)."""
+
+    name: str
+    logo: Picture | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,7 @@ class Source:
     workflow: Workflow
     today: dt.date
     genogram: Picture | None = None
+    letterhead: Letterhead | None = None
 
     @functools.cached_property
     def facts(self) -> Facts:
@@ -177,6 +188,9 @@ def doc_context(src: Source, title: str) -> Context:
     return {
         "title": title,
         "reference": src.case.case.reference,
+        "authority": src.letterhead.name if src.letterhead else "",
+        "logo": (src.letterhead.logo or "") if src.letterhead else "",
+        "court_case": court_case(src),
         "date": day(src.today),
         "social_worker": src.role_holder("social_worker"),
         "team_manager": src.role_holder("team_manager"),
@@ -186,6 +200,14 @@ def doc_context(src: Source, title: str) -> Context:
         "roles": {role: src.role_title(role)
                   for role in ("social_worker", "team_manager", "service_manager", "chronologist")},
     }
+
+
+def court_case(src: Source) -> str:
+    """'Family Court at Anytown, case number ZZ26C00001' once proceedings are under way, else ''."""
+    proceedings = src.case.case.proceedings
+    if proceedings is None or (proceedings.since is not None and proceedings.since > src.today):
+        return ""
+    return f"{proceedings.court}, case number {proceedings.case_number}"
 
 
 LEVEL_STYLE: dict[str, tuple[str, str, str]] = {
@@ -215,7 +237,7 @@ def levels_table(src: Source, marked: str | None) -> list[Context]:
             "fill": fill,
             "meaning": definition.meaning,
             "follows": definition.follows or "",
-            "plain": definition.for_children or definition.meaning,
+            "plain": definition.for_children.text("middle") if definition.for_children else definition.meaning,
             "this_case": "This case" if level == marked else "",
             "marker": f"{shape} {definition.label}" + ("  ◀ this case" if level == marked else ""),
         })

@@ -19,6 +19,7 @@ from pathlib import Path
 from reunify.documents.catalogue import DOCUMENTS
 from reunify.documents.catalogue import Signature
 from reunify.documents.context import Context
+from reunify.documents.context import Letterhead
 from reunify.documents.context import Picture
 from reunify.documents.context import Source
 from reunify.documents.context import child_context
@@ -67,6 +68,8 @@ class Availability:
     document: str
     title: str
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # about what it prints: written anyway, the warning shown
+    applies: bool = True  # False: the workflow's `when:` rules it out for this child (problems say why)
 
     @property
     def ready(self) -> bool:
@@ -90,9 +93,10 @@ class CaseDocuments:
 
 
 def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None,
-                   as_of: dt.date | None = None) -> CaseDocuments:
+                   as_of: dt.date | None = None, letterhead: Letterhead | None = None) -> CaseDocuments:
     """Load a case and work out which of the `wanted` documents (default: all) can render:
-    each as of its day (a signed one on the day it was signed, others on `as_of` or today)."""
+    each as of its day (a signed one on the day it was signed, others on `as_of` or today),
+    headed by the authority's `letterhead` when the caseload profile names one."""
     case, problems = load_case(folder)
     if case is None:
         return CaseDocuments(folder, None, located(problems))
@@ -104,7 +108,7 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
 
     def source_on(on: dt.date) -> Source:
         if on not in days:
-            days[on] = Source(case if on >= today else case_as_of(case, on), workflow, on)
+            days[on] = Source(case if on >= today else case_as_of(case, on), workflow, on, letterhead=letterhead)
         return days[on]
 
     src = source_on(day)
@@ -118,18 +122,24 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
             result.signatures[name] = signature
         result.sources[name] = own
         # A document that does not apply says only that: what it would lack does not matter.
-        blocking = _not_applying(own, name) or [p for p in found if p.file.name in spec.files] + spec.missing(own)
-        result.available.append(Availability(name, _title(own, name), tuple(located(blocking))))
+        ruled_out = _not_applying(own, name)
+        blocking = ruled_out or [p for p in found if p.file.name in spec.files] + spec.missing(own)
+        warned = spec.warnings(own) if spec.warnings is not None and not blocking else []
+        result.available.append(Availability(name, _title(own, name), tuple(located(blocking)),
+                                             tuple(located(warned)), applies=not ruled_out))
     return result
 
 
 def _not_applying(src: Source, document: str) -> list[Problem]:
     """Why a document does not apply to this child, from the workflow's `when:` for it."""
     definition = src.workflow.document(document)
-    if definition is None or all(src.facts.condition(c) is True for c in definition.conditions):
+    failing = definition.failing(src.facts.condition) if definition is not None else None
+    if failing is None:
         return []
-    return [Problem(src.case.file("case.yaml"), ("legal_status",),
-                    "it does not apply to this child: only when " + " and ".join(definition.when), code="document")]
+    # The first condition that fails says why; the hint gives them all.
+    return [Problem(src.case.file("case.yaml"), ("legal_status",), f"it does not apply to this child: only when "
+                    f"{failing}", hint=f"it applies when {definition.describe_when()}" if definition else "",
+                    code="document")]
 
 
 def _title(src: Source, document: str) -> str:
@@ -155,8 +165,9 @@ def build_context(src: Source, document: str, signature: Signature | None = None
     if "front_sheet" in context["show"] and _not_applying(src, "pwp_front_sheet"):
         # The panel pack of a child who cannot be placed with parents has no front sheet.
         context["show"]["front_sheet"] = False
-        part = context[document]
-        part["contents"] = [c for c in part.get("contents", []) if c != "Placed with parents front sheet"]
+    part = context[document]
+    if "contents" in part:  # a pack lists only the parts it shows
+        part["contents"] = [c["title"] for c in part["contents"] if context["show"].get(c["flag"], True)]
     context["doc"]["version"] = version = fingerprint(context)
     if signature is not None:
         who = src.member_name(signature.by)
@@ -190,15 +201,18 @@ def render_case(documents: CaseDocuments, out: Path, templates: Path | None = No
     ready = [a for a in documents.available if a.ready]
     if documents.source is None or not ready:
         return []
-    drawn: dict[dt.date, Source] = {}  # the genogram, drawn once for each day shown
+    drawn: dict[dt.date, tuple[Source, list[Problem]]] = {}  # the genogram, drawn once for each day shown
     make_private_folder(out)
     written = []
     for item in ready:
         src = documents.sources.get(item.document, documents.source)
         if DOCUMENTS[item.document].genogram and src.genogram is None:
             if src.today not in drawn:
-                drawn[src.today] = with_genogram(src)
-            src = drawn[src.today]
+                drawn[src.today] = drawn_genogram(src)
+            src, small = drawn[src.today]
+            if small:  # written, with a warning that its genogram prints too small to read
+                at = documents.available.index(item)
+                documents.available[at] = replace(item, warnings=(*item.warnings, *small))
         context = build_context(src, item.document, documents.signatures.get(item.document))
         properties = Properties(title=f"{item.title}: {src.case.case.reference}",
                                 author=src.role_holder("social_worker"),
@@ -250,7 +264,7 @@ def issued_documents(documents: CaseDocuments, out: Path) -> list[Issued]:
         except ValueError:
             continue
         spec = DOCUMENTS[named["document"]]
-        then = Source(case_as_of(src.case, on), src.workflow, on,
+        then = Source(case_as_of(src.case, on), src.workflow, on, letterhead=src.letterhead,
                       genogram=Picture(b"", GENOGRAM_WIDTH_MM) if spec.genogram else None)
         signature = spec.signed(then.case) if spec.signed is not None else None
         version = build_context(then, spec.id, signature)["doc"]["version"]
@@ -273,7 +287,18 @@ def _identifier(path: Path) -> str:
 
 
 def with_genogram(src: Source) -> Source:
+    return drawn_genogram(src)[0]
+
+
+def drawn_genogram(src: Source) -> tuple[Source, list[Problem]]:
+    """The source with its genogram drawn, placed as wide as its landscape page lets it print
+    its smallest text at 8 pt; and a warning when even the most compact drawing cannot."""
     from reunify.documents.genogram import draw_genogram
+    from reunify.problems import Severity
 
     drawn = draw_genogram(src.case, src.today)
-    return replace(src, genogram=Picture(drawn.png, GENOGRAM_WIDTH_MM))
+    small = drawn.too_small()
+    warned = located([Problem(src.case.file("people.yaml"), ("people",), small, Severity.WARNING,
+                              "the table of people in the document lists everyone on it", code="genogram")]
+                     ) if small else []
+    return replace(src, genogram=Picture(drawn.png, drawn.width_mm or GENOGRAM_WIDTH_MM)), warned

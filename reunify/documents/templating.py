@@ -193,6 +193,8 @@ def _prepare(value: Any, document: _Rendering) -> Any:
     if isinstance(value, list | tuple):
         return [_prepare(item, document) for item in value]
     if isinstance(value, Picture):
+        if value.height_mm is not None:
+            return InlineImage(document, io.BytesIO(value.data), height=Mm(value.height_mm))
         return InlineImage(document, io.BytesIO(value.data), width=Mm(value.width_mm))
     return value
 

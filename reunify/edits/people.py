@@ -49,9 +49,10 @@ people: []
 """
 
 # The order of the keys of a record, for a key added to an entry that lacks it.
-PERSON_KEYS = ("id", "name", "sex", "born", "died", "relationship", "parents", "parent_link", "notes")
+PERSON_KEYS = ("id", "name", "sex", "born", "died", "relationship", "parents", "parent_link", "risk_to_child",
+               "notes")
 CASE_KEYS = ("reference", "child", "workflow", "legal_status", "placements", "left_care", "home",
-             "trusted_adult", "team")
+             "trusted_adult", "proceedings", "team")
 
 SEXES = ("male", "female", "unknown")
 PARENT_LINKS = ("birth", "adopted", "fostered", "step")
@@ -340,7 +341,7 @@ def _join(household: CommentedMap, person_id: str, visitor: bool) -> None:
 def add_person(folder: Path, name: str, *, today: dt.date, person: str | None = None, sex: str | None = None,
                born: dt.date | None = None, died: dt.date | None = None, relationship: str | None = None,
                parents: list[str] | None = None, parent_link: str | None = None,
-               household: str | None = None, visitor: bool = False) -> Recorded:
+               household: str | None = None, visitor: bool = False, risk_to_child: bool = False) -> Recorded:
     case, _ = open_case(folder, today)
     taken = [p.id for p in case.people.people]
     if person and person.strip():
@@ -354,7 +355,7 @@ def add_person(folder: Path, name: str, *, today: dt.date, person: str | None = 
         new_id = unique(first if first and first not in taken else full or "person", taken)
     values = _person_values(case, name=name, sex=sex, born=born, died=died, relationship=relationship,
                             parents=parents or None, parent_link=parent_link, today=today)
-    entry = _entry({"id": new_id, **values})
+    entry = _entry({"id": new_id, **values, "risk_to_child": True if risk_to_child else None})
     _check_person(entry)
     if visitor and not household:
         raise ReunifyError("--visitor needs --household (the household they visit)")
@@ -372,15 +373,23 @@ def add_person(folder: Path, name: str, *, today: dt.date, person: str | None = 
 def change_person(folder: Path, who: str, *, today: dt.date, name: str | None = None, sex: str | None = None,
                   born: dt.date | None = None, died: dt.date | None = None, relationship: str | None = None,
                   parents: list[str] | None = None, parent_link: str | None = None,
-                  household: str | None = None, visitor: bool = False) -> Recorded:
+                  household: str | None = None, visitor: bool = False,
+                  risk_to_child: bool | None = None) -> Recorded:
     case, _ = open_case(folder, today)
     found = find_person(case, who, "PERSON")
     values = _person_values(case, name=name, sex=sex, born=born, died=died, relationship=relationship,
                             parents=parents or None, parent_link=parent_link, today=today, self_id=found.id)
     changes = _entry(values)
-    if not changes and not household:
+    # A risk to the child is written as `risk_to_child: true`; --no-risk-to-child takes it away.
+    unmark = risk_to_child is False and found.risk_to_child
+    if risk_to_child and not found.risk_to_child:
+        changes["risk_to_child"] = True
+    if not changes and not household and not unmark and risk_to_child is not None:
+        raise Refused("that person is already " + ("" if risk_to_child else "not ")
+                      + "recorded as a risk to the child")
+    if not changes and not household and not unmark:
         raise ReunifyError("nothing to change: give --name, --sex, --born, --died, --relationship, --parent, "
-                           "--parent-link or --household")
+                           "--parent-link, --household or --risk-to-child/--no-risk-to-child")
     if visitor and not household:
         raise ReunifyError("--visitor needs --household (the household they visit)")
     merged = {**found.model_dump(by_alias=True, exclude_none=True), **changes}
@@ -397,9 +406,12 @@ def change_person(folder: Path, who: str, *, today: dt.date, name: str | None = 
             elif key == "parents":
                 value = _flow(list(value))
             _set_in_order(item, key, value, PERSON_KEYS)
+        if unmark and "risk_to_child" in item:
+            del item["risk_to_child"]
         if at is not None:
             _join(edit.data["households"][at], found.id, visitor)
-    what = ", ".join(k.replace("_", " ") for k in changes) + (", household" if at is not None else "")
+    what = ", ".join(k.replace("_", " ") for k in [*changes, *(["risk to child"] if unmark else [])]) + (
+        ", household" if at is not None else "")
     return Recorded(path, f"changed the {what} of '{found.id}' in people.yaml")
 
 
@@ -522,6 +534,23 @@ def set_trusted_adult(folder: Path, who: str, *, today: dt.date) -> Recorded:
     with edit_file(path) as edit:
         _set_in_order(edit.data, "trusted_adult", person.id, CASE_KEYS)
     return Recorded(path, f"recorded '{person.id}' as the child's trusted adult")
+
+
+@locked
+def set_proceedings(folder: Path, court: str, case_number: str, *, since: dt.date | None,
+                    today: dt.date) -> Recorded:
+    """The court and case number of care proceedings about the child (documents a court
+    reads carry them); given again, they are corrected."""
+    recording.one_child(folder, "proceedings")
+    open_case(folder, today)
+    not_future("--from", since, today)
+    entry: dict[str, Any] = {"court": court.strip(), "case_number": case_number.strip(), "from": since}
+    validated(m.Proceedings, entry, {"court": "COURT", "case_number": "CASE_NUMBER"})
+    path = _case_file(folder, "proceedings")
+    with edit_file(path) as edit:
+        _set_in_order(edit.data, "proceedings", CommentedMap({k: v for k, v in entry.items() if v is not None}),
+                      CASE_KEYS)
+    return Recorded(path, "recorded the court and case number of the proceedings")
 
 
 def _code(table: dict[str, str], code: str, option: str, what: str) -> str:

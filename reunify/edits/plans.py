@@ -451,12 +451,17 @@ def add_contact(folder: Path, *, people: list[str], arrangement: str, today: dt.
 
 
 @locked
-def add_transition(folder: Path, step: str, *, today: dt.date, date: dt.date | None = None) -> Recorded:
+def add_transition(folder: Path, step: str, *, today: dt.date, date: dt.date | None = None,
+                   for_child: str | None = None) -> Recorded:
     open_case(folder, today)
     entry: dict[str, Any] = {"step": text_or_none(step), "date": date}
     if entry["step"] is None:
         raise ReunifyError("STEP_TEXT must not be empty")
-    validated(m.TransitionStep, entry, {"step": "STEP_TEXT", "date": "--date"})
+    if for_child is not None:
+        entry["for_child"] = text_or_none(for_child)
+        if entry["for_child"] is None:
+            raise ReunifyError("--for-child must not be empty")
+    validated(m.TransitionStep, entry, {"step": "STEP_TEXT", "date": "--date", "for_child": "--for-child"})
     path = target(folder, PLAN, "transition")
     _append(path, PLAN, "transition", entry, by_date=date is not None)
     return Recorded(path, "added a transition step to the plan" + (f", dated {date.isoformat()}" if date else ""))

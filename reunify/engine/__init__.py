@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Registers the outcomes tool's gate and check with the others.
+from reunify.engine import outcomes as outcomes
 from reunify.engine.evaluate import Evaluation
 from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import evaluate

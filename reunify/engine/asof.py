@@ -35,6 +35,7 @@ def case_as_of(case: Case, day: dt.date) -> Case:
         "legal_status": [s for s in record.legal_status if kept(s.since)],
         "placements": [p for p in record.placements if kept(p.since)],
         "left_care": record.left_care if record.left_care and kept(record.left_care.date) else None,
+        "orders": [o for o in record.orders if kept(o.made)],
     })
 
     unborn = {p.id for p in case.people.people if p.born is not None and p.born > day}
@@ -90,6 +91,7 @@ def case_as_of(case: Case, day: dt.date) -> Case:
         "meetings": [x for x in events.meetings if kept(x.date)],
         "visits": [v for v in events.visits if kept(v.date)],
         "sdq": [s for s in events.sdq if kept(s.date)],
+        "outcomes": [o for o in events.outcomes if kept(o.date)],
         "exit": events.exit if events.exit and kept(events.exit.date) else None,
     })
 

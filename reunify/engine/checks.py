@@ -382,3 +382,8 @@ def check_risk_rules(facts: Facts) -> Iterator[Problem]:
         yield _p(facts, "risk.yaml", ("classifications", at, "level"),
                  f"risk rose after the return ({wf.level_label(previous.level)} to "
                  f"{wf.level_label(current.level)}): discuss with the service manager", WARNING)
+
+
+# The checks of the framework's assessment content (domain answers, the risk table's
+# factors) live beside the cautionary factors; importing them registers them here.
+from reunify.engine import content as _content  # noqa: E402,F401

@@ -25,6 +25,7 @@ from reunify.engine.facts import Facts
 from reunify.problems import Problem
 from reunify.problems import Severity
 from reunify.records import models as m
+from reunify.workflow.grammar import Condition
 from reunify.workflow.grammar import Span
 from reunify.workflow.model import VisitRule
 
@@ -183,6 +184,21 @@ def _allowed(rule: VisitRule, last: dt.date | None, start: dt.date, reviews: lis
 
 def _applies(facts: Facts, rule: VisitRule, day: dt.date) -> bool:
     return all(facts.condition(condition, on=day) is True for condition in rule.conditions)
+
+
+def visit_rules(facts: Facts, *, placed: bool = False) -> list[tuple[VisitRule, str]]:
+    """The visit rules in force today, each with the rule in words, the most specific (the
+    one with more conditions) first. With `placed`, as they will be once the child is
+    placed with parents: a condition on the placement holds when it names P1."""
+    def holds(condition: Condition) -> bool:
+        if placed and condition.subject == "placement":
+            return "P1" in {value.upper() for value in condition.values}
+        return facts.condition(condition) is True
+
+    found = [rule for rule in facts.workflow.rules.visits.values()
+             if (rule.start == "placement" or not placed) and all(holds(c) for c in rule.conditions)]
+    found.sort(key=lambda rule: -len(rule.when))
+    return [(rule, _visit_rule_text(rule)) for rule in found]
 
 
 def _visits(facts: Facts) -> tuple[list[Due], list[Problem]]:

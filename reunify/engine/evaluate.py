@@ -84,6 +84,7 @@ class Evaluation:
     overdue: list[StepState] = field(default_factory=list)
     schedule: Schedule = field(default_factory=lambda: Schedule([], []))
     more: int = 0  # steps ready but left out of `next`
+    cautions: list[Problem] = field(default_factory=list)  # cautionary factors, while a classification is due
 
     def state(self, step_id: str) -> StepState:
         return next(s for s in self.steps if s.step.id == step_id)
@@ -92,7 +93,7 @@ class Evaluation:
     def attention(self) -> list[Problem]:
         """Warnings from the framework's rules that the practitioner should act on."""
         return [p for p in self.problems if (p.severity is Severity.WARNING and p.code != "overdue")
-                or p.code == "awaits"]  # a classification waiting for a manager's confirmation
+                or p.code == "awaits"] + self.cautions  # "awaits": a classification waiting for its confirmation
 
 
 def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
@@ -108,6 +109,9 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
 
     problems = check_case(facts) + list(check_records(facts)) + timing.flags
     ready = sorted((s for s in ordered if s.state == "ready" and not s.optional), key=_priority)
+    from reunify.engine.content import caution_notes
+
+    cautions = caution_notes(facts, [s.step.kind[1] for s in ready if s.step.kind[0] == "classification"])
     far = dt.date.max
     coming = [s for s in ordered if s.state == "waiting" and not s.optional and s.due is not None
               and not s.waiting_steps and all(w.startswith("not before") for w in s.waiting_on)]
@@ -117,7 +121,7 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
     # Never more than three, but never a safeguarding or legal action left out.
     shown = ready[:MAX_NEXT] + [s for s in ready[MAX_NEXT:] if s.urgent]
     return Evaluation(case, workflow, today, facts, ordered, problems, current_stage, status,
-                      shown, coming[:MAX_NEXT], overdue, timing, more=len(ready) - len(shown))
+                      shown, coming[:MAX_NEXT], overdue, timing, more=len(ready) - len(shown), cautions=cautions)
 
 
 def _priority(state: StepState) -> tuple[int, dt.date, int]:

@@ -372,6 +372,11 @@ class Facts:
                 return None
             value = "risen" if self.rises_after_return else "not risen"
             values = {" ".join(v.lower().split()) for v in condition.values}
+        elif subject == "path":
+            value, values = self.path, set(condition.values)
+        elif subject in self.workflow.steps:
+            value = "done" if subject in self.done_steps else "not done"
+            values = {" ".join(v.lower().split()) for v in condition.values}
         else:
             return None
         if value is None:

@@ -83,6 +83,8 @@ STANDS_FOR: dict[str, tuple[str, str, str]] = {
     "assessment_signed_off": (ASSESSMENT, "signed_off", "reunify assessment sign-off --by {by} --date YYYY-MM-DD"),
     "agreement": (AGREEMENT, "agreed", "reunify agreement sign --date YYYY-MM-DD"),
     "return_recorded": (CASE, "placements", "reunify return-home --date YYYY-MM-DD"),
+    # (the gate itself is in reunify.engine.outcomes, with the tool's check)
+    "outcomes_since_return": ("events.yaml", "outcomes", "reunify outcomes --date YYYY-MM-DD"),
 }
 
 # -- assessment -------------------------------------------------------------------------

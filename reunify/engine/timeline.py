@@ -2,8 +2,8 @@
 
 Every event comes from a record: legal status and placement changes, leaving care, steps
 done, decisions and ratifications, risk classifications and confirmations, meetings,
-visits, SDQ scores, police checks, goal reviews, chronology entries and an exit part
-way. Events after the day evaluated are left out: the timeline is the history as of then.
+visits, SDQ scores, the outcomes tool, court orders about contact, police checks, goal
+reviews, chronology entries and an exit part way. Events after the day evaluated are left out: the timeline is the history as of then.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from reunify.records import Case
 # Also the order of events on the same day: changes of status first, then what happened,
 # then what was decided about it.
 KINDS: tuple[str, ...] = (
-    "legal_status", "placement", "left_care", "chronology", "meeting", "visit", "sdq",
-    "police_check", "goal_review", "risk", "decision", "step", "exit",
+    "legal_status", "placement", "left_care", "court_order", "chronology", "meeting", "visit", "sdq",
+    "outcomes", "police_check", "goal_review", "risk", "decision", "step", "exit",
 )
 _KIND_ORDER = {kind: index for index, kind in enumerate(KINDS)}
 INFORMANTS = {"parent": "parent's questionnaire", "teacher": "teacher's questionnaire",
@@ -92,6 +92,7 @@ def _events(facts: Facts) -> Iterator[Event]:
     yield from _meeting_events(facts)
     yield from _visit_events(facts)
     yield from _sdq_events(facts)
+    yield from _outcomes_events(facts)
     yield from _police_check_events(facts)
     yield from _goal_review_events(facts)
     for entry in facts.case.chronology.entries:
@@ -110,6 +111,11 @@ def _case_events(facts: Facts) -> Iterator[Event]:
     if record.left_care is not None:
         yield Event(record.left_care.date, "left_care", "Left care",
                     codes.describe(codes.EPISODE_ENDED, record.left_care.reason))
+    kinds = {"contact": "contact order", "no_contact": "no contact order", "other": "other court order"}
+    for order in record.orders:
+        names = ", ".join(display_name(facts.case, person) for person in order.people)
+        yield Event(order.made, "court_order", "Court order",
+                    kinds[order.kind].capitalize() + (f" ({names})" if names else ""))
 
 
 def _step_events(facts: Facts) -> Iterator[Event]:
@@ -174,6 +180,21 @@ def _sdq_events(facts: Facts) -> Iterator[Event]:
         yield Event(score.date, "sdq", "SDQ",
                     f"total {score.total} ({sdq_band(facts, score)}), {INFORMANTS[score.informant]}",
                     display_name(facts.case, score.by) if score.by else "")
+
+
+def _outcomes_events(facts: Facts) -> Iterator[Event]:
+    """Each completion of the outcomes tool: when in the episode, the average and the lowest area."""
+    tool = facts.workflow.outcomes_tool
+    for item in facts.case.events.outcomes:
+        point = tool.points.get(item.at) if tool is not None else None
+        detail = point.title if point is not None else item.at
+        if item.areas and tool is not None:
+            ratings = [rated.rating for rated in item.areas.values()]
+            lowest = min(item.areas, key=lambda area: item.areas[area].rating)
+            title = tool.areas[lowest].title if lowest in tool.areas else lowest
+            detail += (f": average {sum(ratings) / len(ratings):.1f} of {max(tool.scale)}; lowest, "
+                       f"{title[:1].lower()}{title[1:]} ({item.areas[lowest].rating})")
+        yield Event(item.date, "outcomes", "Outcomes tool", detail, display_name(facts.case, item.by))
 
 
 def _police_check_events(facts: Facts) -> Iterator[Event]:

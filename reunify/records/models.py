@@ -146,6 +146,30 @@ class TeamMember(Record):
         return (self.since is None or self.since <= day) and (self.until is None or day < self.until)
 
 
+class Proceedings(Record):
+    """Care proceedings about the child: the court and its case number, printed on every
+    document a court may read."""
+
+    court: Text
+    case_number: Text
+    since: Date | None = Field(default=None, alias="from")
+
+
+ORDER_KINDS: tuple[str, ...] = ("contact", "no_contact", "other")
+
+
+class CourtOrder(Record):
+    """A court order about the child's contact: a contact order, an order refusing contact
+    (no contact), or another order the placement must respect (a restraining order)."""
+
+    kind: Literal["contact", "no_contact", "other"]
+    people: ListOf[PersonRef] = Field(default=[], alias="with")
+    made: Date
+    court: Text | None = None
+    terms: Text
+    until: Planned | None = None
+
+
 class CaseFile(Record):
     reference: Text
     child: PersonRef
@@ -155,6 +179,8 @@ class CaseFile(Record):
     left_care: LeftCare | None = None
     home: HouseholdRef | None = None
     trusted_adult: PersonRef | None = None
+    proceedings: Proceedings | None = None
+    orders: ListOf[CourtOrder] = []
     team: ListOf[TeamMember] = []
 
 
@@ -170,6 +196,9 @@ class Person(Record):
     relationship: Text | None = None
     parents: ListOf[PersonRef] = []
     parent_link: Literal["birth", "adopted", "fostered", "step"] = "birth"
+    # A risk to the child: the documents for the child must not name them while they live in
+    # or visit the home (`reunify check` and `render` warn).
+    risk_to_child: bool = False
     notes: Text | None = None
 
 
@@ -226,6 +255,8 @@ class ParentAssessment(Record):
     protective_factors: ListOf[Text] = []
     interaction: Text | None = None
     capacity_to_change: Text | None = None
+    # The answers to the assessment's domains about each parent, by the workflow's domain id.
+    domains: Annotated[dict[Identifier, Text], BeforeValidator(_none_is_empty_map)] = {}
 
 
 class PoliceCheck(Record):
@@ -249,6 +280,8 @@ class AssessmentFile(Record):
     school: Text | None = None
     support_needs: ListOf[Text] = []
     police_checks: ListOf[PoliceCheck] = []
+    # The answers to the assessment's domains about the child or the family, by domain id.
+    domains: Annotated[dict[Identifier, Text], BeforeValidator(_none_is_empty_map)] = {}
     conclusion: Text | None = None
     signed_off: SignOff | None = None
 
@@ -261,7 +294,11 @@ class Classification(Record):
     date: Date
     level: Level
     rationale: Text
+    # What the child is told about this classification, in words for the child: shown in the
+    # documents for the child, which never print the rationale.
+    for_child: Text | None = None
     recommended_by: Annotated[list[TeamRef], Field(min_length=1)]
+    factors: ListOf[Identifier] = []  # the factors of the risk classification table found, by id
     confirmed_by: TeamRef | None = None
     confirmed: Date | None = None
 
@@ -341,6 +378,7 @@ class ContactArrangement(Record):
 class TransitionStep(Record):
     step: Text
     date: Planned | None = None
+    for_child: Text | None = None  # the step in words for the child (the young person's report)
 
 
 class PlanFile(Record):
@@ -402,12 +440,30 @@ class SdqScore(Record):
     by: TeamRef | None = None
 
 
+class AreaRating(Record):
+    rating: Annotated[int, Field(ge=0, le=99)]  # a point of the workflow's outcomes_tool scale
+    note: Text | None = None
+
+
+class OutcomesCompletion(Record):
+    """The outcomes tool completed with the family: when in the episode (a point of the
+    workflow's `outcomes_tool`), who completed it and who took part, and each area's
+    rating with a short note."""
+
+    date: Date
+    at: Identifier
+    by: TeamRef
+    people: ListOf[PersonRef] = Field(default=[], alias="with")
+    areas: Annotated[dict[Identifier, AreaRating], BeforeValidator(_none_is_empty_map)] = {}
+
+
 class EventsFile(Record):
     timetable: Annotated[dict[Identifier, Planned], BeforeValidator(_none_is_empty_map)] = {}
     steps: ListOf[StepDone] = []
     meetings: ListOf[Meeting] = []
     visits: ListOf[Visit] = []
     sdq: ListOf[SdqScore] = []
+    outcomes: ListOf[OutcomesCompletion] = []
     exit: Exit | None = None
 
 

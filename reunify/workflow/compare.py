@@ -65,12 +65,15 @@ def compare(reference: Workflow, local: Workflow) -> list[Change]:
         ("decision", reference.decisions, local.decisions),
         ("meeting", reference.meetings, local.meetings),
         ("exit reason", reference.exit_reasons, local.exit_reasons),
+        ("assessment domain", reference.assessment_domains, local.assessment_domains),
+        ("cautionary factor", reference.cautionary_factors, local.cautionary_factors),
     )
     for part, before_map, after_map in parts:
         changes += _compare_maps(part, dict(before_map), dict(after_map))
     changes += _compare_maps("document", {k: reference.document(k) for k in reference.documents},
                              {k: local.document(k) for k in local.documents})
     changes += _compare_dumps("rule", reference.rules.model_dump(by_alias=True), local.rules.model_dump(by_alias=True))
+    changes += _compare_dumps("outcomes tool", _dump(reference.outcomes_tool) or {}, _dump(local.outcomes_tool) or {})
     return changes
 
 

@@ -4,7 +4,8 @@ Conditions:  ``<subject> is <value>[, <value>] [or <value>]``
              subjects: a classification id (its level), ``risk`` (the latest level),
              ``legal status``, ``placement`` (current SSDA903 codes), a decision id
              (its outcome), ``return`` (home, broken down), ``care`` (looked after,
-             left) and ``risk after return`` (risen, not risen).
+             left), ``risk after return`` (risen, not risen), ``path`` (the path the
+             case is on: a key of the workflow's ``paths:``) and a step id (done, not done).
              ``risk is <level> for <n> <unit>``: the level has held that long.
 Deadlines:   ``<n> <unit> after <step>`` or ``within <n> <unit> of <step>``.
 """
@@ -36,7 +37,7 @@ _DEADLINE = re.compile(
 )
 _CONDITION = re.compile(r"^\s*(?P<subject>.+?)\s+(?:is|was|has)\s+(?P<values>.+?)"
                         r"(?:\s+for\s+(?P<span>\d{1,4}\s+[a-z ]+?))?\s*$")
-SUBJECTS = ("risk", "legal status", "placement", "return", "care", "risk after return")
+SUBJECTS = ("risk", "legal status", "placement", "return", "care", "risk after return", "path")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from reunify.problems import Problem
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
 from reunify.resources import WORKFLOWS
+from reunify.workflow import for_children
+from reunify.workflow.content import check_content
 from reunify.workflow.grammar import SUBJECTS
 from reunify.workflow.grammar import parse_condition
 from reunify.workflow.grammar import parse_span
@@ -88,6 +90,12 @@ def check_workflow(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Proble
                 yield from _check_gate(item, (*here, "needs", g_index), gates, problem)
     yield from _check_cycles(wf, problem)
     yield from _check_rules(wf, step_ids, problem)
+    yield from check_content(wf.assessment_domains, {level: d.factors for level, d in wf.risk_levels.items()},
+                             problem)
+    for at, message in for_children.check(wf.for_children, {k: v.for_children for k, v in wf.risk_levels.items()}):
+        yield problem(at, message)
+    for at, text in for_children.conditions(wf.for_children):
+        yield from _check_condition(wf, text, at, problem)
 
 
 def _check_rules(wf: Workflow, step_ids: list[str], problem: Any) -> Iterator[Problem]:
@@ -128,10 +136,16 @@ def _check_rules(wf: Workflow, step_ids: list[str], problem: Any) -> Iterator[Pr
         if until is not None and until not in step_ids:
             yield problem(("rules", "reclassify_after_return", "until"), f"unknown step '{until}'"
                           + did_you_mean(until, step_ids))
+    officer = rules.nominated_officer
+    if officer is not None and officer.role not in wf.roles:
+        yield problem(("rules", "nominated_officer", "role"), f"unknown role '{officer.role}'"
+                      + did_you_mean(officer.role, list(wf.roles)))
     for document_id in wf.documents:
         definition = wf.document(document_id)
-        for index, text in enumerate(definition.when if definition else []):
-            yield from _check_condition(wf, text, ("documents", document_id, "when", index), problem)
+        for index, item in enumerate(definition.when if definition else []):
+            at = ("documents", document_id, "when", index)
+            for inner, text in [(None, item)] if isinstance(item, str) else enumerate(item.either):
+                yield from _check_condition(wf, text, at if inner is None else (*at, "any", inner), problem)
     for name, classification in wf.classifications.items():
         role = classification.confirmed_by
         if role is not None and role not in wf.roles:
@@ -262,10 +276,14 @@ def _check_condition(wf: Workflow, text: str, at: FieldPath, problem: Any) -> It
         allowed, values = list(codes.PLACEMENT), [v.upper() for v in condition.values]
     elif subject in DERIVED_VALUES:
         allowed, values = list(DERIVED_VALUES[subject]), [" ".join(v.lower().split()) for v in condition.values]
+    elif subject == "path":
+        allowed, values = list(dict.fromkeys(["return", *wf.paths])), list(condition.values)
+    elif subject in wf.steps:
+        allowed, values = ["done", "not done"], [" ".join(v.lower().split()) for v in condition.values]
     else:
         subjects = [*SUBJECTS, *wf.classifications, *wf.decisions]
-        yield problem(at, f"unknown subject '{subject}'" + did_you_mean(subject, subjects),
-                      "conditions name: " + ", ".join(subjects))
+        yield problem(at, f"unknown subject '{subject}'" + did_you_mean(subject, [*subjects, *wf.steps]),
+                      "conditions name: " + ", ".join(subjects) + ", or a step id (done, not done)")
         return
     for value in values:
         if value not in allowed:

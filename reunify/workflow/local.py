@@ -48,7 +48,8 @@ from reunify.workflow.model import Workflow
 from reunify.yamlio import load_file
 
 MERGED_KEYS = ("roles", "risk_levels", "classifications", "decisions", "paths", "exit_reasons", "rules",
-               "meetings", "documents")
+               "meetings", "documents", "outcomes_tool", "assessment_domains", "cautionary_factors",
+               "for_children")
 TOP_KEYS = ("extends", "id", "title", *MERGED_KEYS, "steps", "add")
 STEP_POSITION = ("stage", "before")
 

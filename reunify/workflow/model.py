@@ -4,6 +4,7 @@
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Annotated
 from typing import Any
 from typing import Literal
@@ -14,6 +15,10 @@ from pydantic import Field
 from pydantic import StringConstraints
 
 from reunify.records.models import ListOf
+from reunify.workflow.content import AssessmentDomain
+from reunify.workflow.content import CautionaryFactor
+from reunify.workflow.for_children import ForChildren
+from reunify.workflow.for_children import Words
 from reunify.workflow.grammar import Condition
 from reunify.workflow.grammar import Deadline
 from reunify.workflow.grammar import Span
@@ -40,7 +45,11 @@ class RiskLevel(Part):
     label: Text
     meaning: Text
     follows: Text | None = None
-    for_children: Text | None = None  # the plain words of the accessible table
+    # What the documents for the child say about this level: one text, or one per age band.
+    for_children: Words | None = None
+    # The factors of the risk classification table that indicate this level, by id (each
+    # id used once across the levels); a classification records those found.
+    factors: dict[Name, Text] = {}
 
 
 class ClassificationDef(Part):
@@ -175,6 +184,14 @@ class ReclassifyRule(Part):
         return parse_span(self.every)
 
 
+class NominatedOfficerRule(Part):
+    """The role that approves a placement with parents before it starts (the nominated
+    officer): the approvals by this role are shown as the nominated officer's."""
+
+    role: Name
+    source: Text | None = None
+
+
 class Rules(Part):
     high_becomes_severe: AfterRule = AfterRule(after="6 months")
     sustained_before_return: SustainedRule = SustainedRule.model_validate(
@@ -188,6 +205,7 @@ class Rules(Part):
     after_return: dict[Name, CycleRule] = {}
     reclassify_after_return: ReclassifyRule | None = None
     seen_alone: SourcedRule | None = None
+    nominated_officer: NominatedOfficerRule | None = None
     # SDQ total difficulties: the highest score of the "close to average" and of the
     # "borderline" band, per informant; above the second is "cause for concern".
     sdq_bands: dict[Literal["parent", "teacher", "self"], Annotated[list[int], Field(min_length=2, max_length=2)]] = {
@@ -202,17 +220,73 @@ class MeetingDef(Part):
     step: Name | None = None
 
 
-class DocumentDef(Part):
-    """A framework document as the workflow names it; `omit` switches sections off, and
-    `when` names the conditions (all of them) under which it applies to a child."""
+class AnyOf(Part):
+    """Conditions of which one is enough: `{any: [placement is P1, D3 is reunify]}`."""
 
-    title: Text
-    omit: ListOf[Name] = []
-    when: ListOf[Text] = []
+    either: Annotated[list[Text], Field(min_length=2)] = Field(alias="any")
 
     @functools.cached_property
     def conditions(self) -> tuple[Condition, ...]:
-        return tuple(parse_condition(text) for text in self.when)
+        return tuple(parse_condition(text) for text in self.either)
+
+    def __str__(self) -> str:
+        return "(" + " or ".join(self.either) + ")"
+
+
+class DocumentDef(Part):
+    """A framework document as the workflow names it; `omit` switches sections off, and
+    `when` names the conditions (all of them) under which it applies to a child; an entry
+    `{any: [...]}` holds when one of its conditions does."""
+
+    title: Text
+    omit: ListOf[Name] = []
+    when: ListOf[Text | AnyOf] = []
+
+    @functools.cached_property
+    def conditions(self) -> tuple[Condition | tuple[Condition, ...], ...]:
+        """Each entry's condition; a tuple for an `any:` entry (one of them is enough)."""
+        return tuple(parse_condition(item) if isinstance(item, str) else item.conditions for item in self.when)
+
+    def failing(self, holds: Callable[[Condition], bool | None]) -> str | None:
+        """The first `when` entry that does not hold (None: the document applies), `holds`
+        saying whether a condition holds (None: not known yet, which is not holding)."""
+        for text, item in zip(self.when, self.conditions, strict=True):
+            if not (any(holds(c) is True for c in item) if isinstance(item, tuple) else holds(item) is True):
+                return str(text)
+        return None
+
+    def describe_when(self) -> str:
+        """The conditions in words: 'legal status is C1 or C2 and (placement is P1 or ...)'."""
+        return " and ".join(str(item) for item in self.when)
+
+
+class OutcomesPoint(Part):
+    """A point in the episode at which the outcomes tool is completed."""
+
+    title: Text
+    source: Text | None = None
+
+
+class OutcomesArea(Part):
+    """An area the outcomes tool rates, and what is asked about it."""
+
+    title: Text
+    asks: Text | None = None
+
+
+class OutcomesScalePoint(Part):
+    label: Text
+    meaning: Text
+
+
+class OutcomesTool(Part):
+    """The outcomes tool: the areas rated with the family, the scale, and when it is done."""
+
+    title: Text = "Outcomes tool"
+    source: Text | None = None
+    points: Annotated[dict[Name, OutcomesPoint], Field(min_length=1)]
+    scale: Annotated[dict[Annotated[int, Field(ge=0, le=99)], OutcomesScalePoint], Field(min_length=2)]
+    areas: Annotated[dict[Name, OutcomesArea], Field(min_length=1)]
 
 
 class Step(Part):
@@ -299,6 +373,11 @@ class Workflow(Part):
     rules: Rules = Rules()
     meetings: dict[Name, MeetingDef] = {}
     documents: dict[Name, Text | DocumentDef] = {}
+    # The Return Home Assessment's domains and questions, and the cautionary factors.
+    assessment_domains: dict[Name, AssessmentDomain] = {}
+    cautionary_factors: dict[Name, CautionaryFactor] = {}
+    outcomes_tool: OutcomesTool | None = None
+    for_children: ForChildren | None = None  # the words of the documents for the child
     stages: list[Stage] = Field(min_length=1)
 
     @functools.cached_property

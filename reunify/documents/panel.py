@@ -1,0 +1,95 @@
+"""The change of placement panel's (CPAG) pack: a cover the panel reads first, then the
+papers seed 003 step 17 lists: the Return Home Assessment, the chronology, the last
+child-in-care review's decisions, the parental agreement, the reunification plan and the
+placed-with-parents front sheet.
+
+The cover says when the panel sits, what it is asked to recommend and on what decisions,
+and, once it has sat, what it recommended (the panel's meeting, or its step's note).
+"""
+
+from __future__ import annotations
+
+from reunify.documents import builders as b
+from reunify.documents.context import Context
+from reunify.documents.context import Source
+from reunify.documents.context import day
+from reunify.documents.context import decision_context
+from reunify.records import models as m
+
+PANEL = "cpag"  # the panel's meeting and step in the workflow
+REVIEW = "cic_review"  # a child-in-care review (Care Planning, Placement and Case Review Regulations 2010, reg 33)
+CONTENTS = {
+    "cover": "Summary for the panel",
+    "assessment": "Return Home Assessment",
+    "chronology": "Analytical chronology",
+    "decisions": "Decisions of the last child-in-care review",
+    "agreement": "Parental agreement and goal setting",
+    "plan": "Reunification plan",
+    "front_sheet": "Placed with parents front sheet",
+}
+
+
+def _attendees(src: Source, meeting: m.Meeting) -> str:
+    names = [src.member_name(who) or src.person_name(who) or who for who in meeting.attendees]
+    return ", ".join(names + list(meeting.others))
+
+
+def last_review(src: Source) -> Context | None:
+    """The latest child-in-care review: its date, who attended and what it decided."""
+    reviews = sorted((mt for mt in src.case.events.meetings if mt.meeting == REVIEW), key=lambda mt: mt.date)
+    if not reviews:
+        return None
+    review = reviews[-1]
+    return {"date": day(review.date), "attendees": _attendees(src, review), "decided": review.decided or ""}
+
+
+def _panel(src: Source) -> Context:
+    """When the panel sits (or sat), and what it recommended once it has."""
+    held = sorted((mt for mt in src.case.events.meetings if mt.meeting == PANEL), key=lambda mt: mt.date)
+    if held:
+        return {"date": day(held[-1].date), "held": True, "outcome": held[-1].decided or ""}
+    done = sorted((step for step in src.case.events.steps if step.step == PANEL), key=lambda step: step.date)
+    if done:
+        return {"date": day(done[-1].date), "held": True, "outcome": done[-1].note or ""}
+    planned = src.case.events.timetable.get(PANEL)
+    return {"date": day(planned), "held": False, "outcome": ""}
+
+
+def _recommendation(src: Source) -> str:
+    """What the panel is asked to recommend: Decision 3, as the service manager recorded it."""
+    d3 = src.facts.decisions.get("D3")
+    if d3 is None:
+        return "None yet: Decision 3 (reunify, or plan permanence elsewhere) is not recorded."
+    decision = decision_context(src, d3[1])
+    text = f"{decision['outcome']}: Decision 3, made by {decision['by']} on {decision['date']}"
+    if decision["ratified_by"]:
+        text += f", ratified by {decision['ratified_by']} on {decision['ratified']}"
+    return text + "." + (f" {decision['reason']}" if decision["reason"] else "")
+
+
+def cover(src: Source) -> Context:
+    latest = src.latest_classification()
+    return {
+        "panel": _panel(src),
+        "recommendation": _recommendation(src),
+        "level": src.level_label(latest.level) if latest else "",
+        "level_date": day(latest.confirmed or latest.date) if latest else "",
+        "return_date": day(src.facts.return_date) or day(src.case.events.timetable.get("return_home")),
+        "returned": src.facts.return_date is not None,
+        "decisions": [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)],
+        "review": last_review(src),
+    }
+
+
+def cpag_pack(src: Source) -> Context:
+    return {
+        "cover": cover(src),
+        "assessment": b.return_home_assessment(src),
+        "chronology": b.chronology(src),
+        "review": last_review(src),
+        "agreement": b.parental_agreement(src),
+        "plan": b.reunification_plan(src),
+        "front_sheet": b.pwp_front_sheet(src),
+        # Filtered by what the workflow shows (render.build_context).
+        "contents": [{"flag": flag, "title": title} for flag, title in CONTENTS.items()],
+    }
