@@ -10,6 +10,7 @@ python-docx; one test converts the pack with LibreOffice and measures its pages.
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -265,3 +266,16 @@ def test_court_and_panel_papers_have_a_signature_block_for_each_author(cli: Cli,
     assert cli("render", case, "--out", tmp_path / "out", "--doc", document).code == 0
     labels = {row[0] for row in table_rows(tmp_path / "out" / f"{document}.docx")}
     assert set(signers) <= labels, labels
+
+
+def test_a_document_not_for_this_child_is_said_plainly_not_as_an_error(cli: Cli, tmp_path: Path) -> None:
+    case = tmp_path / "03"  # accommodated under section 20: no placed-with-parents front sheet
+    shutil.copytree(SAMPLES / "03-medium-agreement-review", case)
+    result = cli("render", case, "--out", tmp_path / "out")
+    assert result.code == 0
+    assert "Not for this child:\n  pwp_front_sheet: it does not apply to this child: only when legal status is C1 " \
+           "or C2" in result.out
+    assert "error" not in result.out and "Not rendered yet" not in result.out
+    data = json.loads(cli("render", case, "--out", tmp_path / "out", "--json").out)
+    assert list(data["cases"][0]["not_applying"]) == ["pwp_front_sheet"]
+    assert data["cases"][0]["held_back"] == {}

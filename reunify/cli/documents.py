@@ -172,6 +172,7 @@ def render_command(
             "case": str(o.job.folder),
             "written": [str(p) for p in o.written],
             "held_back": {a.document: [report.problem_data(p) for p in a.problems] for a in o.held_back},
+            "not_applying": {a.document: a.problems[0].message for a in o.not_applying if a.problems},
             "warnings": {a.document: [report.problem_data(p) for p in a.warnings] for a in o.warned},
             "problems": [report.problem_data(p) for p in o.problems],
             "error": o.error or None,
@@ -209,6 +210,11 @@ def _summary(outcomes: list[Outcome], explain: bool) -> None:
             for item in o.held_back:
                 out.print(f"  {escape(item.document)}:")
                 print_problems(list(item.problems), indent="    ")
+        if explain and o.not_applying:  # not a problem: the workflow says they are not for this child
+            out.print("Not for this child:")
+            for item in o.not_applying:
+                why = item.problems[0].message if item.problems else ""
+                out.print(f"  {escape(item.document)}: {escape(why)}", soft_wrap=True)
     failed = sum(1 for o in outcomes if o.failed)
     if len(outcomes) > 1:
         written = sum(len(o.written) for o in outcomes)

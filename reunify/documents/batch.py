@@ -43,7 +43,8 @@ class Outcome:
 
     job: Job
     written: list[Path] = field(default_factory=list)
-    held_back: list[Availability] = field(default_factory=list)
+    held_back: list[Availability] = field(default_factory=list)  # apply to the child, not ready yet
+    not_applying: list[Availability] = field(default_factory=list)  # the workflow's `when:` rules them out
     warned: list[Availability] = field(default_factory=list)  # written, with a warning about what they print
     problems: list[Problem] = field(default_factory=list)
     error: str = ""
@@ -60,7 +61,8 @@ def render_job(job: Job) -> Outcome:
         documents = case_documents(job.folder, job.today, list(job.documents) or None, as_of=job.as_of,
                                    letterhead=job.letterhead)
         outcome.problems = [p for p in documents.problems if p.is_error]
-        outcome.held_back = [a for a in documents.available if not a.ready]
+        outcome.held_back = [a for a in documents.available if not a.ready and a.applies]
+        outcome.not_applying = [a for a in documents.available if not a.applies]
         outcome.written = [w.path for w in render_case(documents, job.out, job.templates, issue=job.issue)]
         outcome.warned = [a for a in documents.available if a.ready and a.warnings]  # rendering adds some
     except ReunifyError as exc:
