@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from reunify.core.yamlio import load_file
 from reunify.documents.render import case_documents
-from reunify.yamlio import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "reunify" / "sample_cases"

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from next import timed  # bench/next.py, beside this file
 
-from reunify.yamlio import dump_like
-from reunify.yamlio import load_file
-from reunify.yamlio import load_round_trip
+from reunify.core.yamlio import dump_like
+from reunify.core.yamlio import load_file
+from reunify.core.yamlio import load_round_trip
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "reunify" / "sample_cases" / "03-medium-agreement-review"

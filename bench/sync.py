@@ -33,9 +33,9 @@ from pathlib import Path
 from cases import TODAY
 from cases import generate_cases
 
-from reunify.yamlio import add_entry
-from reunify.yamlio import edit_file
-from reunify.yamlio import load_file
+from reunify.core.yamlio import add_entry
+from reunify.core.yamlio import edit_file
+from reunify.core.yamlio import load_file
 
 AIM = 60.0  # seconds for the three syncs
 FIRST_DAY = dt.date(2026, 9, 1)

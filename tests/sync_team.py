@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from reunify.cli import main
-from reunify.yamlio import load_file
+from reunify.core.yamlio import load_file
 from tests.conftest import SAMPLES
 from tests.conftest import TODAY
 

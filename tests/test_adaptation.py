@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from reunify.engine.workflows import load_checked
+from reunify.practice.in_force import load_checked
 from reunify.workflow import REFERENCE
 from tests.conftest import SAMPLES
 from tests.conftest import Result

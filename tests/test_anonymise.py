@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from reunify.core.yamlio import edit_file
+from reunify.core.yamlio import load_file
 from reunify.records import load_case
 from reunify.records.fields import walk_record
-from reunify.yamlio import edit_file
-from reunify.yamlio import load_file
 from tests.conftest import SAMPLES
 from tests.conftest import TODAY
 from tests.conftest import Result

@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from reunify.yamlio import edit_file
-from reunify.yamlio import load_file
+from reunify.core.yamlio import edit_file
+from reunify.core.yamlio import load_file
 from tests.conftest import SAMPLES
 from tests.conftest import TODAY
 from tests.conftest import Result

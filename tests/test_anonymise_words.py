@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reunify.anonymise_review import review_copy
-from reunify.yamlio import load_file
+from reunify.core.yamlio import load_file
+from reunify.teaching.review import review_copy
 from tests.conftest import Result
 
 Cli = Callable[..., Result]

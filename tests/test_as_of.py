@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 import yaml
 
-from reunify import recording
+from reunify.core.resources import SAMPLES
 from reunify.engine import evaluate
-from reunify.engine import workflow_for
 from reunify.engine.asof import case_without
+from reunify.practice import recording
+from reunify.practice.in_force import workflow_for
 from reunify.records import load_case
-from reunify.resources import SAMPLES
 from tests.conftest import Result
 
 SCENARIOS = Path(__file__).resolve().parent / "scenarios"

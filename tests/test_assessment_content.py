@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from reunify.engine import workflow_for
+from reunify.core.yamlio import load_file
+from reunify.practice.in_force import workflow_for
 from reunify.records import load_case
 from reunify.workflow import Workflow
-from reunify.yamlio import load_file
 from tests.conftest import ROOT
 from tests.conftest import SAMPLES
 from tests.conftest import Result

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from reunify import audit
+from reunify.practice import audit
 from tests.conftest import BASE
 from tests.conftest import SAMPLES
 from tests.conftest import Result

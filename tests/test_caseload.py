@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-import reunify.caseload
+import reunify.practice.caseload
 from tests.conftest import BASE
 from tests.conftest import ROOT
 from tests.conftest import SAMPLES
@@ -816,7 +816,7 @@ def test_parallel_reading_gives_the_same_result(cli: Run, tmp_path: Path, monkey
     for copy in range(10):
         for folder in SAMPLE_DIRS:
             shutil.copytree(folder, root / f"team-{copy % 3}" / f"{folder.name}-{copy:02d}")
-    assert reunify.caseload.PARALLEL_FROM <= 70
+    assert reunify.practice.caseload.PARALLEL_FROM <= 70
 
     pools: list[int] = []
 
@@ -868,5 +868,5 @@ def test_caseload_import_time_shows_no_document_stack() -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     modules = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
                if line.startswith("import time:")}
-    assert "reunify.caseload" in modules
+    assert "reunify.practice.caseload" in modules
     assert not {module.split(".")[0] for module in modules} & set(HEAVY)

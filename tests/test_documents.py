@@ -45,8 +45,8 @@ from reunify.documents.render import with_genogram
 from reunify.documents.templating import Properties
 from reunify.documents.templating import compiled_template
 from reunify.documents.templating import environment
-from reunify.engine.workflows import bundled
-from reunify.engine.workflows import load_checked
+from reunify.practice.in_force import bundled
+from reunify.practice.in_force import load_checked
 from reunify.records import Case
 from reunify.records import load_case
 from reunify.workflow.load import WORKFLOWS

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from reunify.core.yamlio import load_file
 from reunify.records import load_case
-from reunify.yamlio import load_file
 from tests.conftest import BASE
 from tests.conftest import ROOT
 from tests.conftest import Result

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from reunify.yamlio import load_file
+from reunify.core.yamlio import load_file
 from tests.conftest import SAMPLES
 from tests.conftest import TODAY
 from tests.conftest import Result

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from reunify.files import TEMPORARY_GLOB
+from reunify.core.files import TEMPORARY_GLOB
 from tests.conftest import ROOT
 from tests.conftest import SAMPLES
 from tests.conftest import TODAY

@@ -27,11 +27,11 @@ from lxml import etree
 from reunify.documents.genogram import GenogramLayout
 from reunify.documents.genogram import Stroke
 from reunify.documents.genogram import layout_genogram
-from reunify.documents.genogram_parts.model import LINE_CLASSES
-from reunify.documents.genogram_parts.model import Box
-from reunify.documents.genogram_parts.routing import DOWN
-from reunify.documents.genogram_parts.routing import RIGHT
-from reunify.documents.genogram_parts.routing import route
+from reunify.documents.genogram.items import LINE_CLASSES
+from reunify.documents.genogram.items import Box
+from reunify.documents.genogram.routing import DOWN
+from reunify.documents.genogram.routing import RIGHT
+from reunify.documents.genogram.routing import route
 from reunify.documents.render import case_documents
 from reunify.documents.render import render_case
 from reunify.records import Case

@@ -65,7 +65,7 @@ def user_env(bin_folder: Path) -> dict[str, str]:
 
 
 def test_the_installed_package_lives_in_the_environment(installed: Path, tmp_path: Path) -> None:
-    where = run([installed / "python", "-c", "import reunify, reunify.resources as r; "
+    where = run([installed / "python", "-c", "import reunify, reunify.core.resources as r; "
                  "print(reunify.__file__); print(r.TEMPLATES); print(r.SAMPLES)"], cwd=tmp_path)
     assert where.returncode == 0, where.stderr
     for line in where.stdout.splitlines():

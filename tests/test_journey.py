@@ -29,7 +29,7 @@ from tests.conftest import ROOT
 from tests.conftest import Result
 from tests.conftest import snapshot
 
-REFERENCE = ROOT / "reunify" / "workflows" / "reference.yaml"
+REFERENCE = ROOT / "reunify" / "workflow" / "reference.yaml"
 READING = frozenset({"next", "status", "check"})
 PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z_]*|YYYY-MM-DD)$")
 FREE_TEXT = 15  # an option value longer than this is free text, typed once only

@@ -37,7 +37,7 @@ Cli = Callable[..., Result]
 SAMPLE_06 = SAMPLES / "06-home-under-care-order"
 SIBLINGS = SAMPLES / "08-sibling-group"
 SCENARIO_41 = ROOT / "tests" / "scenarios" / "41-six-month-review"
-REFERENCE = yaml.safe_load((ROOT / "reunify" / "workflows" / "reference.yaml").read_text(encoding="utf-8"))
+REFERENCE = yaml.safe_load((ROOT / "reunify" / "workflow" / "reference.yaml").read_text(encoding="utf-8"))
 TOOL = REFERENCE["outcomes_tool"]
 AREAS = list(TOOL["areas"])
 ALL_RATED = [word for area in AREAS for word in ("--rating", f"{area}=4")]

@@ -33,9 +33,9 @@ from typing import Any
 
 import pytest
 
-from reunify import recording
 from reunify.cli import record as record_cli
-from reunify.files import folder_lock
+from reunify.core.files import folder_lock
+from reunify.practice import recording
 from reunify.records import Case
 from reunify.records import load_case
 from reunify.records import models as m

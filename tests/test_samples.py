@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from reunify.yamlio import round_trip_text
+from reunify.core.yamlio import round_trip_text
 from tests.conftest import SAMPLES
 from tests.conftest import Result
 

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from reunify.core.yamlio import load_text
 from reunify.sync.merge import merge_record
 from reunify.sync.roundtrip import merge_round_trip
 from reunify.sync.splice import merge_by_splice
-from reunify.yamlio import load_text
 
 EVENTS = """\
 # Steps done so far.

@@ -20,14 +20,14 @@ from typing import Any
 import pytest
 
 from reunify.engine import evaluate
-from reunify.engine import workflow_for
 from reunify.engine.asof import case_as_of
-from reunify.engine.workflows import load_checked
+from reunify.practice.in_force import load_checked
+from reunify.practice.in_force import workflow_for
 from reunify.records import load_case
 from reunify.records.fields import walk_record
 from reunify.records.models import FILE_MODELS
-from reunify.walkthrough import load_notes
-from reunify.walkthrough import stage_days
+from reunify.teaching.walkthrough import load_notes
+from reunify.teaching.walkthrough import stage_days
 from reunify.workflow import REFERENCE
 from tests.conftest import ROOT
 from tests.conftest import SAMPLES

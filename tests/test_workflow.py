@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reunify.engine.workflows import load_checked
+from reunify.core.yamlio import Locator
+from reunify.practice.in_force import load_checked
 from reunify.workflow import REFERENCE
-from reunify.yamlio import Locator
 
 REFERENCE_TEXT = REFERENCE.read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from reunify import yamlio
+from reunify.core import yamlio
 from tests.conftest import SAMPLES
 
 # Plain scalars where YAML 1.1 and 1.2 differ, or where a loader could go wrong.

@@ -739,7 +739,7 @@ def genogram_page(doc: Doc, expression: str) -> None:
     """The genogram picture (`expression`) on a landscape A4 page of its own, then back to
     portrait for what follows: section breaks either side of the picture's paragraph, which
     ends its own section, so that nothing else shares its page. The picture is sized for this
-    page (2 cm margins; reunify/documents/genogram_parts/model.py). Without a picture, both
+    page (2 cm margins; reunify/documents/genogram/items.py). Without a picture, both
     breaks go with it."""
     tag(doc, f"if {expression}")
     orientation(doc, landscape=True)

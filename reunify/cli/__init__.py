@@ -26,8 +26,8 @@ from reunify.cli import timeline as timeline
 from reunify.cli import walkthrough as walkthrough
 from reunify.cli import workflow as workflow
 from reunify.cli.app import app
-from reunify.problems import Refused
-from reunify.problems import ReunifyError
+from reunify.core.problems import Refused
+from reunify.core.problems import ReunifyError
 
 __all__ = ["app", "main"]
 

@@ -16,7 +16,7 @@ from reunify.cli.console import escape_line
 from reunify.cli.console import out as stdout
 from reunify.cli.console import print_json
 from reunify.cli.console import table
-from reunify.problems import ReunifyError
+from reunify.core.problems import ReunifyError
 
 Source = Annotated[Path, typer.Argument(help="The case folder to copy.", show_default=False)]
 Target = Annotated[Path, typer.Argument(show_default=False,
@@ -45,9 +45,9 @@ def anonymise_command(case: Source, out: Target, seed: Seed = None, today: Today
     The case must pass 'reunify check' on --today first. What the copy may still hold that
     nothing in the case explains (capitalised words, long numbers, ids) is listed for review.
     """
-    from reunify.anonymise import anonymise_case  # its patterns compile only when it is used
     from reunify.records.family import family_of
     from reunify.records.family import is_family_folder
+    from reunify.teaching.anonymise import anonymise_case  # its patterns compile only when it is used
 
     if is_family_folder(case) or family_of(case) is not None:
         raise ReunifyError(f"{case}: a sibling group's records cannot be anonymised yet; anonymise a "

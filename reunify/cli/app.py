@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from reunify.dates import parse_iso_date
-from reunify.problems import ReunifyError
+from reunify.core.dates import parse_iso_date
+from reunify.core.problems import ReunifyError
 
 app = typer.Typer(
     name="reunify",

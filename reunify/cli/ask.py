@@ -26,9 +26,9 @@ from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import table
+from reunify.core.problems import ReunifyError
 from reunify.engine import evaluate
-from reunify.engine import workflow_for
-from reunify.problems import ReunifyError
+from reunify.practice.in_force import workflow_for
 from reunify.records import Case
 from reunify.records import load_case
 from reunify.records.family import children_of

@@ -11,11 +11,6 @@ from typing import Any
 
 import typer
 
-from reunify.caseload import CaseRow
-from reunify.caseload import Outcomes
-from reunify.caseload import find_cases
-from reunify.caseload import outcomes
-from reunify.caseload import summarise_all
 from reunify.cli.app import Json
 from reunify.cli.app import Today
 from reunify.cli.app import app
@@ -25,9 +20,14 @@ from reunify.cli.console import inert
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
-from reunify.dates import relative_day
+from reunify.core.dates import relative_day
+from reunify.core.problems import ReunifyError
 from reunify.engine.deadlines import UPCOMING_DAYS
-from reunify.problems import ReunifyError
+from reunify.practice.caseload import CaseRow
+from reunify.practice.caseload import Outcomes
+from reunify.practice.caseload import find_cases
+from reunify.practice.caseload import outcomes
+from reunify.practice.caseload import summarise_all
 from reunify.workflow.model import LEVEL_NAMES
 
 LEVEL_COLOUR = {"low": "green", "medium": "yellow", "high": "red", "severe": "bold red"}
@@ -226,7 +226,7 @@ def _print_caseload(rows: list[CaseRow], names: bool, day: dt.date, total: int) 
 
 
 def _outcomes(rows: list[CaseRow], names: bool, day: dt.date, as_csv: bool, as_json: bool, where: Path) -> None:
-    from reunify.engine.workflows import workflow_in_force
+    from reunify.practice.in_force import workflow_in_force
 
     workflow, _, _ = workflow_in_force(where)  # the stage titles of the caseload's workflow
     titles = [stage.title for stage in workflow.stages] if workflow else []

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape as escape_markup
 from rich.table import Table
 
-from reunify.problems import Problem
+from reunify.core.problems import Problem
 
 __all__ = ["Table", "bullets", "err", "escape", "escape_line", "inert", "out", "print_json", "print_problems",
            "progress", "table"]

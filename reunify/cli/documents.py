@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from reunify import report
 from reunify.cli.app import Json
 from reunify.cli.app import Today
 from reunify.cli.app import app
@@ -23,17 +22,18 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import progress
 from reunify.cli.console import table
-from reunify.files import UnsafeFile
-from reunify.problems import CaseError
-from reunify.problems import ReunifyError
-from reunify.profile import load_profile
+from reunify.core.files import UnsafeFile
+from reunify.core.problems import CaseError
+from reunify.core.problems import ReunifyError
+from reunify.practice import report
+from reunify.practice.profile import load_profile
 from reunify.records import case_folders
 from reunify.records import find_case_folder
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
-    from reunify.documents.batch import Outcome
+    from reunify.documents.batch import CaseRendering
     from reunify.documents.context import Letterhead
 
 Cases = Annotated[list[Path] | None, typer.Argument(help="Case folders, or folders of cases (default: this one).",
@@ -183,7 +183,7 @@ def render_command(
         raise typer.Exit(1)
 
 
-def _summary(outcomes: list[Outcome], explain: bool) -> None:
+def _summary(outcomes: list[CaseRendering], explain: bool) -> None:
     grid = table("Case", "Written", "Held back", "Result")
     for o in outcomes:
         result = ("[red]failed[/]" if o.failed else "ok")

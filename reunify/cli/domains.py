@@ -32,9 +32,9 @@ from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
 
 if TYPE_CHECKING:
-    from reunify.edits import assessment
+    from reunify.practice.edits import assessment
 else:
-    assessment = lazy_module("reunify.edits.assessment")  # loaded when the command runs
+    assessment = lazy_module("reunify.practice.edits.assessment")  # loaded when the command runs
 
 
 @assessment_app.command("answer")

@@ -17,7 +17,7 @@ from reunify.records import find_case_folder
 from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
-    from reunify import audit
+    from reunify.practice import audit
 
 
 def _what(change: audit.Change) -> str:
@@ -36,7 +36,7 @@ def history_command(
     """Who recorded what and when, newest first, from git (the caseload must be in git)."""
     if not is_family_folder(case):  # a family's history is every child's
         find_case_folder(case)
-    from reunify import audit
+    from reunify.practice import audit
 
     changes = audit.history(case)
     pending = audit.uncommitted(case)

@@ -1,6 +1,6 @@
 """Commands for what monitors a child placed with parents: `reunify outcomes` (the outcomes
 tool, every area rated with the family) and `reunify court-order` (a contact, no-contact
-or other court order). Each calls one function of `reunify.edits`; every value has an
+or other court order). Each calls one function of `reunify.practice.edits`; every value has an
 option, and at a terminal what is missing is asked for (the notes in the editor).
 """
 
@@ -33,19 +33,19 @@ from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
 from reunify.cli.record import _only
-from reunify.engine import workflow_for
-from reunify.problems import ReunifyError
+from reunify.core.problems import ReunifyError
+from reunify.practice.in_force import workflow_for
 from reunify.records import load_case
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 from reunify.workflow.model import OutcomesTool
 
 if TYPE_CHECKING:
-    from reunify.edits import orders
-    from reunify.edits import outcomes
+    from reunify.practice.edits import orders
+    from reunify.practice.edits import outcomes
 else:  # loaded when one of these commands runs
-    orders = lazy_module("reunify.edits.orders")
-    outcomes = lazy_module("reunify.edits.outcomes")
+    orders = lazy_module("reunify.practice.edits.orders")
+    outcomes = lazy_module("reunify.practice.edits.outcomes")
 
 People = Annotated[list[str] | None, typer.Option(
     "--with", help="A person, by id or name from people.yaml (repeat for each).")]

@@ -2,7 +2,7 @@
 
 `team add|role|transfer|list`, `person add|change`, `relationship`, `household add|join`,
 `trusted-adult`, `legal-status`, `placement`, `return-home` and `leave-care`. Each calls
-one function of `reunify.edits.people`; options make every command scriptable, and at a
+one function of `reunify.practice.edits.people`; options make every command scriptable, and at a
 terminal what is missing is asked for, with the choices listed.
 """
 
@@ -16,7 +16,6 @@ from typing import Annotated
 
 import typer
 
-from reunify import codes
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Today
 from reunify.cli.app import app
@@ -33,14 +32,15 @@ from reunify.cli.console import table
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.problems import ReunifyError
+from reunify.core import codes
+from reunify.core.problems import ReunifyError
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
-    from reunify.edits import people as edits
+    from reunify.practice.edits import people as edits
 else:
-    edits = lazy_module("reunify.edits.people")  # loaded when a command of this group runs
+    edits = lazy_module("reunify.practice.edits.people")  # loaded when a command of this group runs
 
 
 team_app = typer.Typer(help="The case team: add a member, change a role, transfer the work, list the team.",

@@ -3,7 +3,7 @@
 `reunify assessment parent|set|support-need|start|seen-alone|sign-off`,
 `reunify agreement parent|review-date|sign`, `reunify goal add` and
 `reunify plan support|contact|transition|contingency|child-communication`. Each calls one
-function of `reunify.edits.plans`; every value has an option, and at a terminal what is
+function of `reunify.practice.edits.plans`; every value has an option, and at a terminal what is
 missing is asked for (free text in the editor, as `git commit` does).
 """
 
@@ -35,15 +35,15 @@ from reunify.cli.ask import at_terminal
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.problems import ReunifyError
+from reunify.core.problems import ReunifyError
 from reunify.records import load_case
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
-    from reunify.edits import plans
+    from reunify.practice.edits import plans
 else:
-    plans = lazy_module("reunify.edits.plans")  # loaded when a command of this group runs
+    plans = lazy_module("reunify.practice.edits.plans")  # loaded when a command of this group runs
 
 
 assessment_app = typer.Typer(help="The Return Home Assessment: parents, the child, housing, finances, school, "

@@ -9,7 +9,6 @@ from typing import Annotated
 
 import typer
 
-from reunify import report
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Json
 from reunify.cli.app import Today
@@ -22,25 +21,26 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
-from reunify.dates import relative_day
+from reunify.core.dates import relative_day
+from reunify.core.files import leftover_temporaries
+from reunify.core.problems import Problem
+from reunify.core.problems import ReunifyError
+from reunify.core.problems import Severity
+from reunify.core.yamlio import Locator
 from reunify.engine import Evaluation
 from reunify.engine import StepState
 from reunify.engine import evaluate
-from reunify.engine import workflow_for
 from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
 from reunify.engine.evaluate import root_causes
-from reunify.files import leftover_temporaries
-from reunify.problems import Problem
-from reunify.problems import ReunifyError
-from reunify.problems import Severity
-from reunify.profile import PROFILE_FILE
+from reunify.practice import report
+from reunify.practice.in_force import workflow_for
+from reunify.practice.profile import PROFILE_FILE
 from reunify.records import load_case
 from reunify.records import select_cases
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
-from reunify.yamlio import Locator
 
 
 def load_evaluation(folder: Path, today: dt.date) -> tuple[Evaluation | None, list[Problem]]:
@@ -367,7 +367,7 @@ def check_command(
     folders, strays = select_cases(cases or [Path(".")])
     profiles = [stray for stray in strays if stray.name == PROFILE_FILE]
     if profiles:  # a caseload's profile (reunify.yaml) bears on every case below it
-        from reunify.caseload import find_cases
+        from reunify.practice.caseload import find_cases
 
         strays = [stray for stray in strays if stray not in profiles]
         known = {folder.resolve() for folder in folders}
@@ -379,7 +379,7 @@ def check_command(
     locator = Locator()
     for folder in folders:
         evaluation, problems = load_evaluation(folder, day)
-        from reunify import audit
+        from reunify.practice import audit
 
         problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
         if evaluation is not None and not any(p.is_error for p in problems):

@@ -18,7 +18,6 @@ from typing import ParamSpec
 
 import typer
 
-from reunify import recording
 from reunify.cli.app import By
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Today
@@ -37,19 +36,20 @@ from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import escape_line
 from reunify.cli.console import out
-from reunify.files import LockTimeout
-from reunify.files import folder_lock
-from reunify.problems import ReunifyError
-from reunify.profile import load_profile
+from reunify.core.files import LockTimeout
+from reunify.core.files import folder_lock
+from reunify.core.problems import ReunifyError
+from reunify.core.yamlio import load_file
+from reunify.practice import recording
+from reunify.practice.profile import load_profile
+from reunify.practice.skeleton import Essentials
+from reunify.practice.skeleton import child_id_for
+from reunify.practice.skeleton import new_case
+from reunify.practice.skeleton import new_child
+from reunify.practice.skeleton import new_family
 from reunify.records.family import FAMILY_FILE
 from reunify.records.family import family_of
 from reunify.records.family import unit_of
-from reunify.skeleton import Essentials
-from reunify.skeleton import child_id_for
-from reunify.skeleton import new_case
-from reunify.skeleton import new_child
-from reunify.skeleton import new_family
-from reunify.yamlio import load_file
 
 P = ParamSpec("P")
 
@@ -97,7 +97,7 @@ def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by:
         commit = profile is not None and profile.settings.git.commit
     if not commit:
         return
-    from reunify import audit
+    from reunify.practice import audit
 
     ids = _team_ids(case, by)
     try:
@@ -336,7 +336,7 @@ def classify_command(
             if for_child is not None or for_child_file is not None else None)
     if said is not None and not confirm and level is None and rationale is None and not recommended_by \
             and not factor:
-        from reunify.edits.for_child import set_for_child
+        from reunify.practice.edits.for_child import set_for_child
 
         recorded = set_for_child(case, classification, said, today=day)
         _confirm(recorded, case, commit, f"classify {classification} for-child")

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from reunify import report
 from reunify.cli.app import Json
 from reunify.cli.app import Today
 from reunify.cli.app import app
@@ -20,8 +19,9 @@ from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
-from reunify.problems import ReunifyError
-from reunify.problems import Severity
+from reunify.core.problems import ReunifyError
+from reunify.core.problems import Severity
+from reunify.practice import report
 
 if TYPE_CHECKING:
     from reunify.sync.run import SyncResult

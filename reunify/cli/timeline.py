@@ -21,12 +21,12 @@ from reunify.cli.console import print_json
 from reunify.cli.console import table
 from reunify.cli.read import evaluation_or_exit
 from reunify.cli.read import print_header
+from reunify.core.problems import ReunifyError
 from reunify.engine.timeline import KINDS
 from reunify.engine.timeline import Event
 from reunify.engine.timeline import risk_over_time
 from reunify.engine.timeline import select
 from reunify.engine.timeline import timeline
-from reunify.problems import ReunifyError
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 from reunify.records.validation import did_you_mean

@@ -28,10 +28,10 @@ from reunify.cli.read import due_text
 from reunify.cli.read import evaluation_or_exit
 from reunify.cli.read import print_header
 from reunify.cli.read import who_text
-from reunify.problems import ReunifyError
+from reunify.core.problems import ReunifyError
 
 if TYPE_CHECKING:
-    from reunify.walkthrough import StageView
+    from reunify.teaching.walkthrough import StageView
 
 PROMPT = "Press a key to go on, q to stop"
 STOP_KEYS = ("q", "Q", "\x04", "")  # q, Ctrl-D, end of input
@@ -63,11 +63,11 @@ def walkthrough_command(
 ) -> None:
     """Trainer's mode: a sample case a stage at a time, as it stood on each stage's day."""
     day = resolve_today(today)
-    from reunify.walkthrough import find_sample
-    from reunify.walkthrough import load_notes
-    from reunify.walkthrough import stage_days
-    from reunify.walkthrough import view_stage
-    from reunify.walkthrough import walkthrough_data
+    from reunify.teaching.walkthrough import find_sample
+    from reunify.teaching.walkthrough import load_notes
+    from reunify.teaching.walkthrough import stage_days
+    from reunify.teaching.walkthrough import view_stage
+    from reunify.teaching.walkthrough import walkthrough_data
 
     folder = find_sample(sample)
     ev = evaluation_or_exit(folder, day, as_json)
@@ -237,9 +237,9 @@ def sample_command(
         show_default=False, help="A new or empty folder to copy it to.")] = None,
 ) -> None:
     """The bundled fictional sample cases: list them, or copy one to try the tool on."""
-    from reunify.resources import SAMPLES
-    from reunify.walkthrough import copy_sample
-    from reunify.walkthrough import find_sample
+    from reunify.core.resources import SAMPLES
+    from reunify.teaching.walkthrough import copy_sample
+    from reunify.teaching.walkthrough import find_sample
 
     if name is None:
         grid = table("Sample", "What it shows")

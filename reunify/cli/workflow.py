@@ -12,7 +12,6 @@ from typing import Any
 
 import typer
 
-from reunify import report
 from reunify.cli.app import Json
 from reunify.cli.app import app
 from reunify.cli.console import bullets
@@ -22,19 +21,20 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
+from reunify.core.files import DIR_MODE
+from reunify.core.files import make_private_folder
+from reunify.core.problems import ReunifyError
+from reunify.core.yamlio import write_new_file
 from reunify.engine.gates import gate_args
-from reunify.engine.workflows import workflow_in_force
-from reunify.files import DIR_MODE
-from reunify.files import make_private_folder
-from reunify.problems import ReunifyError
-from reunify.profile import PROFILE_FILE
+from reunify.practice import report
+from reunify.practice.in_force import workflow_in_force
+from reunify.practice.profile import PROFILE_FILE
 from reunify.workflow import Workflow
 from reunify.workflow import load_workflow
 from reunify.workflow.load import REFERENCE
-from reunify.yamlio import write_new_file
 
 if TYPE_CHECKING:
-    from reunify.fidelity import Fidelity
+    from reunify.practice.fidelity import Fidelity
 
 workflow_app = typer.Typer(help="The workflow in force: show it, check a local workflow, compare it with the reference.",
                            no_args_is_help=True, rich_markup_mode=None)
@@ -311,7 +311,7 @@ def fidelity_command(
 ) -> None:
     """How far the local workflow departs from the framework, element by element, and why it matters."""
     local, path = _local(file, folder)
-    from reunify.fidelity import fidelity
+    from reunify.practice.fidelity import fidelity
 
     result = fidelity(_reference(), local)
     if as_json:
@@ -319,7 +319,7 @@ def fidelity_command(
     else:
         _print_fidelity(result, path)
     if docx is not None:
-        from reunify.documents.fidelity import write_fidelity
+        from reunify.documents.fidelity_report import write_fidelity
 
         write_fidelity(result, docx)
         out.print(f"\nWrote {escape_line(str(docx))}", soft_wrap=True)

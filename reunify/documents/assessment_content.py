@@ -13,12 +13,12 @@ from reunify.documents.context import LEVEL_STYLE
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.documents.context import day
-from reunify.engine.content import Evidence
-from reunify.engine.content import cautions
+from reunify.engine.assessed import Evidence
+from reunify.engine.assessed import cautions
 from reunify.records import models as m
 from reunify.workflow import Workflow
-from reunify.workflow.content import CASE_FIELDS
-from reunify.workflow.content import PARENT_FIELDS
+from reunify.workflow.domains import CASE_FIELDS
+from reunify.workflow.domains import PARENT_FIELDS
 
 RHA = "return_home_assessment"
 

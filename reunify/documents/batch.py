@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
 
+from reunify.core.problems import Problem
+from reunify.core.problems import ReunifyError
 from reunify.documents.context import Letterhead
 from reunify.documents.render import Availability
 from reunify.documents.render import case_documents
 from reunify.documents.render import render_case
-from reunify.problems import Problem
-from reunify.problems import ReunifyError
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Job:
 
 
 @dataclass
-class Outcome:
+class CaseRendering:
     """What happened to one case: documents written, documents held back, or a failure."""
 
     job: Job
@@ -54,9 +54,9 @@ class Outcome:
         return bool(self.error or self.problems)
 
 
-def render_job(job: Job) -> Outcome:
+def render_job(job: Job) -> CaseRendering:
     """Render one case. Never raises for anything in the case or the templates."""
-    outcome = Outcome(job)
+    outcome = CaseRendering(job)
     try:
         documents = case_documents(job.folder, job.today, list(job.documents) or None, as_of=job.as_of,
                                    letterhead=job.letterhead)
@@ -80,7 +80,7 @@ def default_workers(jobs: int) -> int:
     return max(1, min(jobs, os.cpu_count() or 1))
 
 
-def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[Outcome]:
+def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRendering]:
     """Render every job, yielding each outcome as it is done (in parallel when it helps)."""
     workers = workers or default_workers(len(jobs))
     if workers <= 1 or len(jobs) <= 1:
@@ -88,9 +88,9 @@ def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[Outcome
             yield render_job(job)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: dict[Future[Outcome], Job] = {pool.submit(render_job, job): job for job in jobs}
+        futures: dict[Future[CaseRendering], Job] = {pool.submit(render_job, job): job for job in jobs}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except Exception as exc:  # the worker itself died
-                yield Outcome(futures[future], error=f"the rendering process failed ({type(exc).__name__})")
+                yield CaseRendering(futures[future], error=f"the rendering process failed ({type(exc).__name__})")

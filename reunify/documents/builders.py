@@ -7,8 +7,8 @@ so a fact appears the same way in every document that shows it.
 
 from __future__ import annotations
 
-from reunify import codes
-from reunify.dates import age_in_years
+from reunify.core import codes
+from reunify.core.dates import age_in_years
 from reunify.documents import assessment_content as content
 from reunify.documents.context import Context
 from reunify.documents.context import Source

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reunify.core.problems import Problem
 from reunify.documents import assessment_content
 from reunify.documents import builders as b
 from reunify.documents import for_child
 from reunify.documents import panel
 from reunify.documents.context import Context
 from reunify.documents.context import Source
-from reunify.problems import Problem
 from reunify.records import Case
 from reunify.records.validation import did_you_mean
 from reunify.workflow import Workflow

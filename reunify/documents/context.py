@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reunify.dates import age_in_years
-from reunify.dates import describe_age
+from reunify.core.dates import age_in_years
+from reunify.core.dates import describe_age
 from reunify.engine.facts import Facts
 from reunify.records import Case
 from reunify.records import models as m

@@ -21,14 +21,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from reunify.dates import age_in_years
+from reunify.core.dates import age_in_years
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
 from reunify.documents.context import LEVEL_STYLE
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.documents.context import day
-from reunify.problems import FieldPath
-from reunify.problems import Problem
-from reunify.problems import Severity
 from reunify.records import models as m
 from reunify.workflow.for_children import PLACEHOLDERS
 from reunify.workflow.for_children import ByBand
@@ -64,8 +64,8 @@ class Stage:
 @functools.cache
 def _reference_words() -> tuple[ForChildren | None, dict[str, ByBand | None]]:
     """The reference workflow's words, for a workflow that has none of its own."""
-    from reunify.engine.workflows import load_checked
-    from reunify.resources import WORKFLOWS
+    from reunify.core.resources import WORKFLOWS
+    from reunify.practice.in_force import load_checked
 
     reference, _ = load_checked(WORKFLOWS / "reference.yaml")
     if reference is None:

@@ -16,6 +16,11 @@ from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
 
+from reunify.core.files import make_private_folder
+from reunify.core.files import write_atomic
+from reunify.core.problems import Problem
+from reunify.core.problems import ReunifyError
+from reunify.core.resources import TEMPLATES
 from reunify.documents.catalogue import DOCUMENTS
 from reunify.documents.catalogue import Signature
 from reunify.documents.context import Context
@@ -27,15 +32,10 @@ from reunify.documents.context import day
 from reunify.documents.context import doc_context
 from reunify.engine.asof import case_as_of
 from reunify.engine.checks import check_case
-from reunify.engine.workflows import workflow_for
-from reunify.files import make_private_folder
-from reunify.files import write_atomic
-from reunify.problems import Problem
-from reunify.problems import ReunifyError
+from reunify.practice.in_force import workflow_for
+from reunify.practice.report import located
 from reunify.records import load_case
 from reunify.records.validation import did_you_mean
-from reunify.report import located
-from reunify.resources import TEMPLATES
 
 BUNDLED_TEMPLATES = TEMPLATES
 OUTPUT_FOLDER = "documents"
@@ -293,8 +293,8 @@ def with_genogram(src: Source) -> Source:
 def drawn_genogram(src: Source) -> tuple[Source, list[Problem]]:
     """The source with its genogram drawn, placed as wide as its landscape page lets it print
     its smallest text at 8 pt; and a warning when even the most compact drawing cannot."""
+    from reunify.core.problems import Severity
     from reunify.documents.genogram import draw_genogram
-    from reunify.problems import Severity
 
     drawn = draw_genogram(src.case, src.today)
     small = drawn.too_small()

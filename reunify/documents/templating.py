@@ -41,9 +41,9 @@ from jinja2 import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from reunify.core.problems import ReunifyError
 from reunify.documents.context import Picture
 from reunify.documents.context import clean_text
-from reunify.problems import ReunifyError
 
 
 class TemplateProblem(ReunifyError):

@@ -9,6 +9,5 @@ from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import evaluate
 from reunify.engine.facts import Facts
 from reunify.engine.gates import GATES
-from reunify.engine.workflows import workflow_for
 
-__all__ = ["GATES", "Evaluation", "Facts", "StepState", "evaluate", "workflow_for"]
+__all__ = ["GATES", "Evaluation", "Facts", "StepState", "evaluate"]

@@ -10,13 +10,13 @@ import difflib
 from collections.abc import Callable
 from collections.abc import Iterator
 
-from reunify import codes
-from reunify.dates import add
+from reunify.core import codes
+from reunify.core.dates import add
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
 from reunify.engine import gates
 from reunify.engine.facts import Facts
-from reunify.problems import FieldPath
-from reunify.problems import Problem
-from reunify.problems import Severity
 from reunify.records.validation import did_you_mean
 
 Check = Callable[[Facts], Iterator[Problem]]
@@ -386,4 +386,4 @@ def check_risk_rules(facts: Facts) -> Iterator[Problem]:
 
 # The checks of the framework's assessment content (domain answers, the risk table's
 # factors) live beside the cautionary factors; importing them registers them here.
-from reunify.engine import content as _content  # noqa: E402,F401
+from reunify.engine import assessed as _content  # noqa: E402,F401

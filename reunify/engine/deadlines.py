@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from typing import Literal
 
-from reunify.dates import add
+from reunify.core.dates import add
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
 from reunify.engine.facts import Facts
-from reunify.problems import Problem
-from reunify.problems import Severity
 from reunify.records import models as m
 from reunify.workflow.grammar import Condition
 from reunify.workflow.grammar import Span

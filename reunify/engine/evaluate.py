@@ -15,16 +15,16 @@ from dataclasses import replace
 from typing import Any
 from typing import Literal
 
-from reunify import codes
-from reunify.dates import describe_age
+from reunify.core import codes
+from reunify.core.dates import describe_age
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
 from reunify.engine.checks import check_case
 from reunify.engine.deadlines import Schedule
 from reunify.engine.deadlines import schedule
 from reunify.engine.facts import Done
 from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
-from reunify.problems import Problem
-from reunify.problems import Severity
 from reunify.records import Case
 from reunify.workflow import Step
 from reunify.workflow import Workflow
@@ -109,7 +109,7 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
 
     problems = check_case(facts) + list(check_records(facts)) + timing.flags
     ready = sorted((s for s in ordered if s.state == "ready" and not s.optional), key=_priority)
-    from reunify.engine.content import caution_notes
+    from reunify.engine.assessed import caution_notes
 
     cautions = caution_notes(facts, [s.step.kind[1] for s in ready if s.step.kind[0] == "classification"])
     far = dt.date.max

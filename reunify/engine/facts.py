@@ -12,9 +12,9 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from reunify import codes
-from reunify.dates import add
-from reunify.problems import FieldPath
+from reunify.core import codes
+from reunify.core.dates import add
+from reunify.core.problems import FieldPath
 from reunify.records import Case
 from reunify.records import models as m
 from reunify.records.fields import Marked

@@ -16,11 +16,11 @@ from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
 
-from reunify.dates import add
-from reunify.dates import age_in_years
+from reunify.core.dates import add
+from reunify.core.dates import age_in_years
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
 from reunify.engine.facts import Facts
-from reunify.problems import FieldPath
-from reunify.problems import Problem
 from reunify.workflow.grammar import parse_span
 from reunify.workflow.model import ClassificationDef
 from reunify.workflow.model import Levels

@@ -17,6 +17,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
 from reunify.engine.asof import case_as_of
 from reunify.engine.asof import case_without
 from reunify.engine.evaluate import StepState
@@ -24,9 +27,6 @@ from reunify.engine.evaluate import judge
 from reunify.engine.evaluate import root_causes
 from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
-from reunify.problems import FieldPath
-from reunify.problems import Problem
-from reunify.problems import Severity
 from reunify.records import models as m
 from reunify.workflow import Step
 from reunify.workflow.model import gate_spec

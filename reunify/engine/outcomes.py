@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
 from reunify.engine.checks import check
 from reunify.engine.facts import Facts
 from reunify.engine.gates import gate
-from reunify.problems import Problem
-from reunify.problems import Severity
 from reunify.records import models as m
 from reunify.records.validation import did_you_mean
 from reunify.workflow.model import OutcomesTool

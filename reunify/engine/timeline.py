@@ -13,7 +13,7 @@ from collections.abc import Collection
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reunify import codes
+from reunify.core import codes
 from reunify.engine.deadlines import sdq_band
 from reunify.engine.facts import Facts
 from reunify.records import Case

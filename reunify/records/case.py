@@ -9,10 +9,11 @@ from dataclasses import field
 from pathlib import Path
 from typing import TypeVar
 
-from reunify.problems import RELOCATE
-from reunify.problems import CaseError
-from reunify.problems import FieldPath
-from reunify.problems import Problem
+from reunify.core.problems import RELOCATE
+from reunify.core.problems import CaseError
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.yamlio import load_file
 from reunify.records import models as m
 from reunify.records.family import children_of
 from reunify.records.family import family_file
@@ -20,7 +21,6 @@ from reunify.records.family import family_of
 from reunify.records.family import is_family_folder
 from reunify.records.family import join
 from reunify.records.validation import validate
-from reunify.yamlio import load_file
 
 R = TypeVar("R", bound=m.Record)
 

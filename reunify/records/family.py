@@ -15,7 +15,7 @@ A child of a family is read as one case: each record file is the family's file a
 child's file together (lists joined, the family's entries first), so the engine, the
 checks and the documents see one child's case exactly as in a single-child folder. A
 field set in both files is an error, except the child's own case reference. Where a
-problem lies is mapped back to the file that holds it (`reunify.problems.RELOCATE`).
+problem lies is mapped back to the file that holds it (`reunify.core.problems.RELOCATE`).
 
 Recording writes each fact where it belongs (`target`): a meeting in the family's
 events.yaml, a visit in the child's.
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reunify.problems import FieldPath
-from reunify.problems import Problem
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
 
 FAMILY_FILE = "family.yaml"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reunify.problems import FieldPath
+from reunify.core.problems import FieldPath
 from reunify.records.models import Born
 from reunify.records.models import PlannedDate
 from reunify.records.models import Ref

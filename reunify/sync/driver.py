@@ -19,17 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
-from reunify.files import FILE_MODE
-from reunify.files import read_regular
-from reunify.files import write_atomic
-from reunify.problems import Problem
-from reunify.problems import ReunifyError
-from reunify.problems import Severity
+from reunify.core.files import FILE_MODE
+from reunify.core.files import read_regular
+from reunify.core.files import write_atomic
+from reunify.core.problems import Problem
+from reunify.core.problems import ReunifyError
+from reunify.core.problems import Severity
+from reunify.core.yamlio import MAX_BYTES
+from reunify.core.yamlio import Locator
 from reunify.records.family import FAMILY_FILE
 from reunify.records.models import FILE_MODELS
 from reunify.sync.merge import merge_record
-from reunify.yamlio import MAX_BYTES
-from reunify.yamlio import Locator
 
 DRIVER = "reunify"
 ATTRIBUTES_FILE = ".gitattributes"

@@ -1,6 +1,6 @@
 """The git calls of sharing a caseload: one repository, run as processes, never through a shell.
 
-As in `reunify.audit` (the audit trail's git calls): always with a time limit, never
+As in `reunify.practice.audit` (the audit trail's git calls): always with a time limit, never
 waiting for a password, with paths NUL-separated so that none is misread. Only the
 remote the user configured is ever reached (`fetch` and `push`).
 """
@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reunify.audit import GitError
-from reunify.audit import NoRepository
-from reunify.audit import work_tree
+from reunify.practice.audit import GitError
+from reunify.practice.audit import NoRepository
+from reunify.practice.audit import work_tree
 
 LOCAL_TIMEOUT = 120.0  # seconds: a commit runs the user's hooks
 NETWORK_TIMEOUT = 300.0  # seconds: fetching or pushing over a slow line

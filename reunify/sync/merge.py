@@ -32,8 +32,10 @@ from dataclasses import field
 from typing import Any
 from typing import Literal
 
-from reunify.audit import AUDITED
-from reunify.problems import FieldPath
+from reunify.core.problems import FieldPath
+from reunify.core.yamlio import CommentedSeq
+from reunify.core.yamlio import append_entry
+from reunify.practice.audit import AUDITED
 from reunify.records.family import FAMILY_FILE
 from reunify.records.fields import Shape
 from reunify.records.fields import model_fields
@@ -41,8 +43,6 @@ from reunify.records.models import FILE_MODELS
 from reunify.records.models import CaseFile
 from reunify.sync.roundtrip import insert_key
 from reunify.sync.roundtrip import strip_trailing_comment
-from reunify.yamlio import CommentedSeq
-from reunify.yamlio import append_entry
 
 
 class _Missing:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from typing import Any
 
-from reunify.yamlio import CommentedMap
-from reunify.yamlio import dump_like
-from reunify.yamlio import load_round_trip
-from reunify.yamlio import set_last
+from reunify.core.yamlio import CommentedMap
+from reunify.core.yamlio import dump_like
+from reunify.core.yamlio import load_round_trip
+from reunify.core.yamlio import set_last
 
 if TYPE_CHECKING:
     from reunify.sync.merge import MergedRecord

@@ -27,20 +27,20 @@ from dataclasses import replace
 from pathlib import Path
 from pathlib import PurePosixPath
 
-from reunify.audit import REPOSITORY_LOCK
-from reunify.audit import SYNC_ACTION
-from reunify.audit import NoRepository
-from reunify.audit import _clear_stale_index_lock
-from reunify.files import TEMPORARY_GLOB
-from reunify.files import LockTimeout
-from reunify.files import _signals_held
-from reunify.files import file_lock
-from reunify.files import folder_lock
-from reunify.problems import FieldPath
-from reunify.problems import Problem
-from reunify.problems import Refused
-from reunify.problems import ReunifyError
-from reunify.problems import relocated
+from reunify.core.files import TEMPORARY_GLOB
+from reunify.core.files import LockTimeout
+from reunify.core.files import _signals_held
+from reunify.core.files import file_lock
+from reunify.core.files import folder_lock
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.problems import Refused
+from reunify.core.problems import ReunifyError
+from reunify.core.problems import relocated
+from reunify.practice.audit import REPOSITORY_LOCK
+from reunify.practice.audit import SYNC_ACTION
+from reunify.practice.audit import NoRepository
+from reunify.practice.audit import _clear_stale_index_lock
 from reunify.records.case import is_case_folder
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
@@ -189,7 +189,7 @@ def _fast_forward(repo: Repository, head: str | None, new: str) -> bool:
 
 def cases_of(root: Path, paths: list[str]) -> list[Path]:
     """The case folders a change to `paths` bears on: a profile or workflow, every case."""
-    from reunify.caseload import find_cases
+    from reunify.practice.caseload import find_cases
 
     found: dict[Path, None] = {}
     for path in paths:
@@ -206,7 +206,7 @@ def cases_of(root: Path, paths: list[str]) -> list[Path]:
 
 def _check_chunk(folders: list[Path], today: dt.date) -> list[Problem]:
     from reunify.engine import evaluate
-    from reunify.engine import workflow_for
+    from reunify.practice.in_force import workflow_for
     from reunify.records import load_case
 
     found: list[Problem] = []
@@ -227,8 +227,8 @@ def check_cases(folders: list[Path], today: dt.date) -> list[Problem]:
     left to `reunify check`. A large change is checked in parallel processes, as
     `reunify caseload` reads cases.
     """
-    from reunify import report
-    from reunify.caseload import PARALLEL_FROM
+    from reunify.practice import report
+    from reunify.practice.caseload import PARALLEL_FROM
 
     workers = os.cpu_count() or 1
     if workers > 1 and len(folders) >= PARALLEL_FROM:

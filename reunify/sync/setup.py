@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reunify.audit import REPOSITORY_LOCK
-from reunify.audit import _clear_stale_index_lock
-from reunify.files import LockTimeout
-from reunify.files import file_lock
-from reunify.problems import Refused
-from reunify.problems import ReunifyError
+from reunify.core.files import LockTimeout
+from reunify.core.files import file_lock
+from reunify.core.problems import Refused
+from reunify.core.problems import ReunifyError
+from reunify.practice.audit import REPOSITORY_LOCK
+from reunify.practice.audit import _clear_stale_index_lock
 from reunify.sync.driver import ATTRIBUTES_FILE
 from reunify.sync.driver import configure
 from reunify.sync.driver import write_attributes

@@ -17,11 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reunify.core.yamlio import block_layout
+from reunify.core.yamlio import load_text
 from reunify.sync.merge import MergedRecord
 from reunify.sync.merge import canon
 from reunify.sync.merge import merge_data
-from reunify.yamlio import block_layout
-from reunify.yamlio import load_text
 
 Layout = dict[str, tuple[int, list[tuple[int, int]] | None]]
 

@@ -18,17 +18,17 @@ from dataclasses import field
 from pathlib import Path
 from pathlib import PurePosixPath
 
-from reunify.files import FILE_MODE
-from reunify.files import write_atomic
-from reunify.problems import Problem
-from reunify.problems import Severity
+from reunify.core.files import FILE_MODE
+from reunify.core.files import write_atomic
+from reunify.core.problems import Problem
+from reunify.core.problems import Severity
+from reunify.core.yamlio import MAX_BYTES
+from reunify.core.yamlio import Locator
 from reunify.sync.git import Changed
 from reunify.sync.git import Repository
 from reunify.sync.merge import MergedRecord
 from reunify.sync.merge import is_record_file
 from reunify.sync.merge import merge_record
-from reunify.yamlio import MAX_BYTES
-from reunify.yamlio import Locator
 
 REGULAR = ("100644", "100755")
 PARALLEL_FROM = 32  # record files to merge: below this, starting processes costs more than it saves

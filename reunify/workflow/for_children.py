@@ -27,7 +27,7 @@ from pydantic import StringConstraints
 from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
-from reunify.problems import FieldPath
+from reunify.core.problems import FieldPath
 from reunify.records.models import ListOf
 
 BANDS: tuple[str, ...] = ("young", "middle", "older")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reunify.dates import Unit
+from reunify.core.dates import Unit
 
 _UNITS: dict[str, Unit] = {
     "day": "day",

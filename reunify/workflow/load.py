@@ -17,14 +17,15 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic import ValidationError
 
-from reunify import codes
-from reunify.problems import FieldPath
-from reunify.problems import Problem
+from reunify.core import codes
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.resources import WORKFLOWS
+from reunify.core.yamlio import load_file
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
-from reunify.resources import WORKFLOWS
 from reunify.workflow import for_children
-from reunify.workflow.content import check_content
+from reunify.workflow.domains import check_content
 from reunify.workflow.grammar import SUBJECTS
 from reunify.workflow.grammar import parse_condition
 from reunify.workflow.grammar import parse_span
@@ -32,7 +33,6 @@ from reunify.workflow.model import LEVEL_NAMES
 from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow
 from reunify.workflow.model import gate_spec
-from reunify.yamlio import load_file
 
 REFERENCE = WORKFLOWS / "reference.yaml"
 

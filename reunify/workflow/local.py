@@ -38,14 +38,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from reunify.problems import FieldPath
-from reunify.problems import Problem
+from reunify.core.problems import FieldPath
+from reunify.core.problems import Problem
+from reunify.core.resources import WORKFLOWS
+from reunify.core.yamlio import load_file
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
-from reunify.resources import WORKFLOWS
 from reunify.workflow.load import check_workflow
 from reunify.workflow.model import Workflow
-from reunify.yamlio import load_file
 
 MERGED_KEYS = ("roles", "risk_levels", "classifications", "decisions", "paths", "exit_reasons", "rules",
                "meetings", "documents", "outcomes_tool", "assessment_domains", "cautionary_factors",

@@ -15,8 +15,8 @@ from pydantic import Field
 from pydantic import StringConstraints
 
 from reunify.records.models import ListOf
-from reunify.workflow.content import AssessmentDomain
-from reunify.workflow.content import CautionaryFactor
+from reunify.workflow.domains import AssessmentDomain
+from reunify.workflow.domains import CautionaryFactor
 from reunify.workflow.for_children import ForChildren
 from reunify.workflow.for_children import Words
 from reunify.workflow.grammar import Condition
@@ -60,7 +60,7 @@ class ClassificationDef(Part):
     repeats: bool = False
 
 
-class Outcome(Part):
+class DecisionOutcome(Part):
     title: Text
     when: Text | None = None
     path: Name | None = None
@@ -76,7 +76,7 @@ class DecisionDef(Part):
     title: Text
     by: Name
     ratified_by: Name | None = None
-    outcomes: dict[Name, Outcome]
+    outcomes: dict[Name, DecisionOutcome]
 
 
 class PathDef(Part):

@@ -1,0 +1,103 @@
+"""The caseload profile: `reunify.yaml` at the root of a caseload folder.
+
+It is found by walking up from a case folder, as git finds its repository, and says
+which workflow the caseload follows (the reference, or a local file that extends it),
+the authority's name and logo that head its documents, local labels for the risk levels
+and roles, the templates folder, and whether recording commands commit to git by default.
+"""
+
+# (no postponed annotations: they slow pydantic model building)
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import StringConstraints
+
+from reunify.core.problems import Problem
+from reunify.core.yamlio import load_file
+from reunify.records.validation import validate
+from reunify.workflow.model import Levels
+from reunify.workflow.model import Name
+
+PROFILE_FILE = "reunify.yaml"
+REFERENCE = "reference"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Labels(_Part):
+    levels: dict[Levels, Text] = {}  # e.g. severe: Very high
+    roles: dict[Name, Text] = {}  # e.g. qaro: Independent reviewing officer
+
+
+class GitSettings(_Part):
+    commit: bool = False  # recording commands commit by default
+
+
+class Authority(_Part):
+    name: Text  # printed at the head of every document
+    logo: Text | None = None  # a PNG or JPEG file, relative to this profile's folder
+
+
+class ProfileFile(_Part):
+    workflow: Text = REFERENCE
+    authority: Authority | None = None
+    labels: Labels = Labels()
+    templates: Text | None = None
+    git: GitSettings = GitSettings()
+
+
+@dataclass(frozen=True)
+class Profile:
+    path: Path
+    settings: ProfileFile
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def workflow_file(self) -> Path | None:
+        """The local workflow file, or None for the reference workflow."""
+        name = self.settings.workflow
+        return None if name == REFERENCE else self.folder / name
+
+    @property
+    def templates(self) -> Path | None:
+        return self.folder / self.settings.templates if self.settings.templates else None
+
+    @property
+    def logo(self) -> Path | None:
+        authority = self.settings.authority
+        return self.folder / authority.logo if authority is not None and authority.logo else None
+
+
+def find_profile_file(start: Path) -> Path | None:
+    """The nearest `reunify.yaml` in `start` or a folder above it."""
+    folder = start.resolve()
+    for candidate_folder in (folder, *folder.parents):
+        candidate = candidate_folder / PROFILE_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_profile(start: Path) -> tuple[Profile | None, list[Problem]]:
+    """The profile that applies to `start`, if any, and the problems in it."""
+    path = find_profile_file(start)
+    if path is None:
+        return None, []
+    loaded = load_file(path)
+    if loaded.problems:
+        return None, loaded.problems
+    settings, problems = validate(ProfileFile, loaded.data if loaded.data is not None else {}, path)
+    if settings is None:
+        return None, problems
+    return Profile(path, settings), problems
