@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from reunify.core.yamlio import load_file
-from reunify.teaching.review import review_copy
+from reunify.teaching.anonymise.review import review_copy
 from tests.conftest import Result
 
 Cli = Callable[..., Result]

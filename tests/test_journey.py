@@ -628,7 +628,7 @@ def step_ids_standing_for_records() -> set[str]:
     for stage in workflow["stages"]:
         for step in stage["steps"]:
             records = str(step.get("records", ""))
-            gates = {gate if isinstance(gate, str) else next(iter(gate)) for gate in step.get("needs", [])}
+            gates = {gate if isinstance(gate, str) else next(iter(gate)) for gate in step.get("requires", [])}
             if records.split(" ")[0] in ("meeting", "decision", "classification") \
                     or gates & {"assessment_signed_off", "agreement", "return_recorded", "outcomes_since_return"}:
                 found.add(step["id"])

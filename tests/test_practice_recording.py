@@ -33,9 +33,9 @@ from typing import Any
 
 import pytest
 
-from reunify.cli import record as record_cli
 from reunify.core.files import folder_lock
 from reunify.practice import recording
+from reunify.practice import session
 from reunify.records import Case
 from reunify.records import load_case
 from reunify.records import models as m
@@ -714,7 +714,7 @@ def test_a_recorder_that_cannot_get_the_lock_says_so_and_changes_nothing(
     # Another process holds the lock (within one process the lock is re-entrant).
     short = functools.partial(folder_lock, timeout=0.2)
     monkeypatch.setattr(recording, "folder_lock", short)
-    monkeypatch.setattr(record_cli, "folder_lock", short)
+    monkeypatch.setattr(session, "folder_lock", short)
     before = snapshot(case)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import fcntl, os, sys, time\n"

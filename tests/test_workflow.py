@@ -43,7 +43,7 @@ def line_of(text: str, needle: str) -> int:
     ("old", "new", "expected"),
     [
         ("after: [qaro_discussion]", "after: [qaro_discusion]", "unknown step 'qaro_discusion' (did you mean 'qaro_discussion'?)"),
-        ("needs: [chronology]", "needs: [chronolgy]", "unknown gate 'chronolgy' (did you mean 'chronology'?)"),
+        ("requires: [chronology]", "requires: [chronolgy]", "unknown gate 'chronolgy' (did you mean 'chronology'?)"),
         ("role: chronologist\n", "role: chronologer\n", "unknown role 'chronologer'"),
         ("due: within 3 months of planning_meeting", "due: within 3 months of planing_meeting",
          "the deadline counts from an unknown step 'planing_meeting'"),
@@ -74,7 +74,9 @@ def test_an_unknown_key_in_a_step_gets_did_you_mean(tmp_path: Path) -> None:
 
 def test_every_command_is_in_the_readme() -> None:
     from reunify.cli import app
+    from reunify.cli.commands import load_all
 
+    load_all()
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     names = [command.name or (command.callback.__name__ if command.callback else "") for command in app.registered_commands]
     assert len(names) >= 8

@@ -155,3 +155,12 @@ def test_the_depth_bound_is_never_below_the_depth(text: str, depth: int, monkeyp
     assert yamlio._depth_bound(text) >= depth
     loaded = yamlio.load_text(text, Path("case.yaml"))
     assert loaded.problems or loaded.data is not None
+
+
+def test_the_copied_resolver_table_is_ruamels_for_yaml_1_2() -> None:
+    from ruamel.yaml.resolver import implicit_resolvers
+
+    theirs = [(tag, pattern.pattern, "".join(char or " " for char in first))  # " ": the empty scalar
+              for versions, tag, pattern, first in implicit_resolvers if (1, 2) in versions]
+    ours = [(f"tag:yaml.org,2002:{tag}", pattern, first) for tag, pattern, first in yamlio.RESOLVERS_1_2]
+    assert ours == theirs

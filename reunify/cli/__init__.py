@@ -11,21 +11,8 @@ import os
 import signal
 import sys
 
-from reunify.cli import anonymise as anonymise
-from reunify.cli import caseload as caseload
-from reunify.cli import documents as documents
-from reunify.cli import domains as domains
-from reunify.cli import history as history
-from reunify.cli import monitoring as monitoring
-from reunify.cli import people as people
-from reunify.cli import plans as plans
-from reunify.cli import read as read
-from reunify.cli import record as record
-from reunify.cli import sync as sync
-from reunify.cli import timeline as timeline
-from reunify.cli import walkthrough as walkthrough
-from reunify.cli import workflow as workflow
 from reunify.cli.app import app
+from reunify.core.problems import FieldError
 from reunify.core.problems import Refused
 from reunify.core.problems import ReunifyError
 
@@ -62,26 +49,50 @@ def _prepare_process() -> None:
                 reconfigure(errors="replace")
 
 
+def _say(line: str) -> None:
+    """One line on stderr, through the console (imported only when something is shown)."""
+    from reunify.cli.console import err
+
+    err.print(line)
+
+
+# The options that do not spell their field's name: field -> option (else --field-name).
+OPTIONS: dict[str, str] = {}
+
+
+def shown(error: Exception) -> str:
+    """An error as the command line shows it: a field named by its option (`date` as
+    `--date`); an argument's name (MEMBER) as it is."""
+    if not isinstance(error, FieldError):
+        return str(error)
+    name = error.field
+    option = name if name.isupper() else OPTIONS.get(name, "--" + name.replace("_", "-"))
+    return option + error.rest
+
+
 def main(argv: list[str] | None = None) -> int:
     import typer
     import typer.main
     from typer._click import exceptions as click_exceptions
-
-    from reunify.cli.console import err
-    from reunify.cli.console import escape
-    from reunify.cli.console import escape_line
 
     _prepare_process()
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="reunify", standalone_mode=False)
     except Refused as exc:
+        from reunify.cli.console import err
+        from reunify.cli.console import escape
+        from reunify.cli.console import escape_line
+
         err.print(f"refused: {escape_line(str(exc))}", soft_wrap=True)
         for reason in exc.reasons:
             err.print(f"  - {escape(reason)}", soft_wrap=True)
         code = exc.exit_code
     except ReunifyError as exc:
-        err.print(f"error: {escape_line(str(exc))}", soft_wrap=True)
+        from reunify.cli.console import err
+        from reunify.cli.console import escape_line
+
+        err.print(f"error: {escape_line(shown(exc))}", soft_wrap=True)
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code
@@ -89,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         code = exc.exit_code
     except (KeyboardInterrupt, typer.Abort):
-        err.print("interrupted")
+        _say("interrupted")
         code = 130
     except Stopped as exc:
-        err.print("stopped; nothing was left half-written")
+        _say("stopped; nothing was left half-written")
         code = 128 + exc.signum
     except BrokenPipeError:
         code = 0
@@ -101,12 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         # what and where, never a traceback. Records are written whole or not at all.
         where = f"{exc.filename}: " if exc.filename else ""
         reason = (exc.strerror or type(exc).__name__).lower()
+        from reunify.cli.console import err
+        from reunify.cli.console import escape_line
+
         err.print(f"error: {escape_line(where)}{escape_line(reason)}; nothing was changed", soft_wrap=True)
         code = 2
     except Exception:
         if os.environ.get("REUNIFY_DEBUG"):
             raise
-        err.print("reunify: internal error; nothing was changed. Run again with REUNIFY_DEBUG=1 "
+        _say("reunify: internal error; nothing was changed. Run again with REUNIFY_DEBUG=1 "
                   "to see the details for a bug report (they may include case data).")
         code = 3
     else:

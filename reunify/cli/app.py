@@ -12,11 +12,13 @@ from typing import Annotated
 
 import typer
 
+from reunify.cli.commands import LazyCommands
 from reunify.core.dates import parse_iso_date
 from reunify.core.problems import ReunifyError
 
 app = typer.Typer(
     name="reunify",
+    cls=LazyCommands,  # each command imported when it is run
     help="Run the NSPCC Reunification Practice Framework on case folders of YAML records.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -7,7 +7,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
-from typing import Any
 
 import typer
 
@@ -23,6 +22,7 @@ from reunify.cli.console import table
 from reunify.core.dates import relative_day
 from reunify.core.problems import ReunifyError
 from reunify.engine.deadlines import UPCOMING_DAYS
+from reunify.engine.states import CaseStatus
 from reunify.practice.caseload import CaseRow
 from reunify.practice.caseload import Outcomes
 from reunify.practice.caseload import find_cases
@@ -69,28 +69,6 @@ def _risk_filter(values: list[str]) -> set[str]:
     return wanted
 
 
-def _row_data(row: CaseRow, names: bool) -> dict[str, Any]:
-    return {
-        "case": str(row.folder),
-        "reference": row.reference,
-        "child": _child(row, names),
-        "stage": row.stage,
-        "stage_title": row.stage_title,
-        "status": row.status,
-        "risk": row.risk,
-        "risk_label": row.risk_label,
-        "next_action": row.next_action,
-        "next_who": row.next_who,
-        "next_due": _day(row.next_due),
-        "next_due_what": row.next_due_what,
-        "overdue": row.overdue,
-        "upcoming": row.upcoming,
-        "errors": row.errors,
-        "warnings": row.warnings,
-        "unreadable": row.unreadable,
-    }
-
-
 CSV_COLUMNS = ["case", "reference", "child", "stage", "stage_title", "status", "risk_label", "next_action",
                "next_who", "next_due", "next_due_what", "overdue", "upcoming", "errors", "warnings"]
 
@@ -108,7 +86,7 @@ def _print_rows(rows: list[CaseRow], names: bool, today: dt.date) -> None:
         if row.stage:
             stage = f"{row.stage}/{row.stages}"
         else:
-            stage = "closed" if (row.status or "").startswith("closed") else "ended"
+            stage = "closed" if row.case_status is CaseStatus.CLOSED else "ended"
         risk = f"[{LEVEL_COLOUR[row.risk]}]{escape(row.risk_label or '')}[/]" if row.risk else "[dim]none[/]"
         due = ""
         if row.next_due is not None:
@@ -201,9 +179,9 @@ def caseload_command(
     if show_outcomes:
         _outcomes(rows, names, day, as_csv, as_json, found[0])
     elif as_json:
-        print_json({"today": day.isoformat(), "cases": [_row_data(row, names) for row in rows]})
+        print_json({"today": day.isoformat(), "cases": [row.to_data(names) for row in rows]})
     elif as_csv:
-        _write_csv(CSV_COLUMNS, [[_row_data(row, names)[c] for c in CSV_COLUMNS] for row in rows])
+        _write_csv(CSV_COLUMNS, [[row.to_data(names)[c] for c in CSV_COLUMNS] for row in rows])
     else:
         _print_caseload(rows, names, day, len(found))
     if any(row.unreadable for row in rows):

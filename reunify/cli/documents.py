@@ -168,15 +168,7 @@ def render_command(
     outcomes.sort(key=lambda o: str(o.job.folder))
     failed = [o for o in outcomes if o.failed]
     if as_json:
-        print_json({"cases": [{
-            "case": str(o.job.folder),
-            "written": [str(p) for p in o.written],
-            "held_back": {a.document: [report.problem_data(p) for p in a.problems] for a in o.held_back},
-            "not_applying": {a.document: a.problems[0].message for a in o.not_applying if a.problems},
-            "warnings": {a.document: [report.problem_data(p) for p in a.warnings] for a in o.warned},
-            "problems": [report.problem_data(p) for p in o.problems],
-            "error": o.error or None,
-        } for o in outcomes], "failed": len(failed)})
+        print_json({"cases": [o.to_data() for o in outcomes], "failed": len(failed)})
     else:
         _summary(outcomes, explain=len(outcomes) == 1)
     if failed:
@@ -261,7 +253,7 @@ def _list(folders: list[Path], wanted: list[str], templates: Path | None, day: d
         for item in result.available:
             first = item.problems[0].message if item.problems else ""
             now = ("[green]ready[/]" if item.ready else f"[dim]n/a[/]: {escape(first.removeprefix('it '))}"
-                   if first.startswith("it does not apply") else f"[yellow]not yet[/]: {escape(first)}")
+                   if not item.applies else f"[yellow]not yet[/]: {escape(first)}")
             if not readable(item.document):
                 now = "[red]cannot read its template[/]"
             source = ["authority" if template_path(item.document, templates).parent == templates else "bundled"]

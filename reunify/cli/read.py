@@ -22,41 +22,25 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
 from reunify.core.dates import relative_day
-from reunify.core.files import leftover_temporaries
 from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
-from reunify.core.problems import Severity
 from reunify.core.yamlio import Locator
 from reunify.engine import Evaluation
 from reunify.engine import StepState
-from reunify.engine import evaluate
 from reunify.engine.deadlines import Due
 from reunify.engine.evaluate import child_summary
 from reunify.engine.evaluate import key_dates
 from reunify.engine.evaluate import root_causes
 from reunify.practice import report
-from reunify.practice.in_force import workflow_for
-from reunify.practice.profile import PROFILE_FILE
-from reunify.records import load_case
-from reunify.records import select_cases
+from reunify.practice.checking import check_cases
+from reunify.practice.checking import load_evaluation
+from reunify.practice.profile import load_profile
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 
 
-def load_evaluation(folder: Path, today: dt.date) -> tuple[Evaluation | None, list[Problem]]:
-    """The evaluation of the case in `folder`, or None and the problems that prevent it."""
-    case, problems = load_case(folder)
-    if case is None:
-        return None, problems
-    workflow, workflow_problems = workflow_for(case)
-    if workflow is None:
-        return None, problems + workflow_problems
-    evaluation = evaluate(case, workflow, today)
-    return evaluation, problems + evaluation.problems
-
-
 def evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluation:
-    evaluation, problems = load_evaluation(folder, today)
+    evaluation, problems = load_evaluation(folder, today, load_profile(folder))
     if evaluation is None:
         located = report.located(problems)
         if as_json:
@@ -161,7 +145,7 @@ def print_next(ev: Evaluation, day: dt.date) -> None:
 
     soon = [due for due in ev.schedule.dues if due.upcoming and due.step is None]
     if not ev.next:
-        if ev.status.startswith("closed"):
+        if ev.closed:
             out.print("Nothing to do: the reunification episode is closed.")
         else:
             waiting = [s for s in ev.steps if s.state == "waiting" and not s.optional]
@@ -337,7 +321,7 @@ def _family_status(folder: Path, day: dt.date, as_json: bool) -> None:
             summary = child_summary(ev.facts)
             name = summary.get("name", "the child") + (f", {summary['age']}" if "age" in summary else "")
             stage = (f"{ev.workflow.stages.index(ev.stage) + 1}. {ev.stage.title}"
-                     if ev.stage is not None and not ev.status.startswith("closed")
+                     if ev.stage is not None and not ev.closed
                      else ev.status[:1].upper() + ev.status[1:])
             then = "; ".join(state.step.title for state in ev.next) or "nothing now"
             if ev.schedule.overdue:
@@ -364,46 +348,9 @@ def check_command(
 ) -> None:
     """Every problem in the records as path:line:col: severity: message. Exit 1 on errors."""
     day = resolve_today(today)
-    folders, strays = select_cases(cases or [Path(".")])
-    profiles = [stray for stray in strays if stray.name == PROFILE_FILE]
-    if profiles:  # a caseload's profile (reunify.yaml) bears on every case below it
-        from reunify.practice.caseload import find_cases
-
-        strays = [stray for stray in strays if stray not in profiles]
-        known = {folder.resolve() for folder in folders}
-        for folder in find_cases([profile.parent for profile in profiles]):
-            if folder.resolve() not in known:
-                known.add(folder.resolve())
-                folders.append(folder)
-    results: list[tuple[Path, list[Problem]]] = []
-    locator = Locator()
-    for folder in folders:
-        evaluation, problems = load_evaluation(folder, day)
-        from reunify.practice import audit
-
-        problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
-        if evaluation is not None and not any(p.is_error for p in problems):
-            # A document for the child that would name an adult who is a risk (as 'render' warns).
-            from reunify.documents.context import Source
-            from reunify.documents.for_child import child_document_warnings
-
-            problems += child_document_warnings(Source(evaluation.case, evaluation.workflow, day))
-        problems += [Problem(leftover, (), "a temporary file left by a recording that was killed; the next "
-                             "recording on this case removes it", Severity.WARNING).at(1, 1)
-                     for leftover in leftover_temporaries(folder)]
-        results.append((folder, report.located(problems, locator)))
-    # A problem in a family's file is the same for every child: it is listed once.
-    seen: set[tuple[str, int | None, int | None, str]] = set()
-    for index, (folder, problems) in enumerate(results):
-        kept = []
-        for problem in problems:
-            key = (str(problem.file), problem.line, problem.column, problem.message)
-            if problem.file.parent == folder or key not in seen:
-                kept.append(problem)
-            seen.add(key)
-        results[index] = (folder, kept)
-    summary = report.check_data(results)
-    summary["not_in_a_case"] = [str(stray) for stray in strays]
+    checked = check_cases(cases or [Path(".")], day, _child_document_warnings)
+    results, strays = checked.cases, checked.not_in_a_case
+    summary = checked.to_data()
     if as_json:
         print_json(summary)
     else:
@@ -414,8 +361,16 @@ def check_command(
             print_problems(problems)
         counts = [f"{summary[k]} {k[:-1] if summary[k] == 1 else k}"
                   for k in ("errors", "warnings", "notes") if summary[k]]
-        cases_text = f"{len(folders)} case{'s' if len(folders) != 1 else ''}"
+        cases_text = f"{len(results)} case{'s' if len(results) != 1 else ''}"
         out.print(("\n" if strays or any(p for _, p in results) else "")
                   + (", ".join(counts) + f" in {cases_text}" if counts else f"{cases_text} checked: no problems"))
     if summary["errors"]:
         raise typer.Exit(1)
+
+
+def _child_document_warnings(evaluation: Evaluation, day: dt.date) -> list[Problem]:
+    """A document for the child that would name an adult who is a risk (as 'render' warns)."""
+    from reunify.documents.context import Source
+    from reunify.documents.for_child import child_document_warnings
+
+    return child_document_warnings(Source(evaluation.case, evaluation.workflow, day))

@@ -36,20 +36,16 @@ from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import escape_line
 from reunify.cli.console import out
-from reunify.core.files import LockTimeout
-from reunify.core.files import folder_lock
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import load_file
 from reunify.practice import recording
-from reunify.practice.profile import load_profile
+from reunify.practice import session
 from reunify.practice.skeleton import Essentials
 from reunify.practice.skeleton import child_id_for
 from reunify.practice.skeleton import new_case
 from reunify.practice.skeleton import new_child
 from reunify.practice.skeleton import new_family
-from reunify.records.family import FAMILY_FILE
 from reunify.records.family import family_of
-from reunify.records.family import unit_of
 
 P = ParamSpec("P")
 
@@ -69,14 +65,11 @@ def _case_locked(command: Callable[P, None]) -> Callable[P, None]:
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> None:
         case = kwargs.get("case")
-        if not isinstance(case, Path) or not case.is_dir():
+        if not isinstance(case, Path):
             command(*args, **kwargs)  # the recording function says what is wrong
             return
-        try:
-            with folder_lock(unit_of(case)):
-                command(*args, **kwargs)
-        except LockTimeout:
-            raise ReunifyError("another recording on this case is still running; try again") from None
+        with session.case_locked(case):
+            command(*args, **kwargs)
 
     return run
 
@@ -92,45 +85,20 @@ def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: 
 
 def _commit(case: Path, files: list[Path], commit: bool | None, action: str, by: Sequence[str] = ()) -> None:
     """Commit the files just written, when asked to or when the profile says so."""
-    if commit is None:
-        profile, _ = load_profile(case)
-        commit = profile is not None and profile.settings.git.commit
-    if not commit:
+    if not (session.commits_by_default(case) if commit is None else commit):
         return
-    from reunify.practice import audit
-
-    ids = _team_ids(case, by)
     try:
-        made = audit.commit_record(case, files, action, ids)
-    except audit.GitError as exc:
+        made, subject = session.commit_files(case, files, action, by)
+    except session.NotCommitted as exc:
         # The record is written and stays; the audit trail lacks its commit until made.
-        err.print(f"error: the record is written but not committed: {escape_line(str(exc))}", soft_wrap=True)
-        err.print(f"  to commit it: {escape_line(audit.finishing_command(case, files, action, ids))}",
-                  soft_wrap=True)
+        err.print(f"error: {escape_line(str(exc))}", soft_wrap=True)
+        err.print(f"  to commit it: {escape_line(exc.finishing)}", soft_wrap=True)
         raise typer.Exit(1) from None
     except BaseException:  # stopped (Ctrl-C, SIGTERM, the terminal closed) during the commit
         err.print("error: the record is written but not committed: the command was stopped", soft_wrap=True)
-        err.print(f"  to commit it: {escape_line(audit.finishing_command(case, files, action, ids))}",
-                  soft_wrap=True)
+        err.print(f"  to commit it: {escape_line(session.finishing(case, files, action, by))}", soft_wrap=True)
         raise
-    out.print(f"[dim]committed {escape(made.commit)}: {escape(made.subject)}[/]", soft_wrap=True)
-
-
-def _team_ids(case: Path, who: Sequence[str]) -> list[str]:
-    """Team members given by id or name, as their ids: names stay out of commit messages."""
-    members = []
-    family = family_of(case)
-    for path in (case / "case.yaml", case / FAMILY_FILE, *([family / FAMILY_FILE] if family else [])):
-        data = load_file(path).data if path.is_file() else None
-        team = data.get("team") if isinstance(data, dict) else None
-        members += [m for m in team if isinstance(m, dict)] if isinstance(team, list) else []
-    ids = []
-    for name in who:
-        found = next((m for m in members if name == m.get("id")
-                      or name.casefold() == str(m.get("name", "")).casefold()), None)
-        if found is not None and isinstance(found.get("id"), str):
-            ids.append(found["id"])
-    return ids
+    out.print(f"[dim]committed {escape(made)}: {escape(subject)}[/]", soft_wrap=True)
 
 
 def _only(choices: CaseChoices, roles: tuple[str, ...]) -> str:

@@ -21,7 +21,6 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.core.problems import ReunifyError
 from reunify.core.problems import Severity
-from reunify.practice import report
 
 if TYPE_CHECKING:
     from reunify.sync.run import SyncResult
@@ -49,19 +48,11 @@ def sync_command(
 
     result = sync(folder, day, remote)
     if as_json:
-        print_json(_data(result))
+        print_json(result.to_data())
     else:
         _show(result)
     if result.status in (Status.CLASH, Status.ERRORS, Status.REFUSED):
         raise typer.Exit(1)
-
-
-def _data(result: SyncResult) -> dict[str, object]:
-    return {"status": str(result.status), "remote": result.remote, "branch": result.branch,
-            "committed": result.committed, "not_shared": result.left, "received": result.received,
-            "authors": result.authors, "merged_by_meaning": result.by_meaning, "merged_as_text": result.as_text,
-            "checked": [str(p) for p in result.checked], "pushed": result.pushed,
-            "problems": [report.problem_data(p) for p in result.problems], "remote_said": result.remote_said}
 
 
 def _show(result: SyncResult) -> None:

@@ -29,6 +29,7 @@ from reunify.cli.read import evaluation_or_exit
 from reunify.cli.read import print_header
 from reunify.cli.read import who_text
 from reunify.core.problems import ReunifyError
+from reunify.engine.states import NotApplicable
 
 if TYPE_CHECKING:
     from reunify.teaching.walkthrough import StageView
@@ -116,7 +117,7 @@ def _print_stage(view: StageView) -> None:
             due = due_text(state, day)
             out.print(f"{number}. [bold]{escape(state.step.title)}[/]" + (f"  {due}" if due else ""))
             out.print(f"   {escape(who_text(ev, state))}")
-    elif ev.status.startswith("closed"):
+    elif ev.closed:
         out.print("Nothing to do: the reunification episode is closed.")
     else:
         out.print("Nothing could be done yet.")
@@ -147,7 +148,7 @@ def _print_stage(view: StageView) -> None:
             when = due_text(state, day)
             if not when and state.waiting_on:
                 when = "[dim]" + escape("; ".join(state.waiting_on)) + "[/]"
-        elif state.reason and ev.status.endswith(state.reason):
+        elif state.not_applicable is NotApplicable.ENDED:
             when = "[dim]the case had ended[/]"
         elif state.reason:
             when = f"[dim]{escape(state.reason)}[/]"

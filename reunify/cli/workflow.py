@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Annotated
@@ -17,12 +18,14 @@ from reunify.cli.app import app
 from reunify.cli.console import bullets
 from reunify.cli.console import escape
 from reunify.cli.console import escape_line
+from reunify.cli.console import inert
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
 from reunify.core.files import DIR_MODE
 from reunify.core.files import make_private_folder
+from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import write_new_file
 from reunify.engine.gates import gate_args
@@ -142,24 +145,40 @@ def _git_identity(folder: Path) -> bool:
 
 
 def _in_force(folder: Path) -> tuple[Workflow, Path]:
+    workflow, _, path = _in_force_with_warnings(folder)
+    return workflow, path
+
+
+def _in_force_with_warnings(folder: Path) -> tuple[Workflow, list[Problem], Path]:
     if not folder.exists():
         raise ReunifyError(f"{folder}: no such folder")
     workflow, problems, path = workflow_in_force(folder)
     if workflow is None:
         print_problems(report.located(problems))
         raise typer.Exit(1)
-    return workflow, path
+    return workflow, report.located(problems), path
 
 
 @workflow_app.command("show")
-def show_command(folder: Folder = Path("."), as_json: Json = False) -> None:
-    """The workflow in force as a readable outline: stages, steps, who, when, rules."""
-    workflow, path = _in_force(folder)
+def show_command(
+    folder: Folder = Path("."),
+    mermaid: Annotated[bool, typer.Option("--mermaid", help="Print a Mermaid flowchart of the stages, steps and "
+                                          "paths instead.")] = False,
+    as_json: Json = False,
+) -> None:
+    """The workflow in force, step by step: who, what, path, order, gates, conditions, deadlines."""
+    workflow, warnings, path = _in_force_with_warnings(folder)
+    if mermaid:
+        from reunify.workflow.mermaid import flowchart
+
+        sys.stdout.write(inert(flowchart(workflow)))
+        return
+    from reunify.workflow.outline import outline
+
     if as_json:
         print_json({"file": str(path), "id": workflow.id, "title": workflow.title,
-                    "stages": [{"id": stage.id, "title": stage.title,
-                                "steps": [_step_data(workflow, s) for s in stage.steps]}
-                               for stage in workflow.stages],
+                    "problems": [report.problem_data(p) for p in warnings],
+                    **outline(workflow),
                     "roles": {k: v.title for k, v in workflow.roles.items()},
                     "risk_levels": {k: v.label for k, v in workflow.risk_levels.items()},
                     "risk_factors": {k: dict(v.factors) for k, v in workflow.risk_levels.items()},
@@ -167,19 +186,11 @@ def show_command(folder: Folder = Path("."), as_json: Json = False) -> None:
                     "cautionary_factors": {k: f.model_dump(mode="json") for k, f in workflow.cautionary_factors.items()},
                     "rules": workflow.rules.model_dump(by_alias=True, mode="json")})
         return
+    from reunify.cli.outline import print_outline
+
+    print_problems(warnings)
     out.print(f"[bold]{escape(workflow.title)}[/] [dim]({escape_line(str(path))})[/]")
-    for number, stage in enumerate(workflow.stages, 1):
-        out.print(f"\n[bold]{number}. {escape(stage.title)}[/]")
-        grid = table("Step", "Who", "When")
-        for step in stage.steps:
-            role = workflow.roles.get(step.role)
-            title = escape(step.title) + (" [dim](optional)[/]" if step.optional else "")
-            when = [f"due {step.due}"] if step.due else []
-            when += [f"not before {step.not_before}"] if step.not_before else []
-            when += [f"only when {step.when}"] if step.when else []
-            grid.add_row(f"{title}\n[dim]{escape(step.id)}[/]", escape(role.title if role else step.role),
-                         escape("; ".join(when)))
-        out.print(grid)
+    print_outline(workflow)
     out.print("\n[bold]Risk levels[/]: " + ", ".join(escape(v.label) for v in workflow.risk_levels.values()))
     _print_content(workflow)
     rules = workflow.rules
@@ -216,12 +227,6 @@ def _print_content(workflow: Workflow) -> None:
     if workflow.cautionary_factors:
         out.print("[bold]Cautionary factors[/]: " + ", ".join(escape(f.title) for f in
                                                               workflow.cautionary_factors.values()))
-
-
-def _step_data(workflow: Workflow, step: Any) -> dict[str, Any]:
-    return {"id": step.id, "title": step.title, "role": step.role, "after": list(step.after),
-            "due": step.due, "not_before": step.not_before, "when": step.when, "optional": step.optional,
-            "source": step.source}
 
 
 @workflow_app.command("check")

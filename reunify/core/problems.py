@@ -104,6 +104,23 @@ class Refused(ReunifyError):
         self.reasons = list(reasons)
 
 
+class FieldError(ReunifyError):
+    """A value given for a field is wrong: the message begins with the field's name (`date`,
+    `by`), which the command line shows as its option (`--date`, `--by`).
+
+    `rest` is the message after the field's name (with its leading space or colon). A
+    field given as an option (`--recommended-by`) is kept as the field (`recommended_by`); an
+    argument's name (`MEMBER`) as it is.
+    """
+
+    def __init__(self, field: str, rest: str) -> None:
+        if field.startswith("--"):  # an option's name, said as the field's
+            field = field[2:].replace("-", "_")
+        super().__init__(f"{field}{rest}")
+        self.field = field
+        self.rest = rest
+
+
 @dataclass
 class ProblemList:
     """Problems collected while loading or checking, in the order found."""

@@ -11,37 +11,27 @@ Two ways in, one way out:
   undecodable bytes all come back as `Problem`s with a position.
 - `Locator` finds the line and column of a field path, parsing a file round-trip only
   when a problem in it has to be shown.
-- `edit_file` loads round-trip (comments, key order, quoting, indentation, line
+- `edit_file` (in `yamledit`, with ruamel, loaded on first use: reading a clean case
+  never imports ruamel) loads round-trip (comments, key order, quoting, indentation, line
   endings kept), lets the caller change the data, and writes it back atomically.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime
 import gc
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import ClassVar
 
 import yaml as pyyaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.comments import CommentedSeq
-from ruamel.yaml.constructor import ConstructorError
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.constructor import SafeConstructor
-from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent
-from ruamel.yaml.reader import ReaderError
-from ruamel.yaml.resolver import implicit_resolvers
-from ruamel.yaml.util import load_yaml_guess_indent
 
 from reunify.core.files import FILE_MODE
 from reunify.core.files import TooLarge
@@ -51,6 +41,19 @@ from reunify.core.files import write_atomic
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.problems import relocated
+
+if TYPE_CHECKING:
+    from reunify.core.yamledit import CommentedMap as CommentedMap
+    from reunify.core.yamledit import CommentedSeq as CommentedSeq
+    from reunify.core.yamledit import Edit as Edit
+    from reunify.core.yamledit import add_entry as add_entry
+    from reunify.core.yamledit import append_entry as append_entry
+    from reunify.core.yamledit import block as block
+    from reunify.core.yamledit import dump_like as dump_like
+    from reunify.core.yamledit import edit_file as edit_file
+    from reunify.core.yamledit import load_round_trip as load_round_trip
+    from reunify.core.yamledit import round_trip_text as round_trip_text
+    from reunify.core.yamledit import set_last as set_last
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -79,52 +82,10 @@ class InvalidDate(str):
     """
 
 
-def _construct_timestamp(constructor: Any, node: Any, values: Any = None) -> Any:
-    try:
-        return constructor._construct_timestamp_checked(node, values)
-    except ValueError:
-        return InvalidDate(node.value)
-
-
 _MERGE = "tag:yaml.org,2002:merge"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _LONGEST_NUMBER = 100  # digits: more is a mistake (Python refuses over 4,300 anyway)
 
-
-class MergeKeyError(MarkedYAMLError):
-    """A YAML merge key (<<): records write every key out, as with aliases."""
-
-
-class _SafeConstructor(SafeConstructor):
-    def _construct_timestamp_checked(self, node: Any, values: Any = None) -> Any:
-        return SafeConstructor.construct_yaml_timestamp(self, node, values)
-
-    construct_yaml_timestamp = _construct_timestamp
-
-    def flatten_mapping(self, node: Any) -> Any:
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE:
-                raise MergeKeyError("while constructing a mapping", node.start_mark, "found a merge key",
-                                    key_node.start_mark)
-        return super().flatten_mapping(node)
-
-    def construct_yaml_int(self, node: Any) -> Any:
-        if len(str(node.value)) > _LONGEST_NUMBER:
-            raise ConstructorError(None, None, "a number with too many digits", node.start_mark)
-        return super().construct_yaml_int(node)
-
-
-class _RoundTripConstructor(RoundTripConstructor):
-    def _construct_timestamp_checked(self, node: Any, values: Any = None) -> Any:
-        return RoundTripConstructor.construct_yaml_timestamp(self, node, values)
-
-    construct_yaml_timestamp = _construct_timestamp
-
-
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_SafeConstructor.add_constructor(_TIMESTAMP, _SafeConstructor.construct_yaml_timestamp)
-_RoundTripConstructor.add_constructor(_TIMESTAMP, _RoundTripConstructor.construct_yaml_timestamp)
-
-_safe_yaml: YAML | None = None
 
 # Below this depth libyaml's recursive composer is safe on any stack (it needs about 300
 # bytes a level).
@@ -189,11 +150,25 @@ class _FastLoader(getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)):  # type: i
         return super().construct_mapping(node, deep)  # type: ignore[no-any-return]
 
 
-for _versions, _tag, _pattern, _first in implicit_resolvers:
-    if (1, 2) in _versions:
-        _compiled = re.compile(_pattern.pattern, _pattern.flags)
-        for _char in _first:
-            _FastLoader.yaml_implicit_resolvers.setdefault(_char, []).append((_tag, _compiled))
+# ruamel.yaml's YAML 1.2 implicit resolvers (ruamel.yaml.resolver.implicit_resolvers, the
+# entries for 1.2), copied so that reading does not import ruamel: (tag, verbose pattern,
+# the first characters it applies to, a space for the empty scalar). tests/test_yaml_reading.py
+# holds them equal.
+RESOLVERS_1_2: list[tuple[str, str, str]] = [
+    ('bool', '^(?:true|True|TRUE|false|False|FALSE)$', 'tTfF'),
+    ('float', '^(?:\n         [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?\n        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)\n        |[-+]?\\.[0-9_]+(?:[eE][-+][0-9]+)?\n        |[-+]?\\.(?:inf|Inf|INF)\n        |\\.(?:nan|NaN|NAN))$', '-+0123456789.'),
+    ('int', '^(?:[-+]?0b[0-1_]+\n        |[-+]?0o?[0-7_]+\n        |[-+]?[0-9_]+\n        |[-+]?0x[0-9a-fA-F_]+)$', '-+0123456789'),
+    ('merge', '^(?:<<)$', '<'),
+    ('null', '^(?: ~\n        |null|Null|NULL\n        | )$', '~nN '),
+    ('timestamp', '^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]\n        |[0-9][0-9][0-9][0-9] -[0-9][0-9]? -[0-9][0-9]?\n        (?:[Tt]|[ \\t]+)[0-9][0-9]?\n        :[0-9][0-9] :[0-9][0-9] (?:\\.[0-9]*)?\n        (?:[ \\t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$', '0123456789'),
+    ('value', '^(?:=)$', '='),
+    ('yaml', '^(?:!|&|\\*)$', '!&*'),
+]
+for _tag, _pattern, _first in RESOLVERS_1_2:
+    _compiled = re.compile(_pattern, re.X)
+    for _char in _first:
+        _key = "" if _char == " " else _char  # the empty scalar's resolvers are under ""
+        _FastLoader.yaml_implicit_resolvers.setdefault(_key, []).append((f"tag:yaml.org,2002:{_tag}", _compiled))
 _FastLoader.add_constructor("tag:yaml.org,2002:int", _int_12)
 _FastLoader.add_constructor("tag:yaml.org,2002:float", _float_12)
 _FastLoader.add_constructor(_TIMESTAMP, _timestamp_12)
@@ -263,23 +238,6 @@ def _no_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _safe() -> YAML:
-    global _safe_yaml
-    if _safe_yaml is None:
-        yaml = YAML(typ="safe", pure=True)
-        yaml.Constructor = _SafeConstructor
-        _safe_yaml = yaml
-    return _safe_yaml
-
-
-def _round_trip() -> YAML:
-    yaml = YAML()
-    yaml.Constructor = _RoundTripConstructor
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap what a person wrote
-    return yaml
-
-
 @dataclass
 class LoadedFile:
     """A file's data (plain Python values) and the problems met reading it."""
@@ -333,9 +291,19 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
         ]
 
 
-def _yaml_error(path: Path, text: str, exc: YAMLError | pyyaml.YAMLError) -> Problem:
-    if isinstance(exc, ReaderError | pyyaml.reader.ReaderError):
-        line, column = _position(text, exc.position)
+def _ruamel_class(module: str, name: str) -> tuple[type[Exception], ...]:
+    """ruamel's exception class, if ruamel is loaded (an error of its own means it is)."""
+    loaded = sys.modules.get(f"ruamel.yaml.{module}")
+    return (getattr(loaded, name),) if loaded is not None else ()
+
+
+def _yaml_errors() -> tuple[type[Exception], ...]:
+    return (pyyaml.YAMLError, *_ruamel_class("error", "YAMLError"))
+
+
+def _yaml_error(path: Path, text: str, exc: Exception) -> Problem:
+    if isinstance(exc, (pyyaml.reader.ReaderError, *_ruamel_class("reader", "ReaderError"))):
+        line, column = _position(text, int(getattr(exc, "position", 0)))
         return _problem(path, "a character that YAML does not allow in a file", line, column,
                         hint="remove control characters; save as plain UTF-8 text")
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -354,7 +322,7 @@ def _yaml_error(path: Path, text: str, exc: YAMLError | pyyaml.YAMLError) -> Pro
     if kind == "ConstructorError":
         return _problem(path, "a YAML tag that records may not use", line, column,
                         hint="remove the '!' tag")
-    marked = isinstance(exc, MarkedYAMLError | pyyaml.MarkedYAMLError)
+    marked = isinstance(exc, (pyyaml.MarkedYAMLError, *_ruamel_class("error", "MarkedYAMLError")))
     message = getattr(exc, "problem", None) if marked else None
     message = message or "invalid YAML"
     hint = "check indentation and quoting"
@@ -381,14 +349,6 @@ def _first_shared_container(data: Any) -> bool:
     return False
 
 
-def _alias_position(text: str) -> tuple[int, int]:
-    for event in _safe().parse(text):
-        if isinstance(event, AliasEvent):
-            mark = event.start_mark
-            return mark.line + 1, mark.column + 1
-    return 1, 1
-
-
 def load_file(path: Path) -> LoadedFile:
     """Read one YAML file into plain data. A missing file gives ``exists=False``."""
     if not os.path.lexists(path):  # a link to nowhere is there, and wrong
@@ -406,15 +366,22 @@ def load_text(text: str, path: Path) -> LoadedFile:
     """
     try:
         with _no_collection():
-            data = pyyaml.load(text, Loader=_FastLoader) if _nesting_is_safe(text) else _safe().load(text)
-    except (YAMLError, pyyaml.YAMLError) as exc:
+            if _nesting_is_safe(text):
+                data = pyyaml.load(text, Loader=_FastLoader)
+            else:
+                from reunify.core import yamledit
+
+                data = yamledit.load_deep(text)
+    except _yaml_errors() as exc:  # looked up as the exception is raised
         return LoadedFile(path, problems=[_yaml_error(path, text, exc)])
     except RecursionError:
         return LoadedFile(path, problems=[_problem(path, "the YAML is nested too deeply", 1, 1)])
     except (ValueError, OverflowError):  # a value Python cannot hold (a number too long)
         return LoadedFile(path, problems=[_problem(path, "a value that cannot be read", 1, 1)])
     if _first_shared_container(data):
-        line, column = _alias_position(text)
+        from reunify.core.yamledit import alias_position
+
+        line, column = alias_position(text)
         return LoadedFile(
             path,
             problems=[
@@ -470,12 +437,19 @@ class Locator:
             tree = None
             text, _ = read_text(path) if path.exists() else (None, [])
             if text is not None:
+                from ruamel.yaml.error import YAMLError
+
+                from reunify.core.yamledit import load_tree
+
                 with contextlib.suppress(YAMLError, RecursionError):
-                    tree = _round_trip().load(text)
+                    tree = load_tree(text)
             self._trees[path] = tree
         return self._trees[path]
 
     def position(self, path: Path, field_path: FieldPath) -> tuple[int, int]:
+        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.comments import CommentedSeq
+
         node = self._tree(path)
         line, column = 0, 0
         for part in field_path:
@@ -509,181 +483,16 @@ def write_new_file(path: Path, text: str) -> None:
     write_atomic(path, text.encode("utf-8"), FILE_MODE)
 
 
-def _last_key_comment(node: Any) -> tuple[Any, Any] | None:
-    """The container and key holding the comment after `node`'s last scalar, if any."""
-    while isinstance(node, CommentedMap | CommentedSeq) and len(node):
-        key = list(node.keys())[-1] if isinstance(node, CommentedMap) else len(node) - 1
-        value = node[key]
-        if not isinstance(value, CommentedMap | CommentedSeq) or not len(value):
-            return node, key
-        node = value
-    return None
 
 
-def _move_trailing_comment(old: tuple[Any, Any] | None, new_node: Any) -> None:
-    if old is None:
-        return
-    container, key = old
-    slot = container.ca.items.get(key)
-    # ruamel keeps the comment after a mapping's value in slot 2, after a list item in slot 0.
-    index = 0 if isinstance(container, CommentedSeq) else 2
-    if not slot or len(slot) <= index or slot[index] is None:
-        return
-    new = _last_key_comment(new_node)
-    if new is None:
-        return
-    token = slot[index]
-    slot[index] = None
-    new_container, new_key = new
-    # After a plain value the comment starts with the line's own end; a block (`|`, `>`)
-    # ends its own line, so the same blank lines need one newline less there.
-    from ruamel.yaml.scalarstring import FoldedScalarString
-    from ruamel.yaml.scalarstring import LiteralScalarString
+def __getattr__(name: str) -> Any:
+    """What edits round-trip (`edit_file`, `CommentedMap`, ...) is in `yamledit`, loaded
+    with ruamel when first asked for: reading a clean case never loads ruamel."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    from reunify.core import yamledit
 
-    blocks = (FoldedScalarString, LiteralScalarString)
-    was_block, is_block = isinstance(container[key], blocks), isinstance(new_container[new_key], blocks)
-    if is_block and not was_block and token.value.startswith("\n"):
-        token.value = token.value[1:]
-    elif was_block and not is_block:
-        token.value = "\n" + token.value
-    if not token.value:
-        return
-    target = new_container.ca.items.setdefault(new_key, [None, None, None, None])
-    target[0 if isinstance(new_container, CommentedSeq) else 2] = token
-
-
-def set_last(mapping: CommentedMap, key: str, value: Any) -> None:
-    """Set `key` (absent or replaced) as the mapping's last key, keeping the comment below it.
-
-    As with `append_entry`: a comment after the mapping belongs to its last scalar in
-    ruamel's model, and would otherwise end up above the new key.
-    """
-    old = _last_key_comment(mapping) if len(mapping) else None
-    if key in mapping:
-        del mapping[key]
-    mapping[key] = value
-    _move_trailing_comment(old, mapping)
-
-
-def append_entry(items: CommentedSeq, entry: Any) -> None:
-    """Append to a sequence, keeping a comment that follows the old last entry after the new.
-
-    A comment below a list (often the one above the next key) belongs to the list's last
-    scalar in ruamel's model; appending would leave it stranded between the entries.
-    """
-    old = _last_key_comment(items[-1]) if len(items) else None
-    items.append(entry)
-    _move_trailing_comment(old, entry)
-
-
-@dataclass
-class Edit:
-    """A file loaded round-trip for changing; `data` is its top-level mapping."""
-
-    path: Path
-    data: CommentedMap
-
-
-def _dump(yaml: YAML, data: Any) -> str:
-    import io
-
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue()
-
-
-def load_round_trip(text: str) -> tuple[YAML, Any]:
-    """Load text round-trip with a dumper set to the file's own indentation."""
-    yaml = _round_trip()
-    if text.strip():
-        data, sequence_indent, offset = load_yaml_guess_indent(text, yaml=yaml)
-    else:
-        data, sequence_indent, offset = None, None, None
-    yaml.indent(mapping=2, sequence=sequence_indent or 4, offset=2 if offset is None else offset)
-    return yaml, data
-
-
-def dump_like(yaml: YAML, data: Any, original: str) -> str:
-    out = _dump(yaml, data)
-    if "\r\n" in original:
-        out = out.replace("\r\n", "\n").replace("\n", "\r\n")
-    return out
-
-
-def round_trip_text(text: str) -> str:
-    """Load and dump unchanged, as `edit_file` does: used to prove files survive."""
-    yaml, data = load_round_trip(text)
-    return dump_like(yaml, data, text)
-
-
-@contextlib.contextmanager
-def edit_file(path: Path) -> Iterator[Edit]:
-    """Change a YAML file in place, keeping everything about it a person would notice.
-
-    The file is written (atomically, keeping its permissions) only if the block ends
-    without an exception and the data changed.
-    """
-    original = read_regular(path, MAX_BYTES) if os.path.lexists(path) else b""
-    text = original.decode("utf-8-sig")
-    yaml, data = load_round_trip(text)
-    # A file of comments only loads as nothing: its text is kept above what is added.
-    preamble = ""
-    if data is None:
-        data = CommentedMap()
-        preamble = text.replace("\r\n", "\n") if text.strip() else ""
-        if preamble and not preamble.endswith("\n"):
-            preamble += "\n"
-    if not isinstance(data, CommentedMap):
-        raise ValueError(f"{path.name}: the top level is not a mapping")
-    before = dump_like(yaml, data, text) if text.strip() else ""
-    edit = Edit(path, data)
-    yield edit
-    after = dump_like(yaml, edit.data, text) if edit.data or not preamble else ""
-    if preamble:
-        if not edit.data:
-            return
-        after = preamble + after.replace("\r\n", "\n")
-        if "\r\n" in text:
-            after = after.replace("\n", "\r\n")
-    if after == before:
-        return
-    out = after.encode("utf-8")
-    if original.startswith(b"\xef\xbb\xbf"):
-        out = b"\xef\xbb\xbf" + out
-    mode = path.stat().st_mode & 0o777 if os.path.lexists(path) else FILE_MODE
-    write_atomic(path, out, mode)
-
-
-def block(value: Any) -> Any:
-    """Text of several lines written as a literal block (`|`), as a person would write it."""
-    if isinstance(value, str) and "\n" in value.strip():
-        from ruamel.yaml.scalarstring import LiteralScalarString
-
-        return LiteralScalarString(value.strip())
-    return value
-
-
-def add_entry(mapping: CommentedMap, key: str, entry: dict[str, Any], *, by_date: bool = False) -> None:
-    """Add an entry to the list under `key`: at the end, or kept in date order after any
-    entries of the same date; comments stay where they were."""
-    new = CommentedMap((k, block(v)) for k, v in entry.items() if v is not None)
-    items = mapping.get(key)
-    if items is None:
-        set_last(mapping, key, CommentedSeq([new]))
-        return
-    if not items:  # an empty `[]` would keep flow style and put every entry on one line
-        mapping[key] = CommentedSeq([new])
-        return
-    position = len(items)
-    if by_date:
-        while position > 0 and _date_of(items[position - 1]) > entry["date"]:
-            position -= 1
-    if position == len(items):
-        append_entry(items, new)
-    else:
-        items.insert(position, new)
-
-
-def _date_of(item: Any) -> datetime.date:
-    value = item.get("date") if isinstance(item, dict) else None
-    return value if isinstance(value, datetime.date) else datetime.date.min
+    try:
+        return getattr(yamledit, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -16,6 +16,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import Any
 
 from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
@@ -52,6 +53,20 @@ class CaseRendering:
     @property
     def failed(self) -> bool:
         return bool(self.error or self.problems)
+
+    def to_data(self) -> dict[str, Any]:
+        """The outcome as plain data (render --json)."""
+        from reunify.practice.report import problem_data
+
+        return {
+            "case": str(self.job.folder),
+            "written": [str(p) for p in self.written],
+            "held_back": {a.document: [problem_data(p) for p in a.problems] for a in self.held_back},
+            "not_applying": {a.document: a.problems[0].message for a in self.not_applying if a.problems},
+            "warnings": {a.document: [problem_data(p) for p in a.warnings] for a in self.warned},
+            "problems": [problem_data(p) for p in self.problems],
+            "error": self.error or None,
+        }
 
 
 def render_job(job: Job) -> CaseRendering:

@@ -45,7 +45,7 @@ class Document:
     sections: tuple[str, ...] = ()
     requires: tuple[Requirement, ...] = ()
     genogram: bool = False
-    signed: Callable[[Case], Signature | None] | None = None  # None: a working document
+    signed: Callable[[Case, Workflow], Signature | None] | None = None  # None: a working document
     # Warnings about what it would print (a document for the child naming an adult who is a risk)
     warnings: Callable[[Source], list[Problem]] | None = None
     # Sections its builder leaves out, named by the workflow (the assessment's domains)
@@ -86,12 +86,12 @@ PLAN = _need("plan.yaml", ("support",), "the reunification plan has no support s
 HOME = _need("case.yaml", ("home",), "the household the child would return to is not named",
              "name it with 'reunify household add NAME --member PERSON --home'", lambda s: s.case.case.home)
 
-def _assessment_signed(case: Case) -> Signature | None:
+def _assessment_signed(case: Case, workflow: Workflow) -> Signature | None:
     sign_off = case.assessment.signed_off
     return Signature(sign_off.date, sign_off.by, "signed off") if sign_off is not None else None
 
 
-def _classification_confirmed(case: Case) -> Signature | None:
+def _classification_confirmed(case: Case, workflow: Workflow) -> Signature | None:
     """The latest classification's confirmation: the record of the level in force."""
     history = sorted(case.risk.classifications, key=lambda c: c.date)
     latest = history[-1] if history else None
@@ -100,17 +100,18 @@ def _classification_confirmed(case: Case) -> Signature | None:
     return Signature(latest.confirmed, latest.confirmed_by, "confirmed")
 
 
-def _agreement_made(case: Case) -> Signature | None:
+def _agreement_made(case: Case, workflow: Workflow) -> Signature | None:
     agreed = case.agreement.agreed
     # The agreement is reviewed and updated after it is made: it shows its reviews to date.
     return Signature(agreed, None, "agreed", fixed=False) if agreed is not None else None
 
 
-def _panel_sat(case: Case) -> Signature | None:
+def _panel_sat(case: Case, workflow: Workflow) -> Signature | None:
     """The day the panel sat (its meeting, or its step done): the pack is what it read."""
+    panel_step, kinds = panel.panel_of(workflow)
     held: list[tuple[dt.date, str | None]] = [(mt.date, None) for mt in case.events.meetings
-                                              if mt.meeting == panel.PANEL]
-    held += [(step.date, step.by) for step in case.events.steps if step.step == panel.PANEL]
+                                              if mt.meeting in kinds]
+    held += [(step.date, step.by) for step in case.events.steps if step.step == panel_step]
     if not held:
         return None
     day, by = min(held, key=lambda item: item[0])

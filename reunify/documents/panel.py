@@ -9,14 +9,16 @@ and, once it has sat, what it recommended (the panel's meeting, or its step's no
 
 from __future__ import annotations
 
+import datetime as dt
+
 from reunify.documents import builders as b
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.documents.context import day
 from reunify.documents.context import decision_context
 from reunify.records import models as m
+from reunify.workflow import Workflow
 
-PANEL = "cpag"  # the panel's meeting and step in the workflow
 REVIEW = "cic_review"  # a child-in-care review (Care Planning, Placement and Case Review Regulations 2010, reg 33)
 CONTENTS = {
     "cover": "Summary for the panel",
@@ -27,6 +29,14 @@ CONTENTS = {
     "plan": "Reunification plan",
     "front_sheet": "Placed with parents front sheet",
 }
+
+
+def panel_of(workflow: Workflow) -> tuple[str | None, set[str]]:
+    """The panel's step (the one marked `panel`) and the kinds of meeting that stand for it."""
+    step = workflow.marked("panel")
+    if step is None:
+        return None, set()
+    return step.id, {kind for kind, meeting in workflow.meetings.items() if meeting.step == step.id}
 
 
 def _attendees(src: Source, meeting: m.Meeting) -> str:
@@ -45,13 +55,14 @@ def last_review(src: Source) -> Context | None:
 
 def _panel(src: Source) -> Context:
     """When the panel sits (or sat), and what it recommended once it has."""
-    held = sorted((mt for mt in src.case.events.meetings if mt.meeting == PANEL), key=lambda mt: mt.date)
+    step, kinds = panel_of(src.workflow)
+    held = sorted((mt for mt in src.case.events.meetings if mt.meeting in kinds), key=lambda mt: mt.date)
     if held:
         return {"date": day(held[-1].date), "held": True, "outcome": held[-1].decided or ""}
-    done = sorted((step for step in src.case.events.steps if step.step == PANEL), key=lambda step: step.date)
+    done = sorted((item for item in src.case.events.steps if item.step == step), key=lambda item: item.date)
     if done:
         return {"date": day(done[-1].date), "held": True, "outcome": done[-1].note or ""}
-    planned = src.case.events.timetable.get(PANEL)
+    planned = src.case.events.timetable.get(step) if step is not None else None
     return {"date": day(planned), "held": False, "outcome": ""}
 
 
@@ -67,6 +78,11 @@ def _recommendation(src: Source) -> str:
     return text + "." + (f" {decision['reason']}" if decision["reason"] else "")
 
 
+def _planned_return(src: Source) -> dt.date | None:
+    step = src.workflow.marked("return_home")
+    return src.case.events.timetable.get(step.id) if step is not None else None
+
+
 def cover(src: Source) -> Context:
     latest = src.latest_classification()
     return {
@@ -74,7 +90,7 @@ def cover(src: Source) -> Context:
         "recommendation": _recommendation(src),
         "level": src.level_label(latest.level) if latest else "",
         "level_date": day(latest.confirmed or latest.date) if latest else "",
-        "return_date": day(src.facts.return_date) or day(src.case.events.timetable.get("return_home")),
+        "return_date": day(src.facts.return_date) or day(_planned_return(src)),
         "returned": src.facts.return_date is not None,
         "decisions": [decision_context(src, d) for d in sorted(src.case.decisions.decisions, key=lambda d: d.date)],
         "review": last_review(src),

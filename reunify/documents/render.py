@@ -116,7 +116,7 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
     result = CaseDocuments(folder, src)
     for name in wanted or list(DOCUMENTS):
         spec = DOCUMENTS[name]
-        signature = spec.signed(src.case) if spec.signed is not None else None
+        signature = spec.signed(src.case, workflow) if spec.signed is not None else None
         own = source_on(signature.day) if signature is not None and signature.fixed else src
         if signature is not None:
             result.signatures[name] = signature
@@ -266,7 +266,7 @@ def issued_documents(documents: CaseDocuments, out: Path) -> list[Issued]:
         spec = DOCUMENTS[named["document"]]
         then = Source(case_as_of(src.case, on), src.workflow, on, letterhead=src.letterhead,
                       genogram=Picture(b"", GENOGRAM_WIDTH_MM) if spec.genogram else None)
-        signature = spec.signed(then.case) if spec.signed is not None else None
+        signature = spec.signed(then.case, then.workflow) if spec.signed is not None else None
         version = build_context(then, spec.id, signature)["doc"]["version"]
         found.append(Issued(spec.id, path, on, _identifier(path) == f"{IDENTIFIER}:{spec.id}:{version}"))
     return found
@@ -296,7 +296,7 @@ def drawn_genogram(src: Source) -> tuple[Source, list[Problem]]:
     from reunify.core.problems import Severity
     from reunify.documents.genogram import draw_genogram
 
-    drawn = draw_genogram(src.case, src.today)
+    drawn = draw_genogram(src.case, src.today, svg=False)  # Word takes the PNG
     small = drawn.too_small()
     warned = located([Problem(src.case.file("people.yaml"), ("people",), small, Severity.WARNING,
                               "the table of people in the document lists everyone on it", code="genogram")]

@@ -19,9 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import time
+import zipfile
+import zlib
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
+from typing import IO
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -29,6 +33,7 @@ from docx.opc.package import Unmarshaller
 from docx.opc.part import Part
 from docx.opc.part import PartFactory
 from docx.opc.pkgreader import PackageReader
+from docx.opc.pkgwriter import PackageWriter
 from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate
@@ -81,6 +86,8 @@ def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: 
     return PartFactory(partname, content_type, reltype, blob, package)
 
 
+_TAG = re.compile(r"<[^>]*>")
+_COLUMN_TAG = re.compile(r"\{%-?\s*tc\s")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
 _PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
 
@@ -95,6 +102,8 @@ class CompiledTemplate:
     body: str | None = None
     parts: dict[str, Template] = field(default_factory=dict)
     reader: Any = None
+    columns: bool | None = None  # whether it loops over table columns (see loops_columns)
+    packed: dict[str, tuple[bytes, int, bytes]] = field(default_factory=dict)  # name: (part, CRC, deflated)
 
     @classmethod
     def load(cls, path: Path) -> CompiledTemplate:
@@ -139,8 +148,16 @@ class CompiledTemplate:
             raise TemplateProblem(f"{self.path}: template error: {exc.message}") from None
         _set_properties(document, properties)
         buffer = io.BytesIO()
-        document.save(buffer)
+        _save(document.docx.part.package, buffer, self)
         return buffer.getvalue()
+
+    def loops_columns(self) -> bool:
+        """Whether the template has a `{%tc %}` tag (a loop over table columns)."""
+        if self.columns is None:
+            with zipfile.ZipFile(io.BytesIO(self.source)) as archive:
+                text = _TAG.sub("", archive.read("word/document.xml").decode("utf-8", "replace"))
+            self.columns = _COLUMN_TAG.search(text) is not None
+        return self.columns
 
     def variables(self) -> set[str]:
         """The names the template reads from its context."""
@@ -174,11 +191,13 @@ class _Rendering(DocxTemplate):  # type: ignore[misc]
 
     def fix_tables(self, xml: str) -> Any:
         try:
-            etree.fromstring(xml)
+            tree = etree.fromstring(xml)
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"{self._template.path.name}: the rendered document is not valid XML "
                               f"({exc.msg}); nothing was written") from None
-        return super().fix_tables(xml)
+        # docxtpl's fix-up re-parses the body and walks every table to match the grid to
+        # cells a `{%tc %}` loop added or removed: a template without one needs none.
+        return super().fix_tables(xml) if self._template.loops_columns() else tree
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         """Properties are never templates: they are set from data after rendering."""
@@ -214,6 +233,59 @@ def _set_properties(document: _Rendering, properties: Properties) -> None:
     core.created = moment
     core.modified = moment
     core.last_printed = moment
+
+
+class _Zip:
+    """python-docx's package writer, except that a part the rendering never changes (see
+    _PASSIVE: the styles alone are most of a document) is deflated once per template and
+    its compressed bytes written as they are; the archive is the same as deflating it."""
+
+    def __init__(self, file: IO[bytes], template: CompiledTemplate) -> None:
+        self._zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
+        self._template = template
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        name = pack_uri.membername
+        packed = self._template.packed.get(name)
+        if packed is None or packed[0] is not blob or getattr(self._zip, "start_dir", None) is None:
+            self._zip.writestr(name, blob)
+            return
+        _, crc, deflated = packed
+        info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16
+        info.file_size, info.compress_size, info.CRC = len(blob), len(deflated), crc
+        # As ZipFile.writestr does, with the compressed bytes already made.
+        self._zip.fp.seek(self._zip.start_dir)  # type: ignore[union-attr]
+        info.header_offset = self._zip.fp.tell()  # type: ignore[union-attr]
+        self._zip.fp.write(info.FileHeader(zip64=False))  # type: ignore[union-attr]
+        self._zip.fp.write(deflated)  # type: ignore[union-attr]
+        self._zip.start_dir = self._zip.fp.tell()  # type: ignore[union-attr]
+        self._zip.filelist.append(info)
+        self._zip.NameToInfo[name] = info
+        self._zip._didModify = True  # type: ignore[attr-defined]
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _deflated(blob: bytes) -> tuple[bytes, int, bytes]:
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
+    return blob, zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
+
+
+def _save(package: Any, file: IO[bytes], template: CompiledTemplate) -> None:
+    """Write the package as python-docx saves it (docxtpl's save adds only picture and
+    file replacement, never used here)."""
+    for part in package.parts:
+        part.before_marshal()
+        if part.content_type in _PASSIVE and part.partname.membername not in template.packed:
+            template.packed[part.partname.membername] = _deflated(part.blob)
+    writer = _Zip(file, template)
+    PackageWriter._write_content_types_stream(writer, package.parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
+    writer.close()
 
 
 _compiled: dict[tuple[Path, float], CompiledTemplate] = {}

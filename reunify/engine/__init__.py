@@ -9,5 +9,8 @@ from reunify.engine.evaluate import StepState
 from reunify.engine.evaluate import evaluate
 from reunify.engine.facts import Facts
 from reunify.engine.gates import GATES
+from reunify.engine.states import CaseStatus
+from reunify.engine.states import NotApplicable
+from reunify.engine.states import Waiting
 
-__all__ = ["GATES", "Evaluation", "Facts", "StepState", "evaluate"]
+__all__ = ["GATES", "CaseStatus", "Evaluation", "Facts", "NotApplicable", "StepState", "Waiting", "evaluate"]

@@ -354,7 +354,8 @@ def check_classifications(facts: Facts) -> Iterator[Problem]:
 
 @check
 def check_police(facts: Facts) -> Iterator[Problem]:
-    started = facts.case.assessment.started is not None or "police_checks" in facts.done_steps
+    step = facts.workflow.marked("police_checks")
+    started = facts.case.assessment.started is not None or (step is not None and step.id in facts.done_steps)
     if not started:
         return
     for problem in gates.check_police_checks(facts, None):

@@ -25,6 +25,9 @@ from reunify.engine.deadlines import schedule
 from reunify.engine.facts import Done
 from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
+from reunify.engine.states import CaseStatus
+from reunify.engine.states import NotApplicable
+from reunify.engine.states import Waiting
 from reunify.records import Case
 from reunify.workflow import Step
 from reunify.workflow import Workflow
@@ -32,8 +35,6 @@ from reunify.workflow.model import Stage
 
 State = Literal["done", "ready", "waiting", "not_applicable"]
 MAX_NEXT = 3
-PATH_REASON = "only on the path: "
-CONDITION_REASON = "only when "
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,12 @@ class StepState:
     state: State
     done: Done | None = None
     waiting_on: tuple[str, ...] = ()
+    waiting_why: tuple[Waiting, ...] = ()  # one for each of `waiting_on`
     missing: tuple[Problem, ...] = ()
     due: dt.date | None = None
     due_rule: str | None = None
     reason: str | None = None
+    not_applicable: NotApplicable | None = None  # why, when the state is "not_applicable"
     who: tuple[str, ...] = ()
     who_ids: tuple[str, ...] = ()
     overdue: bool = False
@@ -78,13 +81,18 @@ class Evaluation:
     steps: list[StepState]
     problems: list[Problem]
     stage: Stage | None
-    status: str
+    status: str  # in words
+    case_status: CaseStatus
     next: list[StepState] = field(default_factory=list)
     coming_up: list[StepState] = field(default_factory=list)
     overdue: list[StepState] = field(default_factory=list)
     schedule: Schedule = field(default_factory=lambda: Schedule([], []))
     more: int = 0  # steps ready but left out of `next`
     cautions: list[Problem] = field(default_factory=list)  # cautionary factors, while a classification is due
+
+    @property
+    def closed(self) -> bool:
+        return self.case_status is CaseStatus.CLOSED
 
     def state(self, step_id: str) -> StepState:
         return next(s for s in self.steps if s.step.id == step_id)
@@ -114,13 +122,13 @@ def evaluate(case: Case, workflow: Workflow, today: dt.date) -> Evaluation:
     cautions = caution_notes(facts, [s.step.kind[1] for s in ready if s.step.kind[0] == "classification"])
     far = dt.date.max
     coming = [s for s in ordered if s.state == "waiting" and not s.optional and s.due is not None
-              and not s.waiting_steps and all(w.startswith("not before") for w in s.waiting_on)]
+              and not s.waiting_steps and all(w is Waiting.NOT_BEFORE for w in s.waiting_why)]
     coming.sort(key=lambda s: s.due or far)
     overdue = [s for s in ordered if s.overdue]
-    current_stage, status = _stage(facts, ordered)
+    current_stage, status, case_status = _stage(facts, ordered)
     # Never more than three, but never a safeguarding or legal action left out.
     shown = ready[:MAX_NEXT] + [s for s in ready[MAX_NEXT:] if s.urgent]
-    return Evaluation(case, workflow, today, facts, ordered, problems, current_stage, status,
+    return Evaluation(case, workflow, today, facts, ordered, problems, current_stage, status, case_status,
                       shown, coming[:MAX_NEXT], overdue, timing, more=len(ready) - len(shown), cautions=cautions)
 
 
@@ -212,46 +220,50 @@ def _evaluate_step(facts: Facts, step: Step, stage: Stage, state_of: Callable[[s
         return StepState(state="done", done=done, due=due, due_rule=due_rule, **base)
     ended = _ended(facts)
     if ended is not None and not step.final:
-        return StepState(state="not_applicable", reason=ended, **base)
+        return StepState(state="not_applicable", reason=ended, not_applicable=NotApplicable.ENDED, **base)
     if step.paths and facts.path not in step.paths:
-        return StepState(state="not_applicable", reason=f"{PATH_REASON}{_path_titles(facts, step.paths)}", **base)
+        return StepState(state="not_applicable", reason=f"only on the path: {_path_titles(facts, step.paths)}",
+                         not_applicable=NotApplicable.PATH, **base)
     if step.kind[0] == "reentry":  # done by the records alone, when it happens
-        return StepState(state="not_applicable", reason="only when the return breaks down", **base)
-    waiting: list[str] = []
+        return StepState(state="not_applicable", reason="only when the return breaks down",
+                         not_applicable=NotApplicable.REENTRY, **base)
+    waiting: list[tuple[Waiting, str]] = []
     if step.condition is not None:
         holds = facts.condition(step.condition)
         if holds is False:
-            return StepState(state="not_applicable", reason=f"{CONDITION_REASON}{step.when}", **base)
+            return StepState(state="not_applicable", reason=f"only when {step.when}",
+                             not_applicable=NotApplicable.CONDITION, **base)
         if holds is None and not (step.condition.subject in ("return", "risk after return")
                                   and facts.return_date is None):
-            waiting.append(f"{step.condition.subject} to be recorded (applies only when {step.when})")
+            waiting.append((Waiting.FACT, f"{step.condition.subject} to be recorded (applies only when {step.when})"))
     # A step that only follows steps ruled out by the path taken is ruled out with them.
     earlier = [state for other in step.after if (state := state_of(other)) is not None]
     if earlier and not step.final and all(
-        b.state == "not_applicable" and (b.reason or "").startswith(PATH_REASON) for b in earlier
+        b.not_applicable is NotApplicable.PATH for b in earlier
     ):
-        return StepState(state="not_applicable", reason=earlier[0].reason, **base)
+        return StepState(state="not_applicable", reason=earlier[0].reason, not_applicable=NotApplicable.PATH, **base)
     unmet: list[str] = []
     if ended is None:
         unmet = _unmet(facts, step, state_of)
-        waiting += [f"'{other}' is not done" for other in unmet]
+        waiting += [(Waiting.STEP, f"'{other}' is not done") for other in unmet]
     if step.ready_condition is not None and facts.condition(step.ready_condition) is not True:
-        waiting.append(_not_yet(facts, step))
+        waiting.append((Waiting.NOT_YET, _not_yet(facts, step)))
     earliest = None
     if step.earliest is not None:
         earliest = facts.deadline_date(step.earliest)
         if earliest is None:
             if step.earliest.step not in step.after:
-                waiting.append(f"'{step.earliest.step}' is not done")
+                waiting.append((Waiting.STEP, f"'{step.earliest.step}' is not done"))
         elif earliest > facts.today:
-            waiting.append(f"not before {earliest.isoformat()} ({step.not_before})")
+            waiting.append((Waiting.NOT_BEFORE, f"not before {earliest.isoformat()} ({step.not_before})"))
     missing: tuple[Problem, ...] = ()
     if gates:
         missing = tuple(p for name, args in step.gate_specs() for p in run_gate(facts, name, args))
         missing += _record_missing(facts, step)
     overdue = due is not None and due < facts.today and not step.optional
     if waiting:
-        return StepState(state="waiting", waiting_on=tuple(waiting), waiting_steps=tuple(unmet), missing=missing,
+        return StepState(state="waiting", waiting_on=tuple(text for _, text in waiting),
+                         waiting_why=tuple(why for why, _ in waiting), waiting_steps=tuple(unmet), missing=missing,
                          due=due, due_rule=due_rule, overdue=overdue, earliest=earliest, **base)
     return StepState(state="ready", missing=missing, due=due, due_rule=due_rule, overdue=overdue,
                      earliest=earliest, **base)
@@ -292,7 +304,7 @@ def _unmet(facts: Facts, step: Step, state_of: Callable[[str], StepState | None]
         if before is None or before.state == "done":
             continue
         if before.state == "not_applicable":
-            if (before.reason or "").startswith(CONDITION_REASON):
+            if before.not_applicable is NotApplicable.CONDITION:
                 pending += facts.workflow.steps[other].after
             continue
         if before.optional and not step.optional:
@@ -324,19 +336,19 @@ def _due(facts: Facts, step: Step) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
-def _stage(facts: Facts, states: list[StepState]) -> tuple[Stage | None, str]:
+def _stage(facts: Facts, states: list[StepState]) -> tuple[Stage | None, str, CaseStatus]:
     ended = _ended(facts)
     final = [s for s in states if s.step.final]
     if ended is not None:
         closed = all(s.state == "done" for s in final)
-        return None, ("closed; " if closed else "") + ended
+        return None, ("closed; " if closed else "") + ended, CaseStatus.CLOSED if closed else CaseStatus.ENDED
     for wanted in ("ready", "waiting"):
         for state in states:
             if state.state == wanted and not state.optional:
                 path = facts.workflow.paths.get(facts.path)
                 where = f", {path.title.lower()}" if facts.path != "return" and path else ""
-                return state.stage, "in progress" + where
-    return (states[-1].stage if states else None), "closed"
+                return state.stage, "in progress" + where, CaseStatus.IN_PROGRESS
+    return (states[-1].stage if states else None), "closed", CaseStatus.CLOSED
 
 
 def child_summary(facts: Facts) -> dict[str, str]:
@@ -407,10 +419,11 @@ def key_dates(facts: Facts) -> list[tuple[str, dt.date]]:
                       decision.date))
         if decision.ratified is not None:
             found.append((f"{decision_id} ratified", decision.ratified))
-    for step_id in ("assessment_planning", "planning_meeting", "return_home"):
-        done = facts.done_steps.get(step_id)
-        if done is not None:
-            found.append((facts.workflow.steps[step_id].title, done.date))
+    for mark in ("assessment_planning", "planning_meeting", "return_home"):
+        step = facts.workflow.marked(mark)
+        done = facts.done_steps.get(step.id) if step is not None else None
+        if step is not None and done is not None:
+            found.append((step.title, done.date))
     left = facts.case.case.left_care
     if left is not None:
         found.append((f"Left care ({left.reason if left.reason in codes.EPISODE_ENDED else 'an unknown code'})",

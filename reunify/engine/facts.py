@@ -326,7 +326,7 @@ class Facts:
 
     @property
     def return_date(self) -> dt.date | None:
-        step = self.workflow.steps.get("return_home")
+        step = self.workflow.marked("return_home")
         if step is None or step.kind[0] == "reentry":
             return None
         done = self.done(step)

@@ -1,7 +1,7 @@
 """Gates: what must exist, and be valid, before a step counts as done.
 
 Each gate is a plain function ``(facts, args) -> problems`` registered under the name the
-workflow uses in ``needs:``. A gate with arguments declares them as a small model, so a
+workflow uses in ``requires:``. A gate with arguments declares them as a small model, so a
 workflow file that passes a wrong argument is caught when the workflow loads. An empty
 list means the gate passes; each problem says exactly what is missing and where.
 """

@@ -27,6 +27,7 @@ from reunify.engine.evaluate import judge
 from reunify.engine.evaluate import root_causes
 from reunify.engine.facts import Facts
 from reunify.engine.gates import run_gate
+from reunify.engine.states import NotApplicable
 from reunify.records import models as m
 from reunify.workflow import Step
 from reunify.workflow.model import gate_spec
@@ -44,6 +45,14 @@ class Finding:
     message: str
     strict: bool
     problem: Problem | None = None  # the gate problem behind it, with its place
+    cause: bool = False  # what a step it waits on still needs ("which still needs: ...")
+    not_applicable: NotApplicable | None = None  # the step did not apply, and why
+
+
+class Reasons(list[str]):
+    """Why a record cannot be made, one line each; `ruled_out`: its step did not apply at all."""
+
+    ruled_out: bool = False
 
 
 def judging_day(facts: Facts, step: Step, day: dt.date) -> dt.date:
@@ -84,16 +93,16 @@ def step_findings(state: StepState, *, gates: bool = True) -> list[Finding]:
     # gets no further than the command would have let it.
     strict = True
     if state.state == "not_applicable":
-        return [Finding(f"it did not apply: {state.reason}", strict)]
+        return [Finding(f"it did not apply: {state.reason}", strict, not_applicable=state.not_applicable)]
     found: list[Finding] = []
     for item in state.waiting_on:
         found.append(Finding(f"waiting: {item}", strict))
     if found and state.lookup is not None:
         for cause in root_causes(state)[:5]:
             if isinstance(cause, Problem):
-                found.append(Finding(f"which still needs: {cause.message}", False, cause))
+                found.append(Finding(f"which still needs: {cause.message}", False, cause, cause=True))
             else:
-                found.append(Finding(f"which still needs: {cause}", False))
+                found.append(Finding(f"which still needs: {cause}", False, cause=True))
     if gates:
         found += [Finding(p.message, strict, p) for p in state.missing if p.code == "gate"]
     return found
@@ -133,7 +142,7 @@ def decision_findings(facts: Facts, decision_id: str, outcome: str | None, by: s
     if chosen is not None:
         if chosen.condition is not None and facts.condition(chosen.condition) is not True:
             found.append(Finding(f"outcome '{outcome}' needs {chosen.when}{_risk_then(facts, chosen.when)}", True))
-        for item in chosen.needs:
+        for item in chosen.requires:
             name, args = gate_spec(item)
             found += [Finding(p.message, True, p) for p in run_gate(facts, name, args)]
     return found
@@ -227,7 +236,7 @@ def _report(facts: Facts, step: Step | None, day: dt.date, file: str, at: FieldP
     name = label or (f"'{step.id}'" if step is not None else "this record")
     if step is not None and step.kind[0] in STRICT_KINDS and label is None:
         name = step.kind[1]
-    own = [f for f in findings if not f.message.startswith("which still needs")]
+    own = [f for f in findings if not f.cause]
     strict = any(f.strict for f in own)
     first = own[0] if own else findings[0]
     more = f" (and {len(own) - 1} more)" if len(own) > 1 else ""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from reunify.core.dates import add
 from reunify.core.problems import CaseError
@@ -23,6 +24,7 @@ from reunify.core.problems import Severity
 from reunify.engine import evaluate
 from reunify.engine.evaluate import Evaluation
 from reunify.engine.facts import Facts
+from reunify.engine.states import CaseStatus
 from reunify.practice.in_force import workflow_for
 from reunify.records import is_case_folder
 from reunify.records import load_case
@@ -74,6 +76,7 @@ class CaseRow:
     stages: int | None = None
     stage_title: str | None = None
     status: str | None = None
+    case_status: CaseStatus | None = None
     risk: str | None = None
     risk_label: str | None = None
     next_action: str | None = None
@@ -92,6 +95,29 @@ class CaseRow:
         """Unreadable cases first, then cases with errors, then the most overdue, then the soonest due."""
         rank = 0 if self.unreadable else 1 if self.errors else 2
         return (rank, -self.overdue, self.next_due or dt.date.max, self.reference or str(self.folder))
+
+    def to_data(self, names: bool = False) -> dict[str, Any]:
+        """The row as plain data (caseload --json and --csv): the child's initials, or with
+        `names` the child's name."""
+        return {
+            "case": str(self.folder),
+            "reference": self.reference,
+            "child": self.child if names else self.initials,
+            "stage": self.stage,
+            "stage_title": self.stage_title,
+            "status": self.status,
+            "risk": self.risk,
+            "risk_label": self.risk_label,
+            "next_action": self.next_action,
+            "next_who": self.next_who,
+            "next_due": self.next_due.isoformat() if self.next_due else None,
+            "next_due_what": self.next_due_what,
+            "overdue": self.overdue,
+            "upcoming": self.upcoming,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "unreadable": self.unreadable,
+        }
 
 
 def initials(name: str) -> str:
@@ -158,7 +184,7 @@ def _row(base: CaseRow, ev: Evaluation, errors: int, warnings: int) -> CaseRow:
         who = ", ".join(first.who) or (role.title if role else first.step.role)
     return replace(
         base, stage=stage, stages=len(wf.stages), stage_title=ev.stage.title if ev.stage else None,
-        status=ev.status, risk=ev.facts.level, risk_label=wf.level_label(ev.facts.level) if ev.facts.level else None,
+        status=ev.status, case_status=ev.case_status, risk=ev.facts.level, risk_label=wf.level_label(ev.facts.level) if ev.facts.level else None,
         next_action=first.step.title if first else None, next_who=who,
         next_due=soonest.date if soonest else None, next_due_what=soonest.what if soonest else None,
         overdue=len(ev.schedule.overdue), upcoming=sum(1 for d in open_dues if d.upcoming),

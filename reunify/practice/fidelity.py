@@ -15,6 +15,7 @@ from typing import Literal
 from reunify.workflow.compare import Change
 from reunify.workflow.compare import compare
 from reunify.workflow.grammar import Span
+from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow
 
 Status = Literal["kept", "changed", "removed"]
@@ -62,9 +63,16 @@ class Fidelity:
         return [c for c in self.changes if c.kind == "added" and c.part == "step"]
 
 
+def _counterpart(reference: Workflow, local: Workflow, step_id: str) -> Step | None:
+    """The local step for the reference's `step_id`: the same id, or the step carrying its mark."""
+    step = local.steps.get(step_id)
+    mark = reference.steps[step_id].marks if step_id in reference.steps else None
+    return step if step is not None or mark is None else local.marked(mark)
+
+
 def _step(step_id: str, role: str | None = None, gate: str | None = None) -> Callable[[Workflow, Workflow], Found]:
     def check(reference: Workflow, local: Workflow) -> Found:
-        step = local.steps.get(step_id)
+        step = _counterpart(reference, local, step_id)
         if step is None:
             return "removed", f"no step '{step_id}'"
         notes = []
@@ -82,7 +90,7 @@ def _step(step_id: str, role: str | None = None, gate: str | None = None) -> Cal
 
 def _limit(step_id: str) -> Callable[[Workflow, Workflow], Found]:
     def check(reference: Workflow, local: Workflow) -> Found:
-        step = local.steps.get(step_id)
+        step = _counterpart(reference, local, step_id)
         if step is None:
             return "removed", f"no step '{step_id}'"
         ours, theirs = reference.steps[step_id].deadline, step.deadline
@@ -174,7 +182,7 @@ def _reviews(reference: Workflow, local: Workflow) -> Found:
 
 
 def _police_age(reference: Workflow, local: Workflow) -> Found:
-    step = local.steps.get("police_checks")
+    step = _counterpart(reference, local, "police_checks")
     if step is None:
         return "removed", "no police checks step"
     age, ours = local.rules.police_check_age, reference.rules.police_check_age

@@ -1,12 +1,17 @@
-"""Which workflow a case follows, loaded once per process and checked against the gates."""
+"""Which workflow a case follows, loaded once per process and checked against the gates.
+
+The caseload profile is the caller's to find (`load_profile`) and hand in: what is found
+here from a case is only the workflow that profile and the case name."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from reunify.core.problems import Problem
 from reunify.core.resources import WORKFLOWS
 from reunify.engine.gates import gate_args
+from reunify.practice.profile import FoundProfile
 from reunify.practice.profile import Profile
 from reunify.practice.profile import load_profile
 from reunify.records import Case
@@ -28,13 +33,16 @@ def load_checked(path: Path) -> tuple[Workflow | None, list[Problem]]:
     return _cache[key]
 
 
+@functools.cache
 def bundled() -> list[str]:
     return sorted(p.stem for p in WORKFLOWS.glob("*.yaml"))
 
 
-def workflow_for(case: Case) -> tuple[Workflow | None, list[Problem]]:
-    """The workflow the case follows: its caseload profile's, else the one case.yaml names."""
-    workflow, problems, _ = workflow_in_force(case.folder, case.case.workflow, case.file("case.yaml"))
+def workflow_for(case: Case, profile: FoundProfile | None = None) -> tuple[Workflow | None, list[Problem]]:
+    """The workflow the case follows: its caseload profile's (`profile`, as `load_profile`
+    found it; looked for from the case's folder when not given), else the one case.yaml
+    names. A case.yaml naming a workflow that does not exist is an error either way."""
+    workflow, problems, _ = workflow_in_force(case.folder, case.case.workflow, case.file("case.yaml"), profile)
     return workflow, problems
 
 
@@ -61,14 +69,19 @@ def with_labels(workflow: Workflow, profile: Profile) -> tuple[Workflow | None, 
 _labelled: dict[tuple[int, Path, str], tuple[Workflow, Workflow]] = {}
 
 
-def workflow_in_force(folder: Path, name: str = "reference",
-                      named_in: Path | None = None) -> tuple[Workflow | None, list[Problem], Path]:
+def workflow_in_force(folder: Path, name: str = "reference", named_in: Path | None = None,
+                      found: FoundProfile | None = None) -> tuple[Workflow | None, list[Problem], Path]:
     """The workflow a caseload folder (or a case in it) follows, its problems, and its file.
 
     The caseload profile's workflow, with its labels, when there is a profile naming one;
-    else the bundled workflow `name` (named in the file `named_in`, for its problem).
+    else the bundled workflow `name` (named in the file `named_in`, for its problem). `found`:
+    the profile as the caller found it (`load_profile`), else it is looked for from `folder`.
     """
-    profile, problems = load_profile(folder)
+    profile, problems = found if found is not None else load_profile(folder)
+    if name not in bundled():  # named in case.yaml: wrong whatever the profile names
+        return None, [*problems, Problem(named_in or folder, ("workflow",), "unknown workflow"
+                                         + did_you_mean(name, bundled()),
+                                         hint="workflows: " + ", ".join(bundled()), code="workflow")], folder
     if any(p.is_error for p in problems):
         return None, problems, profile.path if profile else folder
     local = profile.workflow_file if profile is not None else None
@@ -81,12 +94,8 @@ def workflow_in_force(folder: Path, name: str = "reference",
                                              code="profile")], path
     else:
         path = WORKFLOWS / f"{name}.yaml"
-        if not path.is_file():
-            return None, [*problems, Problem(named_in or path, ("workflow",), "unknown workflow"
-                                             + did_you_mean(name, bundled()),
-                                             hint="workflows: " + ", ".join(bundled()), code="workflow")], path
-    workflow, found = load_checked(path)
-    problems = problems + found
+    workflow, in_file = load_checked(path)
+    problems = problems + in_file
     if workflow is not None and profile is not None:
         workflow, labelled = with_labels(workflow, profile)
         problems = problems + labelled

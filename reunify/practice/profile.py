@@ -79,6 +79,9 @@ class Profile:
         return self.folder / authority.logo if authority is not None and authority.logo else None
 
 
+FoundProfile = tuple[Profile | None, list[Problem]]  # what `load_profile` found: the profile, its problems
+
+
 def find_profile_file(start: Path) -> Path | None:
     """The nearest `reunify.yaml` in `start` or a folder above it."""
     folder = start.resolve()

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from reunify.core.files import LockTimeout
 from reunify.core.files import folder_lock
 from reunify.core.files import remove_leftover_temporaries
+from reunify.core.problems import FieldError
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.problems import Refused
@@ -38,6 +39,7 @@ from reunify.core.yamlio import edit_file
 from reunify.core.yamlio import write_new_file
 from reunify.engine.deadlines import sdq_band
 from reunify.engine.facts import Facts
+from reunify.engine.judged import Reasons
 from reunify.engine.judged import decision_findings
 from reunify.engine.judged import facts_on
 from reunify.engine.judged import judging_day
@@ -137,26 +139,25 @@ def open_case(folder: Path, today: dt.date) -> tuple[Case, Workflow]:
     return case, workflow
 
 
-def team_member(case: Case, who: str, option: str = "--by") -> m.TeamMember:
-    """A team member by id or by name (any case)."""
+def team_member(case: Case, who: str, option: str = "by") -> m.TeamMember:
+    """A team member by id or by name (any case); `option` is the field given it."""
     for member in case.case.team:
         if who == member.id or who.casefold() == member.name.casefold():
             return member
     # The team's ids are not offered: an id from the records is never repeated in a message.
     where = "family.yaml" if case.family is not None else "case.yaml"
-    raise ReunifyError(f"{option} '{who}' is not in the case team (give the id or the name of a team "
-                       f"member in {where}, or add one with 'reunify team add'; ids are case-sensitive)"
-                       if case.case.team else
-                       f"{option} '{who}' is not in the case team: {where} has no team yet "
-                       "(add one with 'reunify team add NAME --role ROLE')")
+    raise FieldError(option, f" '{who}' is not in the case team (give the id or the name of a team "
+                     f"member in {where}, or add one with 'reunify team add'; ids are case-sensitive)"
+                     if case.case.team else f" '{who}' is not in the case team: {where} has no team yet "
+                     "(add one with 'reunify team add NAME --role ROLE')")
 
 
 def check_date(case: Case, date: dt.date, today: dt.date) -> None:
     if date > today:
-        raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
+        raise FieldError("date", f" {date.isoformat()} is in the future (today is {today.isoformat()})")
     child = case.child
     if child is not None and child.born is not None and date < child.born:
-        raise ReunifyError("--date is before the child was born")
+        raise FieldError("date", " is before the child was born")
 
 
 def _step(workflow: Workflow, step_id: str) -> Step:
@@ -168,19 +169,19 @@ def _step(workflow: Workflow, step_id: str) -> Step:
 
 
 def _blockers(case: Case, workflow: Workflow, step: Step, folder: Path, date: dt.date, today: dt.date, *,
-              gates: bool = True, by: str | None = None, outcome: str | None = None) -> list[str]:
+              gates: bool = True, by: str | None = None, outcome: str | None = None) -> Reasons:
     """Everything that stops `step` being recorded on `date`, one line each: the step is
     judged on the records as they stood that day, the same way 'check' judges it later."""
     facts = Facts(case, workflow, today)
     on_day = facts_on(facts, judging_day(facts, step, date))
     findings = record_findings(on_day, step, date, by=by, outcome=outcome, gates=gates, trace=True)
     locator = Locator()
-    reasons: list[str] = []
+    reasons = Reasons()
+    reasons.ruled_out = any(finding.not_applicable is not None for finding in findings)
     for finding in findings:
         if finding.problem is not None:
             where = describe_problem(finding.problem, locator, folder)
-            reasons.append(f"which still needs: {where}" if finding.message.startswith("which still needs")
-                           else where)
+            reasons.append(f"which still needs: {where}" if finding.cause else where)
             continue
         reasons.append(finding.message)
     # Say so when what comes first is recorded, but on a later day than the one given.
@@ -230,7 +231,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
         raise Refused(f"'{step_id}' is already recorded as done on {done.date.isoformat()}")
     if override is not None:
         if not override.strip():
-            raise ReunifyError("--override needs the reason for the professional judgement")
+            raise FieldError("override", " needs the reason for the professional judgement")
         if member.role not in workflow.managers():
             role = workflow.roles.get(member.role)
             raise Refused("only a manager can override a gate; --by is "
@@ -291,7 +292,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
         facts = Facts(case, workflow, today)
     step = workflow.step_for("decision", decision_id)
     if step is not None:
-        reasons = _blockers(case, workflow, step, folder, date, today, by=member.id, outcome=outcome)
+        reasons: list[str] = _blockers(case, workflow, step, folder, date, today, by=member.id, outcome=outcome)
     else:
         locator = Locator()
         reasons = [describe_problem(f.problem, locator, folder) if f.problem is not None else f.message
@@ -352,7 +353,7 @@ def ratify_decision(folder: Path, decision_id: str, *, date: dt.date, by: str, t
     if found[1].ratified is not None:
         raise Refused(f"{decision_id} was already ratified on {found[1].ratified.isoformat()}")
     if date < found[1].date:
-        raise ReunifyError("--date is before the decision was made")
+        raise FieldError("date", " is before the decision was made")
     path, keys = case.source("decisions.yaml", ("decisions", found[0]))
     _set_fields((path, keys), {"ratified_by": member.id, "ratified": date})
     return Recorded(path, f"recorded the ratification of {decision_id} on {date.isoformat()}")
@@ -371,12 +372,12 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
     labels = {v.label.casefold(): k for k, v in workflow.risk_levels.items()}
     level = labels.get(level.casefold(), level)
     if level not in workflow.risk_levels:
-        raise ReunifyError("--level must be one of: " + ", ".join(v.label for v in workflow.risk_levels.values()))
+        raise FieldError("level", " must be one of: " + ", ".join(v.label for v in workflow.risk_levels.values()))
     if not rationale.strip():
-        raise ReunifyError("--rationale must say why this level was chosen")
+        raise FieldError("rationale", " must say why this level was chosen")
     members = [team_member(case, who, "--recommended-by").id for who in recommended_by]
     if not members:
-        raise ReunifyError("--recommended-by must name who recommended the level")
+        raise FieldError("recommended_by", " must name who recommended the level")
     found = _risk_factors(workflow, factors or [])
     check_date(case, date, today)
     facts = Facts(case, workflow, today)
@@ -409,7 +410,7 @@ def _risk_factors(workflow: Workflow, given: list[str]) -> list[str]:
     found = list(dict.fromkeys(f.strip() for f in given if f.strip()))
     for factor in found:
         if factor not in known:
-            raise ReunifyError(f"--factor: unknown risk factor '{factor}'" + did_you_mean(factor, list(known))
+            raise FieldError("factor", f": unknown risk factor '{factor}'" + did_you_mean(factor, list(known))
                                + ("; 'reunify workflow show' lists each level's factors" if known
                                   else "; the workflow's risk levels define no factors"))
     return found
@@ -436,7 +437,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
     if found[1].confirmed is not None:
         raise Refused(f"{classification_id} was already confirmed on {found[1].confirmed.isoformat()}")
     if date < found[1].date:
-        raise ReunifyError("--date is before the classification was recommended")
+        raise FieldError("date", " is before the classification was recommended")
     path, keys = case.source("risk.yaml", ("classifications", found[0]))
     _set_fields((path, keys), {"confirmed_by": member.id, "confirmed": date})
     return Recorded(path, f"recorded the confirmation of {classification_id} on {date.isoformat()}")
@@ -505,7 +506,7 @@ def complete_steps(folder: Path, steps: list[str], *, date: dt.date, by: str | N
                 continue
             reasons = _blockers(case, workflow, step, case_folder, date, today, by=member.id)
             if reasons:
-                if not any(r.startswith("it did not apply") for r in reasons):
+                if not reasons.ruled_out:
                     hints.append(f"{label}'{step_id}' is not marked done yet: " + "; ".join(reasons[:3])
                                  + f"; then {command.replace('NAME', member.id)}")
                 continue
@@ -539,7 +540,7 @@ def validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, s
         field = str(first["loc"][0]) if first["loc"] else ""
         option = options.get(field, f"--{field.replace('_', '-')}")
         message = first["msg"]
-        raise ReunifyError(f"{option}: {message[:1].lower()}{message[1:]}") from None
+        raise FieldError(option, f": {message[:1].lower()}{message[1:]}") from None
 
 
 def text_or_none(value: str | None) -> str | None:
@@ -552,7 +553,7 @@ def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, t
                       response: str | None = None, analysis: str | None = None) -> Recorded:
     open_case(folder, today)
     if date > today:
-        raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
+        raise FieldError("date", f" {date.isoformat()} is in the future (today is {today.isoformat()})")
     entry: dict[str, Any] = {"date": date, "event": text_or_none(event), "source": text_or_none(source),
                              "factors": CommentedSeq(f.strip() for f in factors or [] if f.strip()) or None,
                              "impact": text_or_none(impact), "response": text_or_none(response), "analysis": text_or_none(analysis)}
@@ -570,7 +571,7 @@ def _attendee(case: Case, who: str) -> str:
     for person in case.people.people:
         if who == person.id or who.casefold() == person.name.casefold():
             return person.id
-    raise ReunifyError(f"--attendee '{who}' is neither in the case team nor in people.yaml "
+    raise FieldError("attendee", f" '{who}' is neither in the case team nor in people.yaml "
                        "(give an id or a name from either; use --other for anyone else)")
 
 
@@ -624,7 +625,7 @@ def _parent_agreement(case: Case, parent: str) -> tuple[int, m.ParentAgreement]:
         if parent == item.person or (person is not None and parent.casefold() == person.name.casefold()):
             return index, item
     count = len(case.agreement.parents)
-    raise ReunifyError(f"--parent '{parent}' has no parental agreement "
+    raise FieldError("parent", f" '{parent}' has no parental agreement "
                        + (f"(agreement.yaml has agreements with {count} parent{'s' if count != 1 else ''}: "
                           "give the id or the name of one)" if count else "(agreement.yaml has no parents yet)"))
 
@@ -640,11 +641,11 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
     case, _ = open_case(folder, today)
     index, agreement = _parent_agreement(case, parent)
     if not 1 <= goal <= len(agreement.goals):
-        raise ReunifyError(f"--goal must be a goal number from 1 to {len(agreement.goals)}"
+        raise FieldError("goal", f" must be a goal number from 1 to {len(agreement.goals)}"
                            if agreement.goals else "this parent's agreement has no goals yet")
     check_date(case, date, today)
     if agreement.signed is not None and date < agreement.signed:
-        raise ReunifyError("--date is before the agreement was signed")
+        raise FieldError("date", " is before the agreement was signed")
     entry: dict[str, Any] = {"date": date, "rating": rating.strip().lower(), "evidence": text_or_none(evidence)}
     validated(m.GoalReview, entry, {"rating": "--rating", "evidence": "--evidence"})
     path, (_, at) = case.source("agreement.yaml", ("parents", index))
@@ -662,7 +663,7 @@ def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, infor
     check_date(case, date, today)
     informant = informant.strip().lower()
     if informant not in m.SDQ_INFORMANTS:
-        raise ReunifyError("--informant must be one of: " + ", ".join(m.SDQ_INFORMANTS))
+        raise FieldError("informant", " must be one of: " + ", ".join(m.SDQ_INFORMANTS))
     entry: dict[str, Any] = {"date": date, "total": total, "informant": informant,
                              "by": member.id if member else None}
     validated(m.SdqScore, entry, {"total": "--total"})
@@ -681,7 +682,7 @@ def record_police_check(folder: Path, person: str, *, date: dt.date, result: str
         raise ReunifyError(f"'{person}' is not in people.yaml (give the id or the name of someone there; "
                            "ids are case-sensitive)")
     if date > today:
-        raise ReunifyError(f"--date {date.isoformat()} is in the future (today is {today.isoformat()})")
+        raise FieldError("date", f" {date.isoformat()} is in the future (today is {today.isoformat()})")
     entry: dict[str, Any] = {"person": found.id, "date": date, "result": text_or_none(result)}
     validated(m.PoliceCheck, entry, {"result": "--result"})
     path = target(folder, "assessment.yaml", "police_checks")

@@ -141,8 +141,11 @@ def step_data(ev: Evaluation, state: StepState, locator: Locator) -> dict[str, A
                         "override": state.done.override}
     if state.waiting_on:
         data["waiting_on"] = list(state.waiting_on)
+        data["waiting_why"] = [str(why) for why in state.waiting_why]
     if state.reason:
         data["reason"] = state.reason
+    if state.not_applicable is not None:
+        data["not_applicable"] = str(state.not_applicable)
     if state.state in ("ready", "waiting"):
         data["missing"] = [problem_data(p) for p in located(list(state.missing), locator)]
         data["command"] = command_for(state)
@@ -180,6 +183,7 @@ def header_data(ev: Evaluation) -> dict[str, Any]:
         "stage": {"number": stages.index(stage) + 1, "of": len(stages), "id": stage.id,
                   "title": stage.title} if stage else None,
         "status": ev.status,
+        "case_status": str(ev.case_status),
         "path": ev.facts.path,
         "risk": ev.facts.level,
     }

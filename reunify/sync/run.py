@@ -86,6 +86,16 @@ class SyncResult:
     pushed: int = 0
     remote_said: list[str] = field(default_factory=list)
 
+    def to_data(self) -> dict[str, object]:
+        """The result as plain data (sync --json)."""
+        from reunify.practice.report import problem_data
+
+        return {"status": str(self.status), "remote": self.remote, "branch": self.branch,
+                "committed": self.committed, "not_shared": self.left, "received": self.received,
+                "authors": self.authors, "merged_by_meaning": self.by_meaning, "merged_as_text": self.as_text,
+                "checked": [str(p) for p in self.checked], "pushed": self.pushed,
+                "problems": [problem_data(p) for p in self.problems], "remote_said": self.remote_said}
+
 
 def _repository(folder: Path) -> Repository:
     if not folder.is_dir():

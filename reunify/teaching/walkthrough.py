@@ -153,7 +153,7 @@ def stage_days(ev: Evaluation) -> list[StageDay]:
         if when is not None:
             done.setdefault(index[state.stage.id], []).append(when)
     ended = ending(ev)
-    is_open = ended is None and ev.stage is not None and not ev.status.startswith("closed")
+    is_open = ended is None and ev.stage is not None and not ev.closed
     ended_in: int | None = None
     if is_open:
         assert ev.stage is not None
@@ -190,7 +190,7 @@ def _ended_in(ev: Evaluation, ended: dt.date, index: dict[str, int]) -> int | No
     before = case_as_of(ev.case, ended)
     before = dataclasses.replace(before, events=before.events.model_copy(update={"exit": None}))
     then = evaluate(before, ev.workflow, ended)
-    if then.stage is None or then.status.startswith("closed"):
+    if then.stage is None or then.closed:
         return None
     return index[then.stage.id]
 

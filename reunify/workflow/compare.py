@@ -10,7 +10,7 @@ from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow
 
 ChangeKind = Literal["added", "removed", "changed"]
-STEP_FIELDS = ("title", "role", "after", "needs", "records", "when", "path", "optional", "final", "due",
+STEP_FIELDS = ("title", "role", "after", "requires", "records", "when", "path", "optional", "final", "due",
                "not_before", "source", "documents")
 
 

@@ -30,9 +30,11 @@ from reunify.workflow.grammar import SUBJECTS
 from reunify.workflow.grammar import parse_condition
 from reunify.workflow.grammar import parse_span
 from reunify.workflow.model import LEVEL_NAMES
+from reunify.workflow.model import REQUIRED_MARKS
 from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow
 from reunify.workflow.model import gate_spec
+from reunify.workflow.old_keys import renamed_keys
 
 REFERENCE = WORKFLOWS / "reference.yaml"
 
@@ -50,10 +52,11 @@ def load_workflow(path: Path, gates: GateArgs) -> tuple[Workflow | None, list[Pr
         from reunify.workflow.local import load_local_workflow
 
         return load_local_workflow(path, loaded.data, gates)
-    workflow, problems = validate(Workflow, loaded.data, path)
+    data, renamed = renamed_keys(loaded.data, path)
+    workflow, problems = validate(Workflow, data, path)
     if workflow is None:
-        return None, problems
-    problems = list(check_workflow(workflow, path, gates))
+        return None, renamed.problems + renamed.relocate(problems)
+    problems = renamed.problems + renamed.relocate(check_workflow(workflow, path, gates))
     if any(p.is_error for p in problems):
         return None, problems
     return workflow, problems
@@ -73,6 +76,7 @@ def check_workflow(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Proble
                 yield problem((*at, "id"), f"step '{step.id}' is defined twice")
             seen.add(step.id)
             yield from _check_step(wf, step, at, step_ids, gates, problem)
+    yield from _check_marks(wf, problem)
     for name, decision in wf.decisions.items():
         at = ("decisions", name)
         for key in ("by", "ratified_by"):
@@ -86,8 +90,8 @@ def check_workflow(wf: Workflow, file: Path, gates: GateArgs) -> Iterator[Proble
                               + did_you_mean(outcome.path, list(wf.paths)))
             if outcome.when:
                 yield from _check_condition(wf, outcome.when, (*here, "when"), problem)
-            for g_index, item in enumerate(outcome.needs):
-                yield from _check_gate(item, (*here, "needs", g_index), gates, problem)
+            for g_index, item in enumerate(outcome.requires):
+                yield from _check_gate(item, (*here, "requires", g_index), gates, problem)
     yield from _check_cycles(wf, problem)
     yield from _check_rules(wf, step_ids, problem)
     yield from check_content(wf.assessment_domains, {level: d.factors for level, d in wf.risk_levels.items()},
@@ -191,8 +195,8 @@ def _check_step(
             yield problem((*at, "after", index), "a step cannot come after itself")
         elif other not in step_ids:
             yield problem((*at, "after", index), f"unknown step '{other}'" + did_you_mean(other, step_ids))
-    for index, item in enumerate(step.needs):
-        yield from _check_gate(item, (*at, "needs", index), gates, problem)
+    for index, item in enumerate(step.requires):
+        yield from _check_gate(item, (*at, "requires", index), gates, problem)
     kind, record_id = step.kind
     if kind == "decision" and record_id not in wf.decisions:
         yield problem((*at, "records"), f"unknown decision '{record_id}'"
@@ -288,6 +292,22 @@ def _check_condition(wf: Workflow, text: str, at: FieldPath, problem: Any) -> It
     for value in values:
         if value not in allowed:
             yield problem(at, f"'{value}' is not a value of {subject}" + did_you_mean(value, allowed))
+
+
+def _check_marks(wf: Workflow, problem: Any) -> Iterator[Problem]:
+    """Each mark on one step at most; the marks the engine needs, each on a step."""
+    marked: dict[str, str] = {}
+    for step in wf.steps.values():
+        if step.marks is None:
+            continue
+        if step.marks in marked:
+            yield problem((*_step_location(wf, step.id), "marks"), f"'{step.marks}' marks step '{marked[step.marks]}' already",
+                          "a mark belongs to one step only")
+        marked.setdefault(step.marks, step.id)
+    for mark, what in REQUIRED_MARKS.items():
+        if mark not in marked:  # at the step of that id, if there is one: it lost its mark
+            at = (*_step_location(wf, mark), "id") if mark in wf.steps else ("stages",)
+            yield problem(at, f"no step is marked '{mark}'", f"add 'marks: {mark}' to {what}")
 
 
 def _check_cycles(wf: Workflow, problem: Any) -> Iterator[Problem]:

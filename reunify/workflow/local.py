@@ -46,6 +46,8 @@ from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
 from reunify.workflow.load import check_workflow
 from reunify.workflow.model import Workflow
+from reunify.workflow.old_keys import Renamed
+from reunify.workflow.old_keys import renamed_keys
 
 MERGED_KEYS = ("roles", "risk_levels", "classifications", "decisions", "paths", "exit_reasons", "rules",
                "meetings", "documents", "outcomes_tool", "assessment_domains", "cautionary_factors",
@@ -86,6 +88,7 @@ def load_local_workflow(path: Path, data: dict[str, Any], gates: GateArgs) -> tu
     problems = list(_check_shape(path, data))
     if problems:
         return None, problems
+    data, renamed = _renamed(path, data)
     base_name = data["extends"]
     base_file = WORKFLOWS / f"{base_name}.yaml"
     base = load_file(base_file)
@@ -93,14 +96,24 @@ def load_local_workflow(path: Path, data: dict[str, Any], gates: GateArgs) -> tu
         return None, [Problem(path, ("extends",), f"cannot extend '{base_name}'", code="workflow")]
     merged, mapped, found = _apply(path, copy.deepcopy(base.data), data)
     if found:
-        return None, found
+        return None, renamed.problems + renamed.relocate(found)
     workflow, found = validate(Workflow, merged, path)
     if workflow is not None:
         found = list(check_workflow(workflow, path, gates))
-    placed = [_place(p, merged, data, mapped) for p in found]
+    placed = renamed.problems + renamed.relocate(_place(p, merged, data, mapped) for p in found)
     if any(p.is_error for p in placed):
         return None, placed
     return workflow, placed
+
+
+def _renamed(path: Path, data: dict[str, Any]) -> tuple[dict[str, Any], Renamed]:
+    """The local workflow with the old key `needs:` read as `requires:` in its step changes,
+    its added steps and its decisions' outcomes (a warning at each)."""
+    data, renamed = renamed_keys(data, path)
+    data["steps"] = {step_id: renamed.entry(change, path, ("steps", step_id))
+                     for step_id, change in (data.get("steps") or {}).items()}
+    data["add"] = [renamed.entry(item, path, ("add", index)) for index, item in enumerate(data.get("add") or [])]
+    return data, renamed
 
 
 def _check_shape(path: Path, data: dict[str, Any]) -> list[Problem]:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Annotated
 from typing import Any
 from typing import Literal
+from typing import get_args
 
 from pydantic import BaseModel
 from pydantic import ConfigDict
@@ -30,6 +31,11 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 Levels = Literal["low", "medium", "high", "severe"]
 LEVEL_NAMES: tuple[str, ...] = ("low", "medium", "high", "severe")
+# The roles a step can be marked with (`marks:`), each on one step at most, for the code to
+# find it by: its id is the workflow's to choose. The engine cannot work without the first.
+Mark = Literal["return_home", "assessment_planning", "planning_meeting", "police_checks", "panel"]
+MARKS: tuple[str, ...] = get_args(Mark)
+REQUIRED_MARKS: dict[str, str] = {"return_home": "the step that records the child's return home"}
 
 
 class Part(BaseModel):
@@ -65,7 +71,7 @@ class DecisionOutcome(Part):
     when: Text | None = None
     path: Name | None = None
     ends: bool = False
-    needs: ListOf[Name | dict[Name, Any]] = []
+    requires: ListOf[Name | dict[Name, Any]] = []  # gates the outcome requires (formerly `needs:`)
 
     @functools.cached_property
     def condition(self) -> Condition | None:
@@ -291,11 +297,12 @@ class OutcomesTool(Part):
 
 class Step(Part):
     id: Name
+    marks: Mark | None = None  # the step's role that the code finds it by (see `MARKS`)
     title: Text
     role: Name
     does: Text | None = None
     after: ListOf[Name] = []
-    needs: ListOf[Name | dict[Name, Any]] = []
+    requires: ListOf[Name | dict[Name, Any]] = []  # gates (formerly `needs:`, still read, with a warning)
     records: Text = "date"
     when: Text | None = None
     ready_when: Text | None = None  # a condition that must hold first; until it does, the step waits
@@ -344,7 +351,7 @@ class Step(Part):
         return words[0], ""
 
     def gate_specs(self) -> list[tuple[str, dict[str, Any]]]:
-        return [gate_spec(item) for item in self.needs]
+        return [gate_spec(item) for item in self.requires]
 
 
 def gate_spec(item: str | dict[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -421,6 +428,10 @@ class Workflow(Part):
                     and int(match[2]) > int(found[2]) and not match[2].startswith("0")):
                 return key
         return None
+
+    def marked(self, mark: str) -> Step | None:
+        """The step marked `mark` (`marks: return_home`), if the workflow has one."""
+        return next((s for s in self.steps.values() if s.marks == mark), None)
 
     def step_for(self, kind: str, record_id: str) -> Step | None:
         """The step that records decision/classification `record_id`."""

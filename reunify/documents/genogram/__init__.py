@@ -68,7 +68,7 @@ class GenogramPerson:
 
 @dataclass(frozen=True)
 class Genogram:
-    svg: str  # a complete SVG document
+    svg: str  # a complete SVG document ('' when drawn for Word only)
     png: bytes  # a PNG image
     width: int  # PNG size in pixels
     height: int
@@ -101,11 +101,12 @@ def genogram_people(case: Case, today: dt.date, layout: GenogramLayout | None = 
     return tuple(out)
 
 
-def draw_genogram(case: Case, today: dt.date) -> Genogram:
-    """The case's genogram as SVG and PNG, with ages on `today`, and the size to place it at."""
+def draw_genogram(case: Case, today: dt.date, *, svg: bool = True) -> Genogram:
+    """The case's genogram as SVG and PNG, with ages on `today`, and the size to place it at;
+    without `svg` (for Word, which takes the PNG), its `svg` is ''."""
     layout = layout_genogram(case, today)
     png, width, height = _png(layout)
-    return Genogram(_svg(layout), png, width, height, genogram_people(case, today, layout), layout.width_mm,
+    return Genogram(_svg(layout) if svg else "", png, width, height, genogram_people(case, today, layout), layout.width_mm,
                     layout.smallest_pt, layout.fits)
 
 

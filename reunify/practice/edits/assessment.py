@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from reunify.core.problems import FieldError
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import add_entry
@@ -89,10 +90,10 @@ def answer_domain(folder: Path, domain_id: str, text: str, *, today: dt.date,
         raise ReunifyError("the answer is empty; nothing written")
     if domain.per_parent:
         if not parent:
-            raise ReunifyError(f"--parent is needed: '{domain_id}' is answered for each parent")
+            raise FieldError("parent", f" is needed: '{domain_id}' is answered for each parent")
         return _answer_for_parent(folder, case, domain_id, domain, value, parent)
     if parent:
-        raise ReunifyError(f"--parent: '{domain_id}' is about the {domain.about}, not each parent")
+        raise FieldError("parent", f": '{domain_id}' is about the {domain.about}, not each parent")
     current = case.assessment.domains.get(domain_id)
     path = case.source(ASSESSMENT, ("domains", domain_id))[0] if current is not None else _file_for(folder, domain)
     if not path.exists():

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from reunify.core.problems import FieldError
 from reunify.core.problems import Refused
-from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import edit_file
 from reunify.engine.facts import Facts
@@ -32,7 +32,7 @@ def set_for_child(folder: Path, classification_id: str, text: str, *, today: dt.
     case, workflow = open_case(folder, today)
     said = text_or_none(text)
     if said is None:
-        raise ReunifyError("--for-child is empty: say what the child is told, in words for them")
+        raise FieldError("for_child", " is empty: say what the child is told, in words for them")
     found = Facts(case, workflow, today).classifications.get(classification_id)
     if found is None:
         raise Refused(f"{classification_id} is not recorded yet: record it with --level, --rationale and "

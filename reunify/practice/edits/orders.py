@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from reunify.core.problems import FieldError
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedSeq
 from reunify.core.yamlio import add_entry
@@ -52,9 +53,9 @@ def record_order(folder: Path, kind: str, *, made: dt.date, terms: str, today: d
     if kind != "other" and not ids:
         raise ReunifyError(f"a {KIND_WORDS[kind]} needs --with: who the contact is with (a person in people.yaml)")
     if made > today:
-        raise ReunifyError(f"--made {made.isoformat()} is in the future (today is {today.isoformat()})")
+        raise FieldError("made", f" {made.isoformat()} is in the future (today is {today.isoformat()})")
     if until is not None and until < made:
-        raise ReunifyError("--until is before the order was made")
+        raise FieldError("until", " is before the order was made")
     entry: dict[str, Any] = {"kind": kind, "with": CommentedSeq(ids) or None, "made": made,
                              "court": text_or_none(court), "terms": text_or_none(terms), "until": until}
     validated(m.CourtOrder, {**entry, "with": list(ids) or None},

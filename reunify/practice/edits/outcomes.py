@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from reunify.core.problems import FieldError
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import CommentedSeq
@@ -54,16 +55,16 @@ def parse_pairs(values: list[str], option: str) -> dict[str, str]:
         area, sep, rest = value.partition("=")
         area = area.strip()
         if not sep or not area:
-            raise ReunifyError(f"{option} takes AREA=VALUE, e.g. {option} safety=4")
+            raise FieldError(option, f" takes AREA=VALUE, e.g. {option} safety=4")
         if area in found:
-            raise ReunifyError(f"{option}: the area '{area}' is given twice")
+            raise FieldError(option, f": the area '{area}' is given twice")
         found[area] = rest.strip()
     return found
 
 
 def _area(tool: OutcomesTool, area: str, option: str) -> str:
     if area not in tool.areas:
-        raise ReunifyError(f"{option}: unknown area '{area}'" + did_you_mean(area, list(tool.areas))
+        raise FieldError(option, f": unknown area '{area}'" + did_you_mean(area, list(tool.areas))
                            + " (areas: " + ", ".join(tool.areas) + ")")
     return area
 
@@ -72,7 +73,7 @@ def _rating(tool: OutcomesTool, area: str, value: str) -> int:
     low, high = min(tool.scale), max(tool.scale)
     text = value.strip()
     if not text.isdigit() or int(text) not in tool.scale:
-        raise ReunifyError(f"--rating {area}: the rating must be a whole number on the scale {low}-{high} "
+        raise FieldError("rating", f" {area}: the rating must be a whole number on the scale {low}-{high} "
                            f"({scale_text(tool)})")
     return int(text)
 
@@ -88,7 +89,7 @@ def record_outcomes(folder: Path, *, date: dt.date, by: str, today: dt.date, rat
     facts = Facts(case, workflow, today)
     point = (at or "").strip() or point_now(facts) or ""
     if point not in tool.points:
-        raise ReunifyError("--at: unknown point of the episode" + did_you_mean(point, list(tool.points))
+        raise FieldError("at", ": unknown point of the episode" + did_you_mean(point, list(tool.points))
                            + " (points: " + ", ".join(tool.points) + ")")
     member = team_member(case, by)
     check_date(case, date, today)
@@ -96,7 +97,7 @@ def record_outcomes(folder: Path, *, date: dt.date, by: str, today: dt.date, rat
     written = {_area(tool, area, "--note"): text for area, text in (notes or {}).items() if text_or_none(text)}
     left = [area for area in tool.areas if area not in rated]
     if left:
-        raise ReunifyError("--rating is needed for every area of the outcomes tool; not rated: " + ", ".join(left))
+        raise FieldError("rating", " is needed for every area of the outcomes tool; not rated: " + ", ".join(left))
     ids = list(dict.fromkeys(find_person(case, who, "--with").id for who in people or [] if who.strip()))
     areas = CommentedMap()
     for area in tool.areas:  # in the workflow's order, whatever order they were given in

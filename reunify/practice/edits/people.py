@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reunify.core import codes
+from reunify.core.problems import FieldError
 from reunify.core.problems import Refused
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedMap
@@ -80,13 +81,13 @@ def member_id(name: str, role: str, taken: Iterable[str]) -> str:
 
 def not_future(option: str, day: dt.date | None, today: dt.date) -> None:
     if day is not None and day > today:
-        raise ReunifyError(f"{option} {day.isoformat()} is in the future (today is {today.isoformat()})")
+        raise FieldError(option, f" {day.isoformat()} is in the future (today is {today.isoformat()})")
 
 
 def _not_before_birth(case: Case, option: str, day: dt.date) -> None:
     child = case.child
     if child is not None and child.born is not None and day < child.born:
-        raise ReunifyError(f"{option} is before the child was born")
+        raise FieldError(option, " is before the child was born")
 
 
 def _matches(who: str, item_id: str, name: str) -> bool:
@@ -100,7 +101,7 @@ def find_person(case: Case, who: str, option: str) -> m.Person:
         if _matches(who, person.id, person.name):
             return person
     # The people's ids are not offered: an id from the records is never repeated in a message.
-    raise ReunifyError(f"{option} '{who}' is not in people.yaml (give the id or the name of someone there; "
+    raise FieldError(option, f" '{who}' is not in people.yaml (give the id or the name of someone there; "
                        "'reunify person add' adds someone)")
 
 
@@ -109,7 +110,7 @@ def find_household(case: Case, which: str, option: str = "HOUSEHOLD") -> tuple[i
     for index, household in enumerate(case.people.households):
         if _matches(which, household.id, household.name):
             return index, household
-    raise ReunifyError(f"{option} '{which}' is not a household in people.yaml (give its id or its name; "
+    raise FieldError(option, f" '{which}' is not a household in people.yaml (give its id or its name; "
                        "'reunify household add' adds one)")
 
 
@@ -122,7 +123,7 @@ def _role(workflow: Workflow, role: str) -> str:
     titles = {r.title.casefold(): key for key, r in workflow.roles.items()}
     role = titles.get(role.replace("_", " ").casefold(), role)
     if role not in workflow.roles:
-        raise ReunifyError("--role must be one of the workflow's roles: " + ", ".join(workflow.roles))
+        raise FieldError("role", " must be one of the workflow's roles: " + ", ".join(workflow.roles))
     return role
 
 
@@ -237,12 +238,12 @@ def transfer_team_member(folder: Path, who: str, *, to: str, date: dt.date, toda
     if leaving.until is not None:
         raise Refused("that team member has already left the case (their 'until' is set)")
     if leaving.since is not None and date < leaving.since:
-        raise ReunifyError("--date is before that team member joined the case")
+        raise FieldError("date", " is before that team member joined the case")
     successor = next((t for t in case.case.team if _matches(to.strip(), t.id, t.name)), None)
     entry: dict[str, Any] | None
     if successor is not None:
         if successor.id == leaving.id:
-            raise ReunifyError("--to names the team member who is leaving")
+            raise FieldError("to", " names the team member who is leaving")
         if successor.role != leaving.role:
             raise Refused("--to is in the team with another role; change it first with 'reunify team role'")
         if not successor.active_on(date):
@@ -287,18 +288,18 @@ def _person_values(case: Case, *, name: str | None, sex: str | None, born: dt.da
                    parent_link: str | None, today: dt.date, self_id: str | None = None) -> dict[str, Any]:
     """The fields given, checked, as they are written (None: not given)."""
     if sex is not None and sex.strip().lower() not in SEXES:
-        raise ReunifyError("--sex must be one of: " + ", ".join(SEXES))
+        raise FieldError("sex", " must be one of: " + ", ".join(SEXES))
     if parent_link is not None and parent_link.strip().lower() not in PARENT_LINKS:
-        raise ReunifyError("--parent-link must be one of: " + ", ".join(PARENT_LINKS))
+        raise FieldError("parent_link", " must be one of: " + ", ".join(PARENT_LINKS))
     not_future("--born", born, today)
     not_future("--died", died, today)
     ids = None
     if parents is not None:
         ids = list(dict.fromkeys(find_person(case, p, "--parent").id for p in parents if p.strip()))
         if self_id is not None and self_id in ids:
-            raise ReunifyError("--parent names the person themselves")
+            raise FieldError("parent", " names the person themselves")
         if len(ids) > 2:
-            raise ReunifyError("--parent may be given at most twice")
+            raise FieldError("parent", " may be given at most twice")
     return {"name": name.strip() if name is not None else None,
             "sex": sex.strip().lower() if sex is not None else None,
             "born": born, "died": died, "relationship": recording.text_or_none(relationship),
@@ -311,7 +312,7 @@ def _check_person(entry: dict[str, Any]) -> None:
                                         "parents": "--parent", "parent_link": "--parent-link"})
     born, died = entry.get("born"), entry.get("died")
     if isinstance(born, dt.date) and isinstance(died, dt.date) and died < born:
-        raise ReunifyError("--died is before the date of birth")
+        raise FieldError("died", " is before the date of birth")
 
 
 def _flow(ids: list[str]) -> CommentedSeq:
@@ -426,7 +427,7 @@ def set_relationship(folder: Path, first: str, second: str, *, today: dt.date, c
         raise ReunifyError("give one of --couple (married, cohabiting, separated, divorced) "
                            "or --tie (close, conflict, cut_off)")
     if tie is not None and since is not None:
-        raise ReunifyError("--since is for a couple; a tie has no date")
+        raise FieldError("since", " is for a couple; a tie has no date")
     a, b = find_person(case, first, "A").id, find_person(case, second, "B").id
     if a == b:
         raise ReunifyError("A and B are the same person")
@@ -435,13 +436,13 @@ def set_relationship(folder: Path, first: str, second: str, *, today: dt.date, c
     if couple is not None:
         status = couple.strip().lower()
         if status not in COUPLE_STATUSES:
-            raise ReunifyError("--couple must be one of: " + ", ".join(COUPLE_STATUSES))
+            raise FieldError("couple", " must be one of: " + ", ".join(COUPLE_STATUSES))
         key, entry = "couples", _entry({"people": _flow([a, b]), "status": status, "since": since})
         pairs = [set(item.people) for item in case.people.couples]
     else:
         quality = (tie or "").strip().lower().replace("-", "_").replace(" ", "_")
         if quality not in TIE_QUALITIES:
-            raise ReunifyError("--tie must be one of: " + ", ".join(TIE_QUALITIES))
+            raise FieldError("tie", " must be one of: " + ", ".join(TIE_QUALITIES))
         key, entry = "relationships", {"people": _flow([a, b]), "quality": quality}
         pairs = [set(item.people) for item in case.people.relationships]
     index = next((i for i, people in enumerate(pairs) if people == pair), None)
@@ -556,7 +557,7 @@ def set_proceedings(folder: Path, court: str, case_number: str, *, since: dt.dat
 def _code(table: dict[str, str], code: str, option: str, what: str) -> str:
     code = code.strip().upper()
     if code not in table:
-        raise ReunifyError(f"{option} must be an SSDA903 {what} code" + did_you_mean(code, list(table))
+        raise FieldError(option, f" must be an SSDA903 {what} code" + did_you_mean(code, list(table))
                            + ": " + ", ".join(table))
     return code
 
@@ -597,7 +598,7 @@ def add_placement(folder: Path, code: str, *, since: dt.date, today: dt.date, ca
 def _reason(reason: str | None, default: str | None) -> str:
     code = (reason or default or "").strip().upper()
     if code not in codes.EPISODE_ENDED:
-        raise ReunifyError("--reason must be an SSDA903 reason the period of care ended"
+        raise FieldError("reason", " must be an SSDA903 reason the period of care ended"
                            + did_you_mean(code, list(codes.EPISODE_ENDED))
                            + ": " + ", ".join(codes.EPISODE_ENDED))
     return code
@@ -624,9 +625,10 @@ def record_leaving_care(folder: Path, *, date: dt.date, reason: str, today: dt.d
 
 
 def return_steps(workflow: Workflow) -> list[str]:
-    """The workflow's steps that the return stands for: those needing the return recorded."""
+    """The workflow's steps that the return stands for: the one marked `return_home`, and
+    those needing the return recorded."""
     return [step.id for step in workflow.steps.values()
-            if any(name == RETURN_GATE for name, _ in step.gate_specs())]
+            if step.marks == "return_home" or any(name == RETURN_GATE for name, _ in step.gate_specs())]
 
 
 @locked
@@ -654,7 +656,7 @@ def record_return_home(folder: Path, *, date: dt.date, today: dt.date, by: str |
         summary = f"recorded the return home on {date.isoformat()}: left care ({codes.EPISODE_ENDED[code]})"
     else:
         if reason:
-            raise ReunifyError("--reason is for a child accommodated under section 20, who leaves care; "
+            raise FieldError("reason", " is for a child accommodated under section 20, who leaves care; "
                                "under an order the child is placed with parents (P1)")
         placed = [p for p in case.case.placements if p.since <= date]
         if placed and placed[-1].code == codes.PLACED_WITH_PARENTS:

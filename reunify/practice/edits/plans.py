@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from reunify.core.problems import FieldError
 from reunify.core.problems import Refused
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedMap
@@ -82,14 +83,14 @@ def _person(case: Case, who: str, option: str) -> m.Person:
     for person in case.people.people:
         if who == person.id or who.casefold() == person.name.casefold():
             return person
-    raise ReunifyError(f"{option} '{who}' is not in people.yaml (give the id or the name of someone there; "
+    raise FieldError(option, f" '{who}' is not in people.yaml (give the id or the name of someone there; "
                        "ids are case-sensitive)")
 
 
 def _parent(case: Case, who: str, option: str) -> m.Person:
     person = _person(case, who, option)
     if person.id in case.group:
-        raise ReunifyError(f"{option} '{who}' is a child of the case, not a parent")
+        raise FieldError(option, f" '{who}' is a child of the case, not a parent")
     return person
 
 
@@ -245,7 +246,7 @@ def child_seen_alone(folder: Path, *, date: dt.date, today: dt.date) -> Recorded
     case, _ = open_case(folder, today)
     check_date(case, date, today)
     if case.assessment.started is not None and date < case.assessment.started:
-        raise ReunifyError("--date is before the assessment started")
+        raise FieldError("date", " is before the assessment started")
     current = case.assessment.child_seen_alone
     if current is not None and date <= current:
         raise Refused(f"the child is already recorded as seen alone on {current.isoformat()}; nothing was changed")
@@ -269,7 +270,7 @@ def sign_off_assessment(folder: Path, *, by: str, date: dt.date, today: dt.date)
                           + (f"a {role.title.lower()}" if role else "not a manager"))
         check_date(case, date, today)
         if case.assessment.started is not None and date < case.assessment.started:
-            raise ReunifyError("--date is before the assessment started")
+            raise FieldError("date", " is before the assessment started")
         signed = case.assessment.signed_off
         if signed is not None:
             label = f"{case.child.name}'s " if case.family is not None and case.child is not None else "the "
@@ -340,7 +341,7 @@ def add_goal(folder: Path, *, parent: str, change: str, evidence: str, due: dt.d
                             "evidence": text_or_none(evidence), "due": due, "support": text_or_none(support)}
     for key, option in (("change", "--change"), ("evidence", "--evidence"), ("support", "--support")):
         if goal[key] is None:
-            raise ReunifyError(f"{option} must not be empty")
+            raise FieldError(option, " must not be empty")
     validated(m.Goal, goal, {"due": "--due"})
     index = _agreement_index(case, found)
     if index is None:
@@ -383,7 +384,7 @@ def sign_agreement(folder: Path, *, date: dt.date, today: dt.date, by: str | Non
         found = _parent(case, parent, "--parent")
         index = _agreement_index(case, found)
         if index is None:
-            raise ReunifyError(f"--parent '{parent}' is not in the agreement yet (add them with "
+            raise FieldError("parent", f" '{parent}' is not in the agreement yet (add them with "
                                "'reunify agreement parent')")
         signed = case.agreement.parents[index].signed
         if signed is not None:
@@ -439,11 +440,11 @@ def add_contact(folder: Path, *, people: list[str], arrangement: str, today: dt.
     case, _ = open_case(folder, today)
     ids = _people(case, people, "--with")
     if not ids:
-        raise ReunifyError("--with must name who the contact is with")
+        raise FieldError("with", " must name who the contact is with")
     entry: dict[str, Any] = {"with": CommentedSeq(ids), "arrangement": text_or_none(arrangement),
                              "supervised": supervised or None, "from": since}
     if entry["arrangement"] is None:
-        raise ReunifyError("--arrangement must not be empty")
+        raise FieldError("arrangement", " must not be empty")
     validated(m.ContactArrangement, entry, {"with": "--with", "from": "--from", "since": "--from"})
     path = target(folder, PLAN, "contact")
     _append(path, PLAN, "contact", entry)
@@ -460,7 +461,7 @@ def add_transition(folder: Path, step: str, *, today: dt.date, date: dt.date | N
     if for_child is not None:
         entry["for_child"] = text_or_none(for_child)
         if entry["for_child"] is None:
-            raise ReunifyError("--for-child must not be empty")
+            raise FieldError("for_child", " must not be empty")
     validated(m.TransitionStep, entry, {"step": "STEP_TEXT", "date": "--date", "for_child": "--for-child"})
     path = target(folder, PLAN, "transition")
     _append(path, PLAN, "transition", entry, by_date=date is not None)

@@ -1,9 +1,11 @@
-"""The small word lists anonymise works from: names that are words, the words of service names, common words.
+"""The small word lists anonymise works from, and how it compares and writes a word.
 
 Kept short and in one place on purpose: a person reviews what these lists let through.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 # Names that are also ordinary English words. In free text only the capitalised form (and
 # its possessive) is the name: "We hope Will will attend" keeps "hope" and "will".
@@ -110,3 +112,48 @@ COMMON_WORDS = frozenset({
     "tax", "teacher", "team", "teams", "therapies", "therapy", "tiktok", "trust", "unit", "universal",
     "violence", "visitor", "ward", "well", "welsh", "whatsapp", "worker", "workers", "youtube", "zoom",
 })
+
+# Words in a name field that say something about the name, not who it is.
+NOT_NAMES = frozenset({
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev", "revd", "jr", "jnr",
+    "sr", "snr", "junior", "senior", "baby", "unborn", "unknown", "unnamed", "not", "known", "name",
+    "surname", "forename", "withheld", "tbc", "tba", "confirmed", "be", "to", "yet", "the", "of", "and", "a",
+    "an", "mum", "dad", "nan", "grandad", "grandma", "mother", "father", "parent", "child", "son",
+    "daughter", "brother", "sister", "sibling", "half", "step", "grandmother", "grandfather", "aunt", "uncle",
+    "cousin", "partner", "carer", "foster", "friend", "neighbour", "boy", "girl", "male", "female",
+})
+STREET_WORDS = (
+    "Street", "St", "Road", "Rd", "Lane", "Ln", "Close", "Crescent", "Avenue", "Ave", "Drive", "Dr", "Way",
+    "Court", "Ct", "Place", "Pl", "Gardens", "Grove", "Terrace", "Walk", "Row", "Hill", "Park", "Square",
+    "Sq", "Mews", "View", "Rise", "Green", "Vale", "Parade", "Mount", "Gate", "Croft", "Meadow", "Meadows",
+    "Estate", "Yard", "Heights", "Bank", "Chase", "Dale", "Fields", "Wood", "Lea", "Brow", "Boulevard",
+    "Wharf", "Quay", "Cottages", "Cottage", "House", "Buildings", "Mansions", "Tower", "Towers", "Flats",
+    "Fold", "Side", "End", "Hall", "Lodge", "Farm", "Barn", "Manor",
+)
+# Words of household names and addresses that name no place.
+NOT_PLACES = frozenset({w.casefold() for w in STREET_WORDS} | {
+    "flat", "apartment", "apt", "unit", "room", "floor", "ground", "first", "second", "top", "basement",
+    "home", "foster", "family", "children's", "childrens", "residential", "hostel", "supported",
+    "accommodation", "refuge", "kinship", "care", "carer", "carers", "placement", "new", "old", "north",
+    "south", "east", "west", "upper", "lower", "uk", "england", "scotland", "wales", "united", "kingdom",
+    "at", "in", "on", "with", "near", "a", "an",
+})
+
+
+def plain(word: str) -> str:
+    """`word` without its accents."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def fold(word: str) -> str:
+    """A word as it is looked up: no accents, any case, one kind of apostrophe."""
+    return plain(word).casefold().replace("’", "'")
+
+
+def cased(like: str, word: str) -> str:
+    """`word` in the case of `like`: all capitals, all small, or as given."""
+    if len(like) > 1 and like.isupper():
+        return word.upper()
+    if like.islower():
+        return word.lower()
+    return word

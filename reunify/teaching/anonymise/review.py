@@ -13,14 +13,14 @@ anyway), with its file and field: never an original value the copy no longer hol
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reunify.core.problems import FieldPath
-from reunify.teaching.words import ABBREVIATIONS
-from reunify.teaching.words import COMMON_WORDS
+from reunify.teaching.anonymise.words import ABBREVIATIONS
+from reunify.teaching.anonymise.words import COMMON_WORDS
+from reunify.teaching.anonymise.words import fold
 
 __all__ = ["SENTENCE_START", "ReviewItem", "review_copy"]
 
@@ -83,7 +83,7 @@ def review_copy(texts: Iterable[tuple[str, FieldPath, str]], known: Collection[s
             digits = sum(ch.isdigit() for ch in token)
             shaped = len(token) >= 5 and (digits >= 3 or ("/" in token and digits >= 2))
             if (shaped and (any(ch.isupper() for ch in token) or "/" in token) and not _DATE.fullmatch(token)
-                    and _fold(token) not in known):
+                    and fold(token) not in known):
                 items.append(ReviewItem(file, field, token, IDENTIFIER))
         for found in _WORD.finditer(bare):
             start = found.start()
@@ -93,13 +93,13 @@ def review_copy(texts: Iterable[tuple[str, FieldPath, str]], known: Collection[s
                     alone = alone or bool(_POSSESSIVE.search(part))
                     words.append((file, field, part, alone))
                     if alone:
-                        unknown.add(_fold(_POSSESSIVE.sub("", part)))
+                        unknown.add(fold(_POSSESSIVE.sub("", part)))
                 start += len(part) + 1
     # A capitalised word that only ever starts a sentence is listed too, unless the copy
     # also uses it in lower case: ordinary words are written so somewhere, names rarely.
-    lower = {_fold(w) for _, _, text in texts_seen for w in _WORD.findall(text) if w[:1].islower()}
+    lower = {fold(w) for _, _, text in texts_seen for w in _WORD.findall(text) if w[:1].islower()}
     for file, field, word, _ in words:
-        key = _fold(_POSSESSIVE.sub("", word))
+        key = fold(_POSSESSIVE.sub("", word))
         if key in unknown:
             items.append(ReviewItem(file, field, word, CAPITALISED))
         elif key not in lower:
@@ -120,13 +120,8 @@ def _worth_a_look(word: str, known: Collection[str]) -> bool:
     if len(word) < 2 or not word[0].isupper():
         return False
     bare = _POSSESSIVE.sub("", word)
-    key = _fold(bare)
+    key = fold(bare)
     singular = key.removesuffix("s") if len(key) > 3 else key  # "the Carringtons", "on Tuesdays"
     if {key, singular} & (set(known) | COMMON_WORDS):
         return False
     return not (bare.isupper() and bare in ABBREVIATIONS)
-
-
-def _fold(word: str) -> str:
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
-    return plain.casefold().replace("’", "'")
