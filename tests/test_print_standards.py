@@ -279,3 +279,17 @@ def test_a_document_not_for_this_child_is_said_plainly_not_as_an_error(cli: Cli,
     data = json.loads(cli("render", case, "--out", tmp_path / "out", "--json").out)
     assert list(data["cases"][0]["not_applying"]) == ["pwp_front_sheet"]
     assert data["cases"][0]["held_back"] == {}
+
+
+def test_the_panels_meeting_says_what_it_recommended_over_its_steps_note(cli: Cli, tmp_path: Path) -> None:
+    case = tmp_path / "06"
+    shutil.copytree(SAMPLES / "06-home-under-care-order", case)
+    events = case / "events.yaml"
+    text = events.read_text(encoding="utf-8").replace(
+        "meetings:\n", "meetings:\n  - meeting: cpag\n    date: 2026-06-18\n    attendees: [sw-wainwright]\n"
+                       "    decided: The panel recommends the return home in July.\n", 1)
+    events.write_text(text, encoding="utf-8")
+    rows = dict(row[:2] for row in table_rows(pack(cli, case, tmp_path / "out")) if len(row) >= 2)
+    assert rows["The panel's recommendation"] == "The panel recommends the return home in July."
+    # Signed on the day it first sat, by the one who recorded the panel's step that day.
+    assert "Presented to the panel on 18 June 2026 by Chloe Wainwright" in joined(tmp_path / "out" / "cpag_pack.docx")

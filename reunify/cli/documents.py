@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,7 @@ from reunify.core.files import UnsafeFile
 from reunify.core.problems import CaseError
 from reunify.core.problems import ReunifyError
 from reunify.practice import report
+from reunify.practice.profile import Profile
 from reunify.practice.profile import load_profile
 from reunify.records import case_folders
 from reunify.records import find_case_folder
@@ -51,11 +53,17 @@ def _templates(folder: Path | None) -> Path | None:
     return folder
 
 
+@functools.cache
+def _profile(case: Path) -> Profile | None:
+    """The caseload profile of a case folder, read once however often it is asked for."""
+    return load_profile(case)[0]
+
+
 def _templates_for(case: Path, given: Path | None) -> Path | None:
     """--templates, else the templates folder the caseload profile names, if any."""
     if given is not None:
         return given
-    profile, _ = load_profile(case)
+    profile = _profile(case)
     folder = profile.templates if profile is not None else None
     if folder is not None and not folder.is_dir():
         raise ReunifyError(f"{profile.path if profile else ''}: templates: {folder}: no such folder")
@@ -68,12 +76,20 @@ _IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 
 def _letterhead_for(case: Path) -> Letterhead | None:
     """The authority's name and logo from the caseload profile, if it names the authority."""
+    profile = _profile(case)
+    if profile is None or profile.settings.authority is None:
+        return None
+    return _letterhead(profile.path)
+
+
+@functools.cache
+def _letterhead(profile_file: Path) -> Letterhead | None:
+    """One profile's letterhead, its logo read once for all the cases below it."""
     from reunify.documents.context import Letterhead
     from reunify.documents.context import Picture
 
-    profile, _ = load_profile(case)
-    if profile is None or profile.settings.authority is None:
-        return None
+    profile = _profile(profile_file.parent)
+    assert profile is not None and profile.settings.authority is not None
     logo = None
     if profile.logo is not None:
         where = f"{profile.path}: authority.logo: {profile.settings.authority.logo}"

@@ -108,14 +108,8 @@ def _agreement_made(case: Case, workflow: Workflow) -> Signature | None:
 
 def _panel_sat(case: Case, workflow: Workflow) -> Signature | None:
     """The day the panel sat (its meeting, or its step done): the pack is what it read."""
-    panel_step, kinds = panel.panel_of(workflow)
-    held: list[tuple[dt.date, str | None]] = [(mt.date, None) for mt in case.events.meetings
-                                              if mt.meeting in kinds]
-    held += [(step.date, step.by) for step in case.events.steps if step.step == panel_step]
-    if not held:
-        return None
-    day, by = min(held, key=lambda item: item[0])
-    return Signature(day, by, "presented to the panel")
+    held = panel.sittings(case, workflow)
+    return Signature(held[0].day, held[0].by, "presented to the panel") if held else None
 
 
 DOCUMENTS: dict[str, Document] = {d.id: d for d in (

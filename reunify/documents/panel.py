@@ -10,12 +10,14 @@ and, once it has sat, what it recommended (the panel's meeting, or its step's no
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from reunify.documents import builders as b
 from reunify.documents.context import Context
 from reunify.documents.context import Source
 from reunify.documents.context import day
 from reunify.documents.context import decision_context
+from reunify.records import Case
 from reunify.records import models as m
 from reunify.workflow import Workflow
 
@@ -53,15 +55,32 @@ def last_review(src: Source) -> Context | None:
     return {"date": day(review.date), "attendees": _attendees(src, review), "decided": review.decided or ""}
 
 
+@dataclass(frozen=True)
+class Sitting:
+    """A sitting of the panel: its meeting (what it decided), or its step done (who, a note)."""
+
+    day: dt.date
+    by: str | None
+    outcome: str
+
+
+def sittings(case: Case, workflow: Workflow) -> list[Sitting]:
+    """The panel's sittings in date order; on one day its meeting after its step, so that
+    the last holds what the panel decided."""
+    step, kinds = panel_of(workflow)
+    found = [(item.date, 0, Sitting(item.date, item.by, item.note or ""))
+             for item in case.events.steps if item.step == step]
+    found += [(mt.date, 1, Sitting(mt.date, None, mt.decided or "")) for mt in case.events.meetings
+              if mt.meeting in kinds]
+    return [sitting for _, _, sitting in sorted(found, key=lambda item: item[:2])]
+
+
 def _panel(src: Source) -> Context:
     """When the panel sits (or sat), and what it recommended once it has."""
-    step, kinds = panel_of(src.workflow)
-    held = sorted((mt for mt in src.case.events.meetings if mt.meeting in kinds), key=lambda mt: mt.date)
+    held = sittings(src.case, src.workflow)
     if held:
-        return {"date": day(held[-1].date), "held": True, "outcome": held[-1].decided or ""}
-    done = sorted((item for item in src.case.events.steps if item.step == step), key=lambda item: item.date)
-    if done:
-        return {"date": day(done[-1].date), "held": True, "outcome": done[-1].note or ""}
+        return {"date": day(held[-1].day), "held": True, "outcome": held[-1].outcome}
+    step, _ = panel_of(src.workflow)
     planned = src.case.events.timetable.get(step) if step is not None else None
     return {"date": day(planned), "held": False, "outcome": ""}
 

@@ -416,10 +416,21 @@ def _parse(blob: bytes, path: Path) -> Any:
 
 def _blobs(root: Path, names: list[str]) -> dict[str, bytes | None]:
     """The content of each 'commit:path' (None where the file is not in that commit)."""
-    result = _run(root, "cat-file", "--batch", stdin="".join(f"{name}\n" for name in names).encode("utf-8"))
+    result = _run(root, "cat-file", "--batch", stdin=batch_request(names))
     if result.returncode:
         raise GitError(_first_line(result))
-    out, position = result.stdout, 0
+    return batch_blobs(result.stdout, names)
+
+
+def batch_request(names: Sequence[str]) -> bytes:
+    """What `git cat-file --batch` reads: one object name a line."""
+    return "".join(f"{name}\n" for name in names).encode("utf-8")
+
+
+def batch_blobs(out: bytes, names: Sequence[str]) -> dict[str, bytes | None]:
+    """`git cat-file --batch` output read back: each name's blob (None where missing or
+    not a blob)."""
+    position = 0
     found: dict[str, bytes | None] = {}
     for name in names:
         end = out.index(b"\n", position)

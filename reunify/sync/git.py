@@ -16,6 +16,8 @@ from pathlib import Path
 
 from reunify.practice.audit import GitError
 from reunify.practice.audit import NoRepository
+from reunify.practice.audit import batch_blobs
+from reunify.practice.audit import batch_request
 from reunify.practice.audit import work_tree
 
 LOCAL_TIMEOUT = 120.0  # seconds: a commit runs the user's hooks
@@ -162,23 +164,10 @@ class Repository:
         """The content of each object name ('commit:path' or a blob id); None where missing."""
         if not names:
             return {}
-        result = self.run("cat-file", "--batch", stdin="".join(f"{name}\n" for name in names).encode("utf-8"))
+        result = self.run("cat-file", "--batch", stdin=batch_request(names))
         if result.returncode:
             raise GitError(f"git cat-file failed: {first_line(result)}")
-        out, position = result.stdout, 0
-        found: dict[str, bytes | None] = {}
-        for name in names:
-            end = out.index(b"\n", position)
-            header = out[position:end]
-            position = end + 1
-            found[name] = None
-            if header.endswith((b" missing", b" ambiguous")):
-                continue
-            _, kind, size = header.split(b" ")
-            if kind == b"blob":
-                found[name] = out[position:position + int(size)]
-            position += int(size) + 1
-        return found
+        return batch_blobs(result.stdout, names)
 
     def write_blobs(self, contents: Sequence[bytes]) -> list[str]:
         """Store each content as a blob: their ids, in order (one process for all)."""

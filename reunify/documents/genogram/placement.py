@@ -172,10 +172,10 @@ class Placement:
         gap = 0.0 if kin - {None} else FAMILY_GAP
         return a.half + b.half + PITCH + gap
 
-    def _down(self, unit: Unit) -> tuple[float | None, float]:
-        """Where the unit's parents want it, and how much the members' side matters."""
-        wants: list[float] = []
-        lean = 0.0
+    def _pulls(self, unit: Unit) -> list[tuple[float, float]]:
+        """For each member whose parents are above: where the parents want the unit, and
+        how far that member's own place is from where they want it."""
+        pulls = []
         for pid in unit.members:
             parents = self.family_of.get(pid)
             if parents is None or any(self.row[p] >= unit.row for p in parents):
@@ -183,9 +183,14 @@ class Placement:
             rank, count = self.rank[pid]
             centre = self.anchor(self.sibship_of[pid])
             want = centre + (rank - (count - 1) / 2) * PITCH
-            wants.append(want - unit.offset(pid))
-            lean += unit.offset(pid) * (centre - want)
-        return (sum(wants) / len(wants) if wants else None), lean
+            pulls.append((want - unit.offset(pid), unit.offset(pid) * (centre - want)))
+        return pulls
+
+    def _down(self, unit: Unit) -> tuple[float | None, float]:
+        """Where the unit's parents want it, and how much the members' side matters."""
+        pulls = self._pulls(unit)
+        wants = [want for want, _ in pulls]
+        return (sum(wants) / len(wants) if wants else None), sum(lean for _, lean in pulls)
 
     def _up(self, unit: Unit) -> float | None:
         wants: list[float] = []
@@ -218,14 +223,7 @@ class Placement:
         unit.members.reverse()
 
     def _spread(self, unit: Unit) -> float:
-        wants = []
-        for pid in unit.members:
-            parents = self.family_of.get(pid)
-            if parents is None or any(self.row[p] >= unit.row for p in parents):
-                continue
-            rank, count = self.rank[pid]
-            centre = self.anchor(self.sibship_of[pid])
-            wants.append(centre + (rank - (count - 1) / 2) * PITCH - unit.offset(pid))
+        wants = [want for want, _ in self._pulls(unit)]
         if not wants:
             return 0.0
         mean = sum(wants) / len(wants)
