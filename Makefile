@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/next.py
 	$(BIN)/python bench/render.py
 	$(BIN)/python bench/caseload.py
+	$(BIN)/python bench/site.py
 	$(BIN)/python bench/chronology.py
 	$(BIN)/python bench/sync.py
 

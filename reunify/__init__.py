@@ -102,16 +102,18 @@ def _child_document_warnings(evaluation: Evaluation, today: dt.date) -> list[Pro
 
 def _recordings() -> dict[str, Callable[..., Recorded]]:
     """The recordings by the name of their command."""
+    from reunify.practice import decisions
     from reunify.practice import recording
-    from reunify.practice.edits import people
+    from reunify.practice import routine
+    from reunify.practice.edits import team
 
-    return {"done": recording.record_step, "decide": recording.record_decision,
-            "ratify": recording.ratify_decision, "classify": recording.record_classification,
-            "confirm": recording.confirm_classification, "exit": recording.record_exit,
-            "chronology": recording.record_chronology, "meeting": recording.record_meeting,
-            "visit": recording.record_visit, "goal-review": recording.record_goal_review,
-            "sdq": recording.record_sdq, "police-check": recording.record_police_check,
-            "team-add": people.add_team_member}
+    return {"done": recording.record_step, "decide": decisions.record_decision,
+            "ratify": decisions.ratify_decision, "classify": decisions.record_classification,
+            "confirm": decisions.confirm_classification, "exit": recording.record_exit,
+            "chronology": routine.record_chronology, "meeting": routine.record_meeting,
+            "visit": routine.record_visit, "goal-review": routine.record_goal_review,
+            "sdq": routine.record_sdq, "police-check": routine.record_police_check,
+            "team-add": team.add_team_member}
 
 
 def _action(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
@@ -172,12 +174,17 @@ def render(folder: Path | str, out: Path | str, today: dt.date, documents: Itera
            ) -> CaseRendering:
     """Render the documents of the case in `folder` into `out` (default: every document
     that applies and is ready): `.written`, `.held_back`, `.not_applying`, `.warned`,
-    `.problems`, `.error`. Never raises for anything in the case or the templates."""
+    `.problems`, `.error`. As `reunify render` does, the caseload profile's templates folder
+    (unless `templates` is given) and its authority's name and logo apply. Never raises for
+    anything in the case or the templates; a bad profile raises `ReunifyError`."""
+    from reunify.documents.authority import Authorities
     from reunify.documents.batch import Job
     from reunify.documents.batch import render_job
     from reunify.documents.render import unknown_documents
 
     wanted = tuple(documents)
     unknown_documents(list(wanted))
-    return render_job(Job(Path(folder), Path(out), today, wanted, Path(templates) if templates else None,
-                          as_of=as_of, issue=issue))
+    case, authorities = Path(folder), Authorities()
+    return render_job(Job(case, Path(out), today, wanted,
+                          authorities.templates(case, Path(templates) if templates else None),
+                          as_of=as_of, issue=issue, letterhead=authorities.letterhead(case)))

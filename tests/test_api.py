@@ -135,3 +135,23 @@ def test_render_a_document_and_reopen_it(case: Path, tmp_path: Path) -> None:
 def test_render_an_unknown_document_is_an_error(case: Path, tmp_path: Path) -> None:
     with pytest.raises(reunify.ReunifyError, match="unknown document"):
         reunify.render(case, tmp_path / "out", TODAY, documents=["no_such_document"])
+
+
+def test_render_uses_the_caseload_profile_as_the_command_does(tmp_path: Path) -> None:
+    """The authority's name from the profile heads the document, and a profile changed
+    between two calls in one process is read again."""
+    root = tmp_path / "caseload"
+    shutil.copytree(SAMPLES / "03-medium-agreement-review", root / "03")
+    profile = root / "reunify.yaml"
+
+    def header(out: Path) -> str:
+        rendering = reunify.render(root / "03", out, TODAY, documents=["reunification_plan"])
+        assert not rendering.failed, rendering.error
+        document = docx.Document(str(out / "reunification_plan.docx"))
+        return " ".join(p.text for section in document.sections for p in section.header.paragraphs)
+
+    profile.write_text("authority:\n  name: Northshire County Council\n", encoding="utf-8")
+    assert "Northshire County Council" in header(tmp_path / "first")
+    profile.write_text("authority:\n  name: Southvale Borough Council\n", encoding="utf-8")
+    second = header(tmp_path / "second")
+    assert "Southvale Borough Council" in second and "Northshire" not in second

@@ -111,6 +111,11 @@ def test_a_journey_with_the_installed_package(installed: Path, tmp_path: Path) -
     reunify("genogram", "sample-03")
     assert (work / "sample-03" / "documents" / "genogram.png").stat().st_size > 10_000
 
+    # The site, from the templates and assets inside the package.
+    reunify("site", "sample-03", "--out", "site")
+    assert 'href="assets/site.css"' in (work / "site" / "index.html").read_text(encoding="utf-8")
+    assert "@media print" in (work / "site" / "assets" / "site.css").read_text(encoding="utf-8")
+
     # Teaching and adaptation read what ships inside the package.
     assert "(stage 5 of 5)" in reunify("walkthrough", "06", "--no-pause")
     assert "Assessment" in reunify("workflow", "show")

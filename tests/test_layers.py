@@ -6,7 +6,7 @@ modules and those of the layers below it, never one above or beside it.
     workflow    the workflow models, grammar, loading and local workflows
     engine      facts, gates, deadlines, evaluation, the case as of a day
     practice    recording, edits, the caseload, its profile, audit, reports, fidelity
-    documents | sync | teaching    (side by side: none imports another)
+    documents | sync | teaching | site    (side by side: none imports another)
     cli         the commands
     reunify     the package itself (the library API) and `python -m reunify`
 
@@ -23,8 +23,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reunify"
 LAYERS = {"core": 0, "records": 1, "workflow": 2, "engine": 3, "practice": 4,
-          "documents": 5, "sync": 5, "teaching": 5, "cli": 6, "": 7}
-MAX_LINES = 700  # no module grows past this; most stay near 400 (see README, Architecture)
+          "documents": 5, "sync": 5, "teaching": 5, "site": 5, "cli": 6, "": 7}
+MAX_LINES = 400  # no module grows past this (see README, Architecture)
 
 
 def group(module: str) -> str:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from reunify.core import fastloader
 from reunify.core import yamlio
 from tests.conftest import SAMPLES
 
@@ -40,7 +41,7 @@ def _both(text: str) -> tuple[Any, Any]:
         except Exception as exc:
             return type(exc).__name__
 
-    fast = read(lambda t: yamlio.pyyaml.load(t, Loader=yamlio._FastLoader))
+    fast = read(lambda t: fastloader.pyyaml.load(t, Loader=fastloader._FastLoader))
     slow = read(REFERENCE.load)
     return fast, slow
 
@@ -63,9 +64,9 @@ def test_plain_scalars_read_as_yaml_1_2(scalar: str) -> None:
 
 
 def test_no_is_text_and_010_is_ten() -> None:
-    loaded = yamlio.pyyaml.load("a: no\nb: 010\nc: 2024-02-30\n", Loader=yamlio._FastLoader)
+    loaded = fastloader.pyyaml.load("a: no\nb: 010\nc: 2024-02-30\n", Loader=fastloader._FastLoader)
     assert loaded == {"a": "no", "b": 10, "c": "2024-02-30"}
-    assert isinstance(loaded["c"], yamlio.InvalidDate)
+    assert isinstance(loaded["c"], fastloader.InvalidDate)
 
 
 def test_every_sample_file_reads_the_same() -> None:
@@ -149,10 +150,10 @@ def test_a_long_chronology_is_read_by_libyaml(tmp_path: Path, monkeypatch: pytes
     ("? k\n: " + "- " * 6000 + "x\n", 6001),  # the value of an explicit key
 ])
 def test_the_depth_bound_is_never_below_the_depth(text: str, depth: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yamlio, "_LIBYAML_LIMITS_NESTING", False)  # as with libyaml before 0.2.6
+    monkeypatch.setattr(fastloader, "_LIBYAML_LIMITS_NESTING", False)  # as with libyaml before 0.2.6
     # What the bound lets through goes to libyaml's recursive composer: it must never
     # be shallower than the file. Every one of these is still read without a crash.
-    assert yamlio._depth_bound(text) >= depth
+    assert fastloader._depth_bound(text) >= depth
     loaded = yamlio.load_text(text, Path("case.yaml"))
     assert loaded.problems or loaded.data is not None
 
@@ -162,5 +163,5 @@ def test_the_copied_resolver_table_is_ruamels_for_yaml_1_2() -> None:
 
     theirs = [(tag, pattern.pattern, "".join(char or " " for char in first))  # " ": the empty scalar
               for versions, tag, pattern, first in implicit_resolvers if (1, 2) in versions]
-    ours = [(f"tag:yaml.org,2002:{tag}", pattern, first) for tag, pattern, first in yamlio.RESOLVERS_1_2]
+    ours = [(f"tag:yaml.org,2002:{tag}", pattern, first) for tag, pattern, first in fastloader.RESOLVERS_1_2]
     assert ours == theirs

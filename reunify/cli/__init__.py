@@ -18,6 +18,13 @@ from reunify.core.problems import ReunifyError
 
 __all__ = ["app", "main"]
 
+# Records are special category data about children: no third-party pydantic plugin (found
+# through installed packages' entry points) is to see them as they are validated. Turning
+# plugins off, as pydantic documents, also spares scanning every installed package's
+# entry points on the first model. Pydantic reads it as each validator is built, so it
+# holds for every model however late it is imported.
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
+
 
 class Stopped(BaseException):
     """The process was asked to stop (SIGTERM, or SIGHUP when its terminal closed).

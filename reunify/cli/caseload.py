@@ -21,14 +21,14 @@ from reunify.cli.console import print_json
 from reunify.cli.console import table
 from reunify.core.dates import relative_day
 from reunify.core.problems import ReunifyError
-from reunify.engine.deadlines import UPCOMING_DAYS
+from reunify.engine.due import UPCOMING_DAYS
 from reunify.engine.states import CaseStatus
 from reunify.practice.caseload import CaseRow
 from reunify.practice.caseload import Outcomes
 from reunify.practice.caseload import find_cases
 from reunify.practice.caseload import outcomes
 from reunify.practice.caseload import summarise_all
-from reunify.workflow.model import LEVEL_NAMES
+from reunify.workflow.kinds import LEVEL_NAMES
 
 LEVEL_COLOUR = {"low": "green", "medium": "yellow", "high": "red", "severe": "bold red"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

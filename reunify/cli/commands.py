@@ -25,6 +25,8 @@ from typer.core import TyperGroup
 COMMANDS: dict[str, tuple[str, str]] = {
     "anonymise": ("anonymise", "Copy a case for training: names, ids, addresses, contact details and dates changed."),
     "caseload": ("caseload", "Every case under a folder on one screen, what needs attention first at the top."),
+    "site": ("site", "The caseload as web pages to open in a browser: the caseload, each case, the outcomes and "
+                     "each family."),
     "render": ("documents", "Render the framework's Word documents, pre-filled from the records, each as of its "
                             "day: a signed one as it was signed, the rest as DRAFT with a version."),
     "genogram": ("documents", "Draw the genogram from people.yaml: genogram.png (for Word) and genogram.svg "
@@ -36,13 +38,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "classify": ("record", "Record a risk classification, or a manager's confirmation of it; --for-child on its "
                            "own adds or changes what the child is told about one already recorded."),
     "exit": ("record", "Record that the process ended part way, with its reason and date."),
-    "chronology": ("record", "Add an entry to the analytical chronology, kept in date order."),
-    "meeting": ("record", "Record a meeting: its kind, date, who came and what was decided."),
-    "visit": ("record", "Record a visit to the child: announced or not, and whether the child was seen alone."),
-    "goal-review": ("record", "Record a review of one goal of a parental agreement: red, amber or green, with "
-                              "evidence."),
-    "sdq": ("record", "Record a Strengths and Difficulties Questionnaire score; its band is shown."),
-    "police-check": ("record", "Record a police check on a household member, relative or regular visitor."),
+    "chronology": ("routine", "Add an entry to the analytical chronology, kept in date order."),
+    "meeting": ("routine", "Record a meeting: its kind, date, who came and what was decided."),
+    "visit": ("routine", "Record a visit to the child: announced or not, and whether the child was seen alone."),
+    "goal-review": ("routine", "Record a review of one goal of a parental agreement: red, amber or green, "
+                               "with evidence."),
+    "sdq": ("routine", "Record a Strengths and Difficulties Questionnaire score; its band is shown."),
+    "police-check": ("routine", "Record a police check on a household member, relative or regular visitor."),
     "history": ("history", "Who recorded what and when, newest first, from git (the caseload must be in git)."),
     "outcomes": ("monitoring", "Record the outcomes tool completed with the family: every area rated on the "
                                "scale, with a short note; who took part."),
@@ -50,13 +52,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
                                   "on the placed-with-parents front sheet."),
     "relationship": ("people", "Record or update a couple, or a close, conflicted or cut-off relationship, for "
                                "the genogram."),
-    "trusted-adult": ("people", "Record the child's trusted adult for the reunification."),
-    "legal-status": ("people", "Record a change of the child's legal status, kept in date order."),
-    "proceedings": ("people", "Record care proceedings about the child: the court and its case number, printed "
-                              "on every document (given again, they are corrected)."),
-    "placement": ("people", "Record a placement of the child, kept in date order."),
-    "return-home": ("people", "Record the child's return home and mark the workflow's return step done."),
-    "leave-care": ("people", "Record that the child left care for a reason other than the planned return home."),
+    "trusted-adult": ("care", "Record the child's trusted adult for the reunification."),
+    "legal-status": ("care", "Record a change of the child's legal status, kept in date order."),
+    "proceedings": ("care", "Record care proceedings about the child: the court and its case number, printed "
+                            "on every document (given again, they are corrected)."),
+    "placement": ("care", "Record a placement of the child, kept in date order."),
+    "return-home": ("care", "Record the child's return home and mark the workflow's return step done."),
+    "leave-care": ("care", "Record that the child left care for a reason other than the planned return home."),
     "next": ("read", "The one to three things to do now: who does each, by when, and what is missing."),
     "status": ("read", "Every stage and step with its state, the risk history, key dates and deadlines."),
     "check": ("read", "Every problem in the records as path:line:col: severity: message."),
@@ -71,9 +73,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                              "it matters."),
     "assessment": ("plans domains", "The Return Home Assessment: parents, the child, housing, finances, school, support "
                             "needs, the conclusion and the manager's sign-off."),
-    "agreement": ("plans", "The parental agreement: each parent's strengths and concerns, the review date and "
-                           "signing."),
-    "goal": ("plans", "SMART goals of the parental agreement."),
+    "agreement": ("agreement", "The parental agreement: each parent's strengths and concerns, the review date "
+                               "and signing."),
+    "goal": ("agreement", "SMART goals of the parental agreement."),
     "plan": ("plans", "The reunification plan: support, contact, transition, the contingency plan and the "
                       "conversation with the child."),
     "team": ("people", "The case team: add a member, change a role, transfer the work, list the team."),

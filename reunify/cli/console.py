@@ -2,27 +2,35 @@
 
 Everything shown goes through here, so that width (80 columns when piped), colour (off
 when NO_COLOR is set or output is not a terminal) and escaping are decided in one place.
+Rich is imported when it has something to draw: text, `bullets` and `rows` piped to a file
+or another program are drawn as rich would draw them, without it (reunify.cli.plain),
+unless they hold what only rich draws (an emoji code, a character wider than one cell);
+a `table` is always rich's.
 """
 
 from __future__ import annotations
 
+import builtins
 import contextlib
-import json
+import os
 import re
 import sys
 from collections.abc import Callable
 from collections.abc import Iterator
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from typing import Any
 from typing import TextIO
 
-from rich.console import Console
-from rich.markup import escape as escape_markup
-from rich.table import Table
-
+from reunify.cli import plain
 from reunify.core.problems import Problem
 
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
 __all__ = ["Table", "bullets", "err", "escape", "escape_line", "inert", "out", "print_json", "print_problems",
-           "progress", "table"]
+           "progress", "rows", "table"]
 
 _PIPED_WIDTH = 80
 
@@ -47,6 +55,16 @@ def inert(text: str, *, one_line: bool = False) -> str:
     (ESC as \\x1b); with `one_line`, line breaks and tabs too, so that a value cannot
     start a line of its own (a path with a newline cannot forge a diagnostic)."""
     return (_CONTROL_OR_BREAK if one_line else _CONTROL).sub(_shown, text)
+
+
+# rich.markup.escape's pattern: what rich would read as a tag, with its backslashes.
+_MARKUP_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+def escape_markup(text: str) -> str:
+    """`text` that rich prints as it is (rich.markup.escape, without importing rich)."""
+    text = _MARKUP_TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
+    return text + "\\" if text.endswith("\\") and not text.endswith("\\\\") else text
 
 
 def escape(text: str) -> str:
@@ -98,25 +116,85 @@ class _TrimmedLines:
         return getattr(self._stream, "encoding", "utf-8")
 
 
-def _console(stderr: bool) -> Console:
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else _PIPED_WIDTH
-    return Console(file=_TrimmedLines(stderr), width=width, highlight=False, soft_wrap=False)  # type: ignore[arg-type]
+def _unstyled(stream: TextIO) -> bool:
+    """Whether rich would draw no style on `stream`, 80 columns wide: it is no terminal
+    and neither TTY_COMPATIBLE nor FORCE_COLOR says otherwise (rich's Console.is_terminal),
+    and this is not a notebook (rich draws there as on a terminal)."""
+    if hasattr(builtins, "get_ipython") or stream.isatty():
+        return False
+    compatible, force = os.environ.get("TTY_COMPATIBLE", ""), os.environ.get("FORCE_COLOR")
+    return compatible == "0" or (compatible != "1" and not force)
 
 
-out = _console(stderr=False)
-err = _console(stderr=True)
+class _Console:
+    """Rich's console, made when something needs it; until then text that rich would
+    draw without a style is written as rich would write it (reunify.cli.plain)."""
+
+    def __init__(self, stderr: bool) -> None:
+        stream = sys.stderr if stderr else sys.stdout
+        self._file = _TrimmedLines(stderr)
+        self._width = None if stream.isatty() else _PIPED_WIDTH
+        self._plain = self._width is not None and _unstyled(stream)
+        self._rich: Console | None = None
+
+    @property
+    def rich(self) -> Console:
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(file=self._file, width=self._width, highlight=False,  # type: ignore[arg-type]
+                                 soft_wrap=False)
+        return self._rich
+
+    def print(self, *objects: Any, soft_wrap: bool = False, **options: Any) -> None:
+        lines = self._plain_lines(objects, soft_wrap) if self._plain and not options else None
+        if lines is None:
+            self.rich.print(*objects, soft_wrap=soft_wrap, **options)
+        else:
+            self._file.write("".join(line + "\n" for line in lines))
+            self._file.flush()
+
+    def _plain_lines(self, objects: tuple[Any, ...], soft_wrap: bool) -> list[str] | None:
+        assert self._width is not None
+        if not objects:
+            return [""]
+        if len(objects) > 1:
+            return None
+        if isinstance(objects[0], str):
+            return plain.text_lines(objects[0], self._width, soft_wrap)
+        if isinstance(objects[0], Bullets | Rows):
+            return objects[0].plain_lines(self._width)
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.rich, name)
+
+
+out = _Console(stderr=False)
+err = _Console(stderr=True)
 
 
 def print_json(data: Any) -> None:
     """JSON on stdout, unstyled, one document."""
+    import json  # only for --json
+
     # json escapes C0 controls itself; DEL, C1 controls and bidi overrides are escaped here
     # the JSON way (\\u009b), which any reader turns back into the same text.
     text = json.dumps(data, indent=2, ensure_ascii=False)
     sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
+def __getattr__(name: str) -> Any:
+    if name == "Table":  # rich's, imported when a command draws one of its own
+        from rich.table import Table
+
+        return Table
+    raise AttributeError(name)
+
+
 def table(*columns: str) -> Table:
+    from rich.table import Table
+
     grid = Table(show_edge=False, box=None, pad_edge=False,
                  header_style="bold", padding=(0, 2, 0, 0))
     for column in columns:
@@ -124,16 +202,57 @@ def table(*columns: str) -> Table:
     return grid
 
 
-def bullets(items: list[str], indent: int = 0) -> Table:
+class Rows:
+    """A table of text under a header, drawn as `table` draws it (rows are markup): rich's
+    table when rich draws it, else the same lines drawn without rich."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        self.header, self.rows = list(header), list[list[str]]()
+
+    def add_row(self, *cells: str) -> None:
+        self.rows.append(list(cells))
+
+    def plain_lines(self, width: int) -> list[str] | None:
+        return plain.table_lines(self.header, self.rows, width)
+
+    def __rich__(self) -> Table:
+        grid = table(*self.header)
+        for row in self.rows:
+            grid.add_row(*row)
+        return grid
+
+
+def rows(*header: str) -> Rows:
+    """A table of text under `header`, as `table` makes, that piped output draws without rich."""
+    return Rows(header)
+
+
+class Bullets:
+    """A list whose wrapped lines stay indented under their text (items are markup):
+    rich's grid when rich draws it, else the same lines drawn without rich."""
+
+    def __init__(self, items: Sequence[str], indent: int) -> None:
+        self.items, self.indent = list(items), indent
+
+    def plain_lines(self, width: int) -> list[str] | None:
+        return plain.bullet_lines(self.items, self.indent, width) if self.items else None
+
+    def __rich__(self) -> Table:
+        from rich.table import Table
+
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        if self.indent:
+            grid.add_column(width=self.indent - 1)
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        for item in self.items:
+            grid.add_row(*([""] if self.indent else []), "-", item)
+        return grid
+
+
+def bullets(items: list[str], indent: int = 0) -> Bullets:
     """A list whose wrapped lines stay indented under their text (items are markup)."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    if indent:
-        grid.add_column(width=indent - 1)
-    grid.add_column(no_wrap=True)
-    grid.add_column(overflow="fold")
-    for item in items:
-        grid.add_row(*([""] if indent else []), "-", item)
-    return grid
+    return Bullets(items, indent)
 
 
 def print_problems(problems: list[Problem], indent: str = "") -> None:
@@ -157,7 +276,7 @@ def progress(description: str, total: int) -> Iterator[Callable[[], None]]:
     from rich.progress import TimeElapsedColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=err, transient=True, disable=not err.is_terminal)
+                   console=err.rich, transient=True, disable=not err.rich.is_terminal)
     with bar:
         task = bar.add_task(description, total=total)
         yield lambda: bar.advance(task)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,8 +26,6 @@ from reunify.core.files import UnsafeFile
 from reunify.core.problems import CaseError
 from reunify.core.problems import ReunifyError
 from reunify.practice import report
-from reunify.practice.profile import Profile
-from reunify.practice.profile import load_profile
 from reunify.records import case_folders
 from reunify.records import find_case_folder
 from reunify.records.family import children_of
@@ -51,56 +48,6 @@ def _templates(folder: Path | None) -> Path | None:
     if folder is not None and not folder.is_dir():
         raise ReunifyError(f"--templates: {folder}: no such folder")
     return folder
-
-
-@functools.cache
-def _profile(case: Path) -> Profile | None:
-    """The caseload profile of a case folder, read once however often it is asked for."""
-    return load_profile(case)[0]
-
-
-def _templates_for(case: Path, given: Path | None) -> Path | None:
-    """--templates, else the templates folder the caseload profile names, if any."""
-    if given is not None:
-        return given
-    profile = _profile(case)
-    folder = profile.templates if profile is not None else None
-    if folder is not None and not folder.is_dir():
-        raise ReunifyError(f"{profile.path if profile else ''}: templates: {folder}: no such folder")
-    return folder
-
-
-LOGO_HEIGHT_MM = 12.0
-_IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
-
-
-def _letterhead_for(case: Path) -> Letterhead | None:
-    """The authority's name and logo from the caseload profile, if it names the authority."""
-    profile = _profile(case)
-    if profile is None or profile.settings.authority is None:
-        return None
-    return _letterhead(profile.path)
-
-
-@functools.cache
-def _letterhead(profile_file: Path) -> Letterhead | None:
-    """One profile's letterhead, its logo read once for all the cases below it."""
-    from reunify.documents.context import Letterhead
-    from reunify.documents.context import Picture
-
-    profile = _profile(profile_file.parent)
-    assert profile is not None and profile.settings.authority is not None
-    logo = None
-    if profile.logo is not None:
-        where = f"{profile.path}: authority.logo: {profile.settings.authority.logo}"
-        try:
-            data = profile.logo.read_bytes()
-        except OSError as exc:
-            raise ReunifyError(f"{where}: {exc.strerror or 'cannot read it'}") from None
-        if not data.startswith(_IMAGE_SIGNATURES):
-            raise ReunifyError(f"{where}: not a PNG or JPEG image")
-        logo = Picture(data, 0.0, height_mm=LOGO_HEIGHT_MM)
-    return Letterhead(profile.settings.authority.name, logo)
 
 
 def _documents_folder(case: Path) -> Path:
@@ -157,6 +104,7 @@ def render_command(
 ) -> None:
     """Render the framework's Word documents, pre-filled from the records, each as of its
     day: a signed one as it was signed, the rest as DRAFT with a version. Exit 1 if any case failed."""
+    from reunify.documents.authority import Authorities
     from reunify.documents.batch import Job
     from reunify.documents.batch import render_many
     from reunify.documents.render import unknown_documents
@@ -169,12 +117,14 @@ def render_command(
     unknown_documents(wanted)
     folders = case_folders(cases or [Path(".")])
     template_dir = _templates(templates)
+    authorities = Authorities()
+    templates_for, letterhead_for = authorities.templates, authorities.letterhead
     if list_only:
-        _list(folders, wanted, _templates_for(folders[0], template_dir) if folders else None, day, as_json, on,
-              _outputs(folders, out_dir), [_letterhead_for(folder) for folder in folders])
+        _list(folders, wanted, templates_for(folders[0], template_dir) if folders else None, day, as_json, on,
+              _outputs(folders, out_dir), [letterhead_for(folder) for folder in folders])
         return
-    jobs_to_run = [Job(folder, target, day, tuple(wanted), _templates_for(folder, template_dir), on, issue,
-                       _letterhead_for(folder))
+    jobs_to_run = [Job(folder, target, day, tuple(wanted), templates_for(folder, template_dir), on, issue,
+                       letterhead_for(folder))
                    for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
     outcomes = []
     with progress("Rendering", len(jobs_to_run)) as advance:

@@ -36,10 +36,10 @@ def history_command(
     """Who recorded what and when, newest first, from git (the caseload must be in git)."""
     if not is_family_folder(case):  # a family's history is every child's
         find_case_folder(case)
-    from reunify.practice import audit
+    from reunify.practice import history
 
-    changes = audit.history(case)
-    pending = audit.uncommitted(case)
+    changes = history.history(case)
+    pending = history.uncommitted(case)
     if as_json:
         print_json({
             "case": str(case),

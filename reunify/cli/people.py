@@ -1,9 +1,10 @@
-"""Commands for the team, people, relationships, households, legal status, placements and the return home.
+"""Commands for the team, people, relationships and households.
 
-`team add|role|transfer|list`, `person add|change`, `relationship`, `household add|join`,
-`trusted-adult`, `legal-status`, `placement`, `return-home` and `leave-care`. Each calls
-one function of `reunify.practice.edits.people`; options make every command scriptable, and at a
-terminal what is missing is asked for, with the choices listed.
+`team add|role|transfer|list`, `person add|change`, `relationship` and `household add|join`.
+Each calls one function of `reunify.practice.edits.team` or `reunify.practice.edits.people`;
+options make every command scriptable, and at a terminal what is missing is asked for, with
+the choices listed. The child's own facts (legal status, placements, the return home) are
+in `care`.
 """
 
 from __future__ import annotations
@@ -32,15 +33,16 @@ from reunify.cli.console import table
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.core import codes
 from reunify.core.problems import ReunifyError
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 
 if TYPE_CHECKING:
     from reunify.practice.edits import people as edits
-else:
-    edits = lazy_module("reunify.practice.edits.people")  # loaded when a command of this group runs
+    from reunify.practice.edits import team as team_edits
+else:  # loaded when a command of this group runs
+    edits = lazy_module("reunify.practice.edits.people")
+    team_edits = lazy_module("reunify.practice.edits.team")
 
 
 team_app = typer.Typer(help="The case team: add a member, change a role, transfer the work, list the team.",
@@ -130,7 +132,7 @@ def team_add_command(
     name = _required(ask(name, "Full name", "NAME"))
     role = _required(ask(role, "Role", "--role", choices=choices.roles))
     start = parse_date("--from", since) if since else None
-    recorded = edits.add_team_member(case, name, role=role, member=member_id, since=start, today=day)
+    recorded = team_edits.add_team_member(case, name, role=role, member=member_id, since=start, today=day)
     _confirm(recorded, case, commit, "team add")
 
 
@@ -148,7 +150,7 @@ def team_role_command(
     choices = Choices(case, day)
     member = _required(ask(member, "Which team member (id or name)", "MEMBER", choices=choices.team))
     role = _required(ask(role, "New role", "ROLE", choices=choices.roles))
-    _confirm(edits.change_team_role(case, member, role, today=day), case, commit, "team role", [member])
+    _confirm(team_edits.change_team_role(case, member, role, today=day), case, commit, "team role", [member])
 
 
 @team_app.command("transfer")
@@ -169,7 +171,7 @@ def team_transfer_command(
     member = _required(ask(member, "Who is leaving the case (id or name)", "FROM", choices=choices.team))
     successor = _required(ask(to, "Who takes over (a new name, or a team member)", "--to"))
     when = _needed(_day(date, "Date of the transfer", "--date", day))
-    recorded = edits.transfer_team_member(case, member, to=successor, to_id=to_id, date=when, today=day)
+    recorded = team_edits.transfer_team_member(case, member, to=successor, to_id=to_id, date=when, today=day)
     _confirm(recorded, case, commit, "team transfer", [member])
 
 
@@ -180,7 +182,7 @@ def team_list_command(
 ) -> None:
     """List the case team: ids, names, roles and when each was on the case."""
     day = resolve_today(today)
-    members, workflow = edits.team_of(case, day)
+    members, workflow = team_edits.team_of(case, day)
     if not members:
         out.print("The team is empty: add someone with 'reunify team add NAME --role ROLE'.")
         return
@@ -334,116 +336,4 @@ def household_join_command(
     person = _required(ask(person, "Who (id or name)", "PERSON", choices=choices.people))
     _confirm(edits.join_household(case, household, person, visitor=visitor, today=day), case, commit,
              "household join")
-
-
-# -- the child's own facts --------------------------------------------------------------
-
-
-@app.command("trusted-adult")
-@_case_locked
-def trusted_adult_command(
-    person: Annotated[str | None, typer.Argument(help="The trusted adult, by id or name (someone in people.yaml).",
-                                                 show_default=False)] = None,
-    case: CaseFolder = Path("."),
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record the child's trusted adult for the reunification."""
-    day = resolve_today(today)
-    person = _required(ask(person, "Who is the child's trusted adult (id or name)", "PERSON",
-                           choices=Choices(case, day).people))
-    _confirm(edits.set_trusted_adult(case, person, today=day), case, commit, "trusted-adult")
-
-
-@app.command("legal-status")
-@_case_locked
-def legal_status_command(
-    code: Annotated[str | None, typer.Argument(help="SSDA903 legal status code, e.g. V2, C1, C2.", show_default=False)] = None,
-    case: CaseFolder = Path("."),
-    since: Since = "",
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a change of the child's legal status, kept in date order."""
-    day = resolve_today(today)
-    code = _required(ask(code, "Legal status code", "CODE", choices=_codes(codes.LEGAL_STATUS)))
-    when = _needed(_day(since, "In force from", "--from", day))
-    _confirm(edits.add_legal_status(case, code, since=when, today=day), case, commit, f"legal-status {code.upper()}")
-
-
-@app.command("proceedings")
-@_case_locked
-def proceedings_command(
-    court: Annotated[str | None, typer.Argument(help="The court, e.g. 'Family Court at Northtown'.",
-                                                show_default=False)] = None,
-    case_number: Annotated[str | None, typer.Argument(help="The court's case number.", show_default=False)] = None,
-    case: CaseFolder = Path("."),
-    since: Annotated[str, typer.Option("--from", metavar="YYYY-MM-DD", help="The day proceedings were issued.")] = "",
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record care proceedings about the child: the court and its case number, printed on
-    every document (given again, they are corrected)."""
-    day = resolve_today(today)
-    court = _required(ask(court, "Which court", "COURT"))
-    case_number = _required(ask(case_number, "The court's case number", "CASE_NUMBER"))
-    when = _day(since, "Proceedings issued on (blank if not known)", "--from", day, required=False)
-    _confirm(edits.set_proceedings(case, court, case_number, since=when, today=day), case, commit, "proceedings")
-
-
-@app.command("placement")
-@_case_locked
-def placement_command(
-    code: Annotated[str | None, typer.Argument(help="SSDA903 placement code, e.g. U6, P1.", show_default=False)] = None,
-    case: CaseFolder = Path("."),
-    since: Since = "",
-    carer: Annotated[str | None, typer.Option(help="The carer, by id or name (someone in people.yaml).")] = None,
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a placement of the child, kept in date order."""
-    day = resolve_today(today)
-    code = _required(ask(code, "Placement code", "CODE", choices=_codes(codes.PLACEMENT)))
-    when = _needed(_day(since, "Placed from", "--from", day))
-    _confirm(edits.add_placement(case, code, since=when, carer=carer, today=day), case, commit,
-             f"placement {code.upper()}")
-
-
-@app.command("return-home")
-@_case_locked
-def return_home_command(
-    case: CaseFolder = Path("."),
-    date: Day = "",
-    by: Annotated[str, typer.Option("--by", help="Who records the return: a team member's id or name "
-                                                 "(default: the one social worker).")] = "",
-    reason: Annotated[str | None, typer.Option(help="For a child accommodated under section 20: why the period "
-                                                    "of care ended (default E4A, returned home as planned).")] = None,
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record the child's return home and mark the workflow's return step done.
-
-    Under a care order or interim care order the child is placed with parents (P1);
-    accommodated under section 20 the child leaves care.
-    """
-    day = resolve_today(today)
-    when = _needed(_day(date, "Date of the return", "--date", day))
-    recorded = edits.record_return_home(case, date=when, by=by or None, reason=reason, today=day)
-    _confirm(recorded, case, commit, "return-home", [by] if by else [])
-
-
-@app.command("leave-care")
-@_case_locked
-def leave_care_command(
-    case: CaseFolder = Path("."),
-    date: Day = "",
-    reason: Annotated[str | None, typer.Option(help="SSDA903 reason the period of care ended, e.g. E13, E41.")] = None,
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record that the child left care for a reason other than the planned return home."""
-    day = resolve_today(today)
-    why = _required(ask(reason, "Why the period of care ended", "--reason", choices=_codes(codes.EPISODE_ENDED)))
-    when = _needed(_day(date, "Date the child left care", "--date", day))
-    _confirm(edits.record_leaving_care(case, date=when, reason=why, today=day), case, commit, "leave-care")
 

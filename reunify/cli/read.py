@@ -20,17 +20,17 @@ from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
-from reunify.cli.console import table
+from reunify.cli.console import rows
 from reunify.core.dates import relative_day
 from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
-from reunify.core.yamlio import Locator
+from reunify.core.yamlio import FastLocator
 from reunify.engine import Evaluation
 from reunify.engine import StepState
-from reunify.engine.deadlines import Due
-from reunify.engine.evaluate import child_summary
-from reunify.engine.evaluate import key_dates
+from reunify.engine.due import Due
 from reunify.engine.evaluate import root_causes
+from reunify.engine.summary import child_summary
+from reunify.engine.summary import key_dates
 from reunify.practice import report
 from reunify.practice.checking import check_cases
 from reunify.practice.checking import load_evaluation
@@ -42,7 +42,7 @@ from reunify.records.family import is_family_folder
 def evaluation_or_exit(folder: Path, today: dt.date, as_json: bool) -> Evaluation:
     evaluation, problems = load_evaluation(folder, today, load_profile(folder))
     if evaluation is None:
-        located = report.located(problems)
+        located = report.located(problems, FastLocator())
         if as_json:
             print_json({"case": str(folder), "problems": [report.problem_data(p) for p in located]})
         else:
@@ -136,7 +136,7 @@ def _family_next(folder: Path, day: dt.date, as_json: bool) -> None:
 def print_next(ev: Evaluation, day: dt.date) -> None:
     """The next steps, what is overdue, needs attention and is coming up; every command
     shown names the case folder when it is not the current one, to be run as it stands."""
-    locator = Locator()
+    locator = FastLocator()  # libyaml's positions: no round-trip parse to place a line
     folder = ev.case.folder
     suffix = "" if folder.resolve() == Path.cwd().resolve() else " " + shlex.quote(str(folder))
 
@@ -249,7 +249,7 @@ def status_command(
     print_header(ev)
     for number, stage in enumerate(ev.workflow.stages, 1):
         out.print(f"\n[bold]{number}. {escape(stage.title)}[/]")
-        grid = table("Step", "State", "When")
+        grid = rows("Step", "State", "When")
         for state in (s for s in ev.steps if s.stage.id == stage.id):
             title = escape(state.step.title) + (" [dim](optional)[/]" if state.optional else "")
             when = ""
@@ -270,7 +270,7 @@ def status_command(
     if not history:
         out.print("No risk classification yet.")
     else:
-        grid = table("", "Date", "Level", "Confirmed")
+        grid = rows("", "Date", "Level", "Confirmed")
         for item in history:
             by = ev.case.member(item.confirmed_by)
             confirmed = (f"{item.confirmed.isoformat()} by {by.id if by else 'someone not in the team'}"
@@ -279,13 +279,13 @@ def status_command(
             grid.add_row(name, item.date.isoformat(), ev.workflow.level_label(item.level), escape(confirmed))
         out.print(grid)
     out.print("\n[bold]Key dates[/]")
-    grid = table("Date", "What")
+    grid = rows("Date", "What")
     for label, happened in key_dates(ev.facts):
         grid.add_row(happened.isoformat(), escape(label))
     out.print(grid)
     if ev.schedule.dues:
         out.print("\n[bold]Deadlines[/]")
-        grid = table("Date", "What", "Rule and source")
+        grid = rows("Date", "What", "Rule and source")
         for due in ev.schedule.dues:
             when = f"{KIND_TEXT[due.kind]} {due.date.isoformat()}"
             grid.add_row(f"[red]{when}[/]" if due.overdue else when, escape(due.what), escape(due.citation))
@@ -311,7 +311,7 @@ def _family_status(folder: Path, day: dt.date, as_json: bool) -> None:
             {"case": str(child), "problems": [report.problem_data(p) for p in report.located(problems)]}
             for child, ev, problems in found]})
     else:
-        grid = table("Child", "Legal status · placement", "Risk", "Stage", "Next")
+        grid = rows("Child", "Legal status · placement", "Risk", "Stage", "Next")
         title = folder.resolve().name
         for child, ev, _ in found:
             if ev is None:

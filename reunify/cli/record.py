@@ -1,5 +1,5 @@
-"""Recording commands: new, done, decide, classify, exit, chronology, meeting, visit,
-goal-review, sdq, police-check. Each calls one core function.
+"""Recording commands: new, done, decide, classify, exit (chronology, meeting, visit,
+goal-review, sdq and police-check are in `routine`). Each calls one core function.
 
 Options make every command scriptable; on a terminal, what is missing is asked for.
 With --commit (or `git: {commit: true}` in the caseload profile) what a command wrote is
@@ -30,7 +30,6 @@ from reunify.cli.ask import ask
 from reunify.cli.ask import ask_date
 from reunify.cli.ask import ask_many
 from reunify.cli.ask import ask_text
-from reunify.cli.ask import ask_yes_no
 from reunify.cli.ask import at_terminal
 from reunify.cli.console import err
 from reunify.cli.console import escape
@@ -38,6 +37,7 @@ from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import load_file
+from reunify.practice import decisions
 from reunify.practice import recording
 from reunify.practice import session
 from reunify.practice.skeleton import Essentials
@@ -254,7 +254,7 @@ def decide_command(
         by = by or _only(choices, choices.decision_role(decision, ratify=True))
         who = _required(ask(by, "Who ratifies it (id or name)", "--by", choices=choices.team))
         when = ask_date(date, "Date of the ratification", day)
-        recorded = recording.ratify_decision(case, decision, date=when, by=who, today=day)
+        recorded = decisions.ratify_decision(case, decision, date=when, by=who, today=day)
         action = f"decide {decision} ratify"
     else:
         outcome = _required(ask(outcome, "Outcome", "--outcome",
@@ -263,7 +263,7 @@ def decide_command(
         who = _required(ask(by, "Who made the decision (id or name)", "--by", choices=choices.team))
         when = ask_date(date, "Date of the decision", day)
         reason = ask(reason, "Why (blank to skip)", "--reason", required=False)
-        recorded = recording.record_decision(case, decision, outcome=outcome, date=when, by=who,
+        recorded = decisions.record_decision(case, decision, outcome=outcome, date=when, by=who,
                                              today=day, reason=reason, confirm=confirm)
         action = f"decide {decision} {outcome}"
     _confirm(recorded, case, commit, action, [who])
@@ -316,7 +316,7 @@ def classify_command(
         who = _required(ask(by, "Which manager confirms the level (id or name)", "--by",
                             choices=functools.partial(choices.team, "service_manager")))
         when = ask_date(date, "Date of the confirmation", day)
-        recorded = recording.confirm_classification(case, classification, by=who, date=when, today=day)
+        recorded = decisions.confirm_classification(case, classification, by=who, date=when, today=day)
         _confirm(recorded, case, commit, f"classify {classification} confirm", [who])
     else:
         level = _required(ask(level, "Level", "--level", choices=choices.levels))
@@ -328,7 +328,7 @@ def classify_command(
             answer = ask(None, "Factors of the risk classification table found (comma-separated; blank for none)",
                          "--factor", required=False, choices=choices.risk_factors)
             factor = [part.strip() for part in (answer or "").split(",") if part.strip()]
-        recorded = recording.record_classification(case, classification, level=level, rationale=rationale,
+        recorded = decisions.record_classification(case, classification, level=level, rationale=rationale,
                                                    recommended_by=recommended, date=when, today=day,
                                                    factors=factor, for_child=said)
         action = f"classify {classification} {_recorded_level(recorded.file, classification, level)}"
@@ -354,158 +354,3 @@ def exit_command(
     when = ask_date(date, "Date it ended", day)
     recorded = recording.record_exit(case, reason=why, date=when, by=who, today=day, note=note)
     _confirm(recorded, case, commit, f"exit {why}", [who])
-
-
-@app.command("chronology")
-@_case_locked
-def chronology_command(
-    case: CaseFolder = Path("."),
-    date: When = "",
-    event: Annotated[str | None, typer.Option(help="What happened.")] = None,
-    source: Annotated[str | None, typer.Option(help="Where it is recorded (e.g. Police notification).")] = None,
-    factor: Annotated[list[str] | None, typer.Option(
-        "--factor", help="A factor such as domestic_abuse or substance_misuse (repeat for each).")] = None,
-    impact: Annotated[str | None, typer.Option(help="The impact on the child.")] = None,
-    response: Annotated[str | None, typer.Option(help="The response of the services.")] = None,
-    analysis: Annotated[str | None, typer.Option(help="The manager's analysis.")] = None,
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Add an entry to the analytical chronology, kept in date order."""
-    day = resolve_today(today)
-    when = ask_date(date, "Date of the event", day)
-    event = ask(event, "What happened", "--event")
-    source = ask(source, "Source (where it is recorded)", "--source")
-    impact = ask(impact, "Impact on the child (blank to skip)", "--impact", required=False)
-    assert event is not None and source is not None
-    _confirm(recording.record_chronology(case, date=when, event=event, source=source, today=day,
-                                         factors=factor, impact=impact, response=response, analysis=analysis),
-             case, commit, "chronology")
-
-
-@app.command("meeting")
-@_case_locked
-def meeting_command(
-    kind: Annotated[str, typer.Argument(help="The kind of meeting, e.g. cic_review, planning_review, fgc, tac.")],
-    case: CaseFolder = Path("."),
-    date: When = "",
-    attendee: Annotated[list[str] | None, typer.Option(
-        "--attendee", help="Who came: a team member or person, by id or name (repeat for each).")] = None,
-    other: Annotated[list[str] | None, typer.Option(
-        "--other", help="Anyone else who came, by role, e.g. 'Class teacher' (repeat for each).")] = None,
-    decided: Annotated[str | None, typer.Option(help="What was decided.")] = None,
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a meeting: its kind, date, who came and what was decided."""
-    day = resolve_today(today)
-    when = ask_date(date, "Date of the meeting", day)
-    if attendee is None and at_terminal():
-        answer = ask(None, "Who came (ids or names, comma-separated; blank if none)", "--attendee", required=False)
-        attendee = [a for a in (answer or "").split(",") if a.strip()]
-    decided = ask(decided, "What was decided (blank to skip)", "--decided", required=False)
-    _confirm(recording.record_meeting(case, kind, date=when, today=day, attendees=attendee, others=other,
-                                      decided=decided), case, commit, f"meeting {kind}")
-
-
-@app.command("visit")
-@_case_locked
-def visit_command(
-    case: CaseFolder = Path("."),
-    date: When = "",
-    by: By = "",
-    announced: Annotated[bool | None, typer.Option(
-        "--announced/--unannounced", help="Whether the family knew of the visit.", show_default=False)] = None,
-    seen_alone: Annotated[bool | None, typer.Option(
-        "--seen-alone/--not-seen-alone", help="Whether the child was seen alone.", show_default=False)] = None,
-    note: Note = None,
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a visit to the child: announced or not, and whether the child was seen alone."""
-    day = resolve_today(today)
-    when = ask_date(date, "Date of the visit", day)
-    choices = CaseChoices(case, day)
-    who = ask(by or _only(choices, ("social_worker",)) or None, "Who visited (team member id or name)", "--by",
-              choices=choices.team)
-    assert who is not None
-    was_announced = ask_yes_no(announced, "Was the visit announced?", "--announced or --unannounced")
-    alone = ask_yes_no(seen_alone, "Was the child seen alone?", "--seen-alone or --not-seen-alone")
-    _confirm(recording.record_visit(case, date=when, by=who, announced=was_announced, seen_alone=alone,
-                                    today=day, note=note), case, commit, "visit", [who])
-
-
-@app.command("goal-review")
-@_case_locked
-def goal_review_command(
-    case: CaseFolder = Path("."),
-    parent: Annotated[str | None, typer.Option(help="The parent, by id or name.")] = None,
-    goal: Annotated[int | None, typer.Option(help="The goal's number in the parent's agreement (1, 2, ...).",
-                                             min=1)] = None,
-    rating: Annotated[str | None, typer.Option(help="red, amber or green.")] = None,
-    evidence: Annotated[str | None, typer.Option(help="The evidence for the rating.")] = None,
-    date: When = "",
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a review of one goal of a parental agreement: red, amber or green, with evidence."""
-    day = resolve_today(today)
-    who = ask(parent, "Parent (id or name)", "--parent")
-    assert who is not None
-    if goal is None and at_terminal():
-        case_record, _ = recording.open_case(case, day)
-        for index, item in enumerate(recording.goals_of(case_record, who), 1):
-            out.print(f"{index}. {escape(item.change or '(no change stated)')}")
-    number = ask(str(goal) if goal is not None else None, "Goal number", "--goal")
-    assert number is not None
-    if not number.strip().isdigit():
-        raise ReunifyError("--goal must be a goal number (1, 2, ...)")
-    rated = ask(rating, "Rating (red, amber or green)", "--rating")
-    evidence = ask(evidence, "Evidence (blank to skip)", "--evidence", required=False)
-    when = ask_date(date, "Date of the review", day)
-    assert rated is not None
-    _confirm(recording.record_goal_review(case, parent=who, goal=int(number), rating=rated, date=when,
-                                          today=day, evidence=evidence), case, commit, "goal-review")
-
-
-@app.command("sdq")
-@_case_locked
-def sdq_command(
-    case: CaseFolder = Path("."),
-    total: Annotated[int | None, typer.Option(help="The total difficulties score, 0 to 40.")] = None,
-    informant: Annotated[str, typer.Option(help="Who completed it: parent, teacher or self.")] = "parent",
-    by: Annotated[str | None, typer.Option("--by", help="The team member who recorded it.")] = None,
-    date: When = "",
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a Strengths and Difficulties Questionnaire score; its band is shown."""
-    day = resolve_today(today)
-    score = ask(str(total) if total is not None else None, "Total difficulties score (0-40)", "--total")
-    assert score is not None
-    if not score.strip().isdigit():
-        raise ReunifyError("--total must be a whole number from 0 to 40")
-    when = ask_date(date, "Date completed", day)
-    by = ask(by, "Who recorded it (id or name; blank to skip)", "--by", required=False,
-             choices=CaseChoices(case, day).team)
-    _confirm(recording.record_sdq(case, total=int(score), date=when, today=day, informant=informant, by=by),
-             case, commit, "sdq", [by] if by else [])
-
-
-@app.command("police-check")
-@_case_locked
-def police_check_command(
-    person: Annotated[str, typer.Argument(help="The person checked, by id or name.")],
-    case: CaseFolder = Path("."),
-    result: Annotated[str | None, typer.Option(help="The outcome of the check.")] = None,
-    date: When = "",
-    commit: Commit = None,
-    today: Today = None,
-) -> None:
-    """Record a police check on a household member, relative or regular visitor."""
-    day = resolve_today(today)
-    outcome = ask(result, "Result of the check", "--result")
-    assert outcome is not None
-    when = ask_date(date, "Date of the check", day)
-    _confirm(recording.record_police_check(case, person, date=when, result=outcome, today=day),
-             case, commit, "police-check")

@@ -64,7 +64,7 @@ def walkthrough_command(
 ) -> None:
     """Trainer's mode: a sample case a stage at a time, as it stood on each stage's day."""
     day = resolve_today(today)
-    from reunify.teaching.walkthrough import find_sample
+    from reunify.teaching.samples import find_sample
     from reunify.teaching.walkthrough import load_notes
     from reunify.teaching.walkthrough import stage_days
     from reunify.teaching.walkthrough import view_stage
@@ -239,8 +239,8 @@ def sample_command(
 ) -> None:
     """The bundled fictional sample cases: list them, or copy one to try the tool on."""
     from reunify.core.resources import SAMPLES
-    from reunify.teaching.walkthrough import copy_sample
-    from reunify.teaching.walkthrough import find_sample
+    from reunify.teaching.samples import copy_sample
+    from reunify.teaching.samples import find_sample
 
     if name is None:
         grid = table("Sample", "What it shows")

@@ -58,7 +58,6 @@ EPISODE_ENDED: dict[str, str] = {
     "E8": "period of care ceased for any other reason",
 }
 
-CARE_ORDERS = frozenset({"C1", "C2"})
 SECTION_20 = frozenset({"V2", "V3", "V4"})
 PLACED_WITH_PARENTS = "P1"
 

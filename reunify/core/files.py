@@ -14,10 +14,15 @@ import signal
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Generic
+from typing import TypeVar
 
 from reunify.core.problems import ReunifyError
+
+T = TypeVar("T")
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -236,3 +241,22 @@ def folder_lock(folder: Path, timeout: float = 30.0) -> Iterator[None]:
             del _held[key]
     finally:
         os.close(fd)
+
+
+class FileCache(Generic[T]):
+    """What `make` made of each file, kept for this process while the file is unchanged
+    (the same size and modification time); a changed file is made again."""
+
+    def __init__(self, make: Callable[[Path], T]) -> None:
+        self._make = make
+        self._held: dict[Path, tuple[tuple[int, int], T]] = {}
+
+    def get(self, path: Path) -> T:
+        """Raises OSError when the file cannot be looked at."""
+        where = path.resolve()
+        info = where.stat()
+        version = (info.st_mtime_ns, info.st_size)
+        held = self._held.get(where)
+        if held is None or held[0] != version:
+            held = self._held[where] = (version, self._make(path))
+        return held[1]

@@ -15,7 +15,6 @@ import enum
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
-from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
 
@@ -77,10 +76,6 @@ def relocated(problem: Problem) -> Problem:
     return replace(problem, file=file, path=path)
 
 
-def has_errors(problems: Iterable[Problem]) -> bool:
-    return any(p.is_error for p in problems)
-
-
 class ReunifyError(Exception):
     """A command could not run (exit status 2): bad arguments, no such case, ..."""
 
@@ -119,25 +114,3 @@ class FieldError(ReunifyError):
         super().__init__(f"{field}{rest}")
         self.field = field
         self.rest = rest
-
-
-@dataclass
-class ProblemList:
-    """Problems collected while loading or checking, in the order found."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(
-        self,
-        file: Path,
-        path: FieldPath,
-        message: str,
-        *,
-        severity: Severity = Severity.ERROR,
-        hint: str = "",
-        code: str = "",
-    ) -> None:
-        self.items.append(Problem(file, path, message, severity, hint, code))
-
-    def extend(self, problems: Iterable[Problem]) -> None:
-        self.items.extend(problems)

@@ -25,14 +25,14 @@ from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from reunify.core.fastloader import _LONGEST_NUMBER
+from reunify.core.fastloader import _MERGE
+from reunify.core.fastloader import _TIMESTAMP
+from reunify.core.fastloader import InvalidDate
 from reunify.core.files import FILE_MODE
 from reunify.core.files import read_regular
 from reunify.core.files import write_atomic
-from reunify.core.yamlio import _LONGEST_NUMBER
-from reunify.core.yamlio import _MERGE
-from reunify.core.yamlio import _TIMESTAMP
 from reunify.core.yamlio import MAX_BYTES
-from reunify.core.yamlio import InvalidDate
 
 __all__ = ["CommentedMap", "CommentedSeq", "Edit", "add_entry", "alias_position", "append_entry", "block",
            "dump_like", "edit_file", "load_deep", "load_round_trip", "load_tree", "round_trip_text", "set_last"]

@@ -18,6 +18,7 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from reunify.core.parallel import workers_for
 from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
 from reunify.documents.context import Letterhead
@@ -91,13 +92,9 @@ def render_job(job: Job) -> CaseRendering:
     return outcome
 
 
-def default_workers(jobs: int) -> int:
-    return max(1, min(jobs, os.cpu_count() or 1))
-
-
 def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRendering]:
     """Render every job, yielding each outcome as it is done (in parallel when it helps)."""
-    workers = workers or default_workers(len(jobs))
+    workers = workers_for(len(jobs), workers)
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield render_job(job)

@@ -22,7 +22,7 @@ from reunify.documents.context import service_rows
 from reunify.documents.context import yes_no
 from reunify.documents.monitoring import front_sheet_monitoring
 from reunify.documents.monitoring import monitoring_form_parts
-from reunify.engine.evaluate import key_dates
+from reunify.engine.summary import key_dates
 from reunify.records import models as m
 
 

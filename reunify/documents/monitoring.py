@@ -16,7 +16,7 @@ from reunify.documents.context import Source
 from reunify.documents.context import day
 from reunify.documents.context import yes_no
 from reunify.engine.deadlines import sdq_band
-from reunify.engine.deadlines import visit_rules
+from reunify.engine.visits import visit_rules
 from reunify.records import models as m
 from reunify.workflow.model import OutcomesTool
 

@@ -21,6 +21,7 @@ from reunify.core.files import write_atomic
 from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
 from reunify.core.resources import TEMPLATES
+from reunify.core.yamlio import FastLocator
 from reunify.documents.catalogue import DOCUMENTS
 from reunify.documents.catalogue import Signature
 from reunify.documents.context import Context
@@ -98,11 +99,12 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
     each as of its day (a signed one on the day it was signed, others on `as_of` or today),
     headed by the authority's `letterhead` when the caseload profile names one."""
     case, problems = load_case(folder)
+    locator = FastLocator()  # each file read for positions once, by libyaml
     if case is None:
-        return CaseDocuments(folder, None, located(problems))
+        return CaseDocuments(folder, None, located(problems, locator))
     workflow, workflow_problems = workflow_for(case)
     if workflow is None:
-        return CaseDocuments(folder, None, located(problems + workflow_problems))
+        return CaseDocuments(folder, None, located(problems + workflow_problems, locator))
     day = min(as_of or today, today)
     days: dict[dt.date, Source] = {}
 
@@ -125,8 +127,8 @@ def case_documents(folder: Path, today: dt.date, wanted: list[str] | None = None
         ruled_out = _not_applying(own, name)
         blocking = ruled_out or [p for p in found if p.file.name in spec.files] + spec.missing(own)
         warned = spec.warnings(own) if spec.warnings is not None and not blocking else []
-        result.available.append(Availability(name, _title(own, name), tuple(located(blocking)),
-                                             tuple(located(warned)), applies=not ruled_out))
+        result.available.append(Availability(name, _title(own, name), tuple(located(blocking, locator)),
+                                             tuple(located(warned, locator)), applies=not ruled_out))
     return result
 
 
@@ -299,6 +301,6 @@ def drawn_genogram(src: Source) -> tuple[Source, list[Problem]]:
     drawn = draw_genogram(src.case, src.today, svg=False)  # Word takes the PNG
     small = drawn.too_small()
     warned = located([Problem(src.case.file("people.yaml"), ("people",), small, Severity.WARNING,
-                              "the table of people in the document lists everyone on it", code="genogram")]
-                     ) if small else []
+                              "the table of people in the document lists everyone on it", code="genogram")],
+                             FastLocator()) if small else []
     return replace(src, genogram=Picture(drawn.png, drawn.width_mm or GENOGRAM_WIDTH_MM)), warned

@@ -22,6 +22,7 @@ import re
 import time
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
@@ -34,6 +35,8 @@ from docx.opc.part import Part
 from docx.opc.part import PartFactory
 from docx.opc.pkgreader import PackageReader
 from docx.opc.pkgwriter import PackageWriter
+from docx.oxml.ns import nsmap
+from docx.oxml.parser import element_class_lookup
 from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate
@@ -46,9 +49,11 @@ from jinja2 import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from reunify.core.files import FileCache
 from reunify.core.problems import ReunifyError
 from reunify.documents.context import Picture
 from reunify.documents.context import clean_text
+from reunify.documents.word_body import in_document
 
 
 class TemplateProblem(ReunifyError):
@@ -89,7 +94,10 @@ def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: 
 _TAG = re.compile(r"<[^>]*>")
 _COLUMN_TAG = re.compile(r"\{%-?\s*tc\s")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
-_PARAGRAPH_BACK = re.compile(r"\n<w:p([ >])")
+_WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl finds them
+_LISTING = re.compile("[\t\n\a\f]")  # what docxtpl turns into tabs, breaks, paragraphs and pages
+_WHOLE = etree.XMLParser()  # strict, as etree.fromstring parses, with python-docx's element classes
+_WHOLE.set_element_class_lookup(element_class_lookup)
 
 
 @dataclass
@@ -104,6 +112,8 @@ class CompiledTemplate:
     reader: Any = None
     columns: bool | None = None  # whether it loops over table columns (see loops_columns)
     packed: dict[str, tuple[bytes, int, bytes]] = field(default_factory=dict)  # name: (part, CRC, deflated)
+    around: tuple[str, str, dict[str | None, str]] | None = None  # see around_body
+    stories: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # headers, footers: (xml, encoding)
 
     @classmethod
     def load(cls, path: Path) -> CompiledTemplate:
@@ -151,6 +161,17 @@ class CompiledTemplate:
         _save(document.docx.part.package, buffer, self)
         return buffer.getvalue()
 
+    def around_body(self, root: Any) -> tuple[str, str, dict[str | None, str]] | None:
+        """The template's document element as text before and after its body, and the
+        namespaces it declares (from a fresh opening, `root`); None when its body is not
+        found as `<w:body>`."""
+        if self.around is None:
+            text = etree.tostring(root, encoding="unicode")
+            start, end = text.find("<w:body>"), text.rfind("</w:body>")
+            self.around = (text[:start], text[end + len("</w:body>"):], dict(root.nsmap)) if 0 <= start < end else (
+                "", "", {})
+        return self.around if self.around[0] else None
+
     def loops_columns(self) -> bool:
         """Whether the template has a `{%tc %}` tag (a loop over table columns)."""
         if self.columns is None:
@@ -185,19 +206,73 @@ class _Rendering(DocxTemplate):  # type: ignore[misc]
     def render_xml_part(self, src_xml: str, part: Any, context: dict[str, Any], jinja_env: Any = None) -> str:
         template = self._template.compiled(src_xml)
         self.current_rendering_part = part
-        rendered = _PARAGRAPH_BACK.sub(r"<w:p\1", template.render(context))
+        # The new lines put before paragraphs (see `compiled`) taken out again; by str.replace,
+        # as a pattern's replacement would call back into Python for each paragraph.
+        rendered = template.render(context).replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         # Not docxtpl's "{_{" unescaping: it would change text that holds those characters.
         return str(self.resolve_listing(rendered))
 
+    def build_headers_footers_xml(self, context: dict[str, Any], uri: str, jinja_env: Any = None) -> Iterator[
+            tuple[str, bytes]]:
+        """docxtpl's, each header and footer read and made ready for Jinja once per template."""
+        stories = self._template.stories
+        for key, rel in self.docx._part.rels.items():
+            if rel.reltype != uri:
+                continue
+            part = rel.target_part
+            name = str(part.partname)
+            if name not in stories:
+                xml = self.get_part_xml(part) if part.blob else None
+                stories[name] = None if xml is None else (self.patch_xml(xml), self.get_headers_footers_encoding(xml))
+            story = stories[name]
+            if story is not None:
+                yield key, self.render_xml_part(story[0], part, context, jinja_env).encode(story[1])
+
+    def resolve_listing(self, xml: str) -> str:
+        """docxtpl's, paragraph by paragraph, only where a text holds a tab, a new line, a new
+        paragraph or a page break: on any other it changes nothing, and costs most of a rendering."""
+        if _LISTING.search(xml) is None:
+            return xml
+        resolve = super().resolve_listing
+        return _WHOLE_PARAGRAPH.sub(lambda m: m[0] if _LISTING.search(m[0]) is None else resolve(m[0]), xml)
+
     def fix_tables(self, xml: str) -> Any:
+        # The rendered body is parsed within the template's document element, so that it need
+        # not be moved into it node by node (docxtpl's map_tree, a fifth of a rendering).
+        around = None if self._template.loops_columns() else self._template.around_body(self.docx.element)
+        whole = in_document(xml, around) if around is not None else None
         try:
-            tree = etree.fromstring(xml)
+            tree = etree.fromstring(xml) if whole is None else etree.fromstring(whole[0], _WHOLE)
         except etree.XMLSyntaxError as exc:
+            message = exc.msg
+            if whole is not None:  # where the body alone breaks, as its own lines and columns say
+                try:
+                    etree.fromstring(xml)
+                except etree.XMLSyntaxError as alone:
+                    message = alone.msg
             raise RenderError(f"{self._template.path.name}: the rendered document is not valid XML "
-                              f"({exc.msg}); nothing was written") from None
+                              f"({message}); nothing was written") from None
+        if whole is not None and whole[1]:  # what declares namespaces of its own, put back as lxml moves it
+            for element in list(tree.iter(*whole[1])):
+                parent = element.getparent()
+                parent.insert(parent.index(element), element)
         # docxtpl's fix-up re-parses the body and walks every table to match the grid to
         # cells a `{%tc %}` loop added or removed: a template without one needs none.
         return super().fix_tables(xml) if self._template.loops_columns() else tree
+
+    def fix_docpr_ids(self, tree: Any) -> None:
+        """docxtpl's: every picture numbered anew, in the body or the whole document element."""
+        for element in etree._Element.xpath(tree, "//wp:docPr", namespaces=nsmap):
+            self.docx_ids_index += 1
+            element.attrib["id"] = str(self.docx_ids_index)
+
+    def map_tree(self, tree: Any) -> None:
+        if tree.tag == self.docx.element.body.tag:
+            super().map_tree(tree)
+            return
+        part = self.docx.part
+        part._element = tree  # the whole document element, its body rendered
+        self.docx = part.document
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         """Properties are never templates: they are set from data after rendering."""
@@ -288,16 +363,12 @@ def _save(package: Any, file: IO[bytes], template: CompiledTemplate) -> None:
     writer.close()
 
 
-_compiled: dict[tuple[Path, float], CompiledTemplate] = {}
+_compiled: FileCache[CompiledTemplate] = FileCache(lambda path: CompiledTemplate.load(path))
 
 
 def compiled_template(path: Path) -> CompiledTemplate:
     """The compiled template at `path`, cached for this process while the file is unchanged."""
     try:
-        key = (path.resolve(), path.stat().st_mtime)
+        return _compiled.get(path)
     except OSError as exc:
         raise TemplateProblem(f"{path}: cannot read the template ({exc.strerror})") from None
-    found = _compiled.get(key)
-    if found is None:
-        found = _compiled[key] = CompiledTemplate.load(path)
-    return found

@@ -15,6 +15,7 @@ from pathlib import Path
 from reunify.core import codes
 from reunify.core.dates import add
 from reunify.core.problems import FieldPath
+from reunify.engine.conditions import condition_holds
 from reunify.records import Case
 from reunify.records import models as m
 from reunify.records.fields import Marked
@@ -339,51 +340,11 @@ class Facts:
         return add(start, deadline.span.amount, deadline.span.unit)
 
     def condition(self, condition: Condition, on: dt.date | None = None) -> bool | None:
-        """True, False, or None while the subject is not known yet.
+        """True, False, or None while the subject is not known yet (see `condition_holds`).
 
         `on` asks about legal status and placement on another day than today.
         """
-        subject = condition.subject
-        if subject == "risk":
-            value = self.level
-            values = {v.lower() for v in condition.values}
-        elif subject in self.workflow.classifications:
-            found = self.classifications.get(subject)
-            value = found[1].level if found else None
-            values = {v.lower() for v in condition.values}
-        elif subject in self.workflow.decisions:
-            found_decision = self.decisions.get(subject)
-            value = found_decision[1].outcome if found_decision else None
-            values = set(condition.values)
-        elif subject in ("legal status", "placement"):
-            day = on or self.today
-            if self.left_care_on(day) is not None:
-                return False  # not looked after: no legal status, no placement
-            value = self.legal_status_on(day) if subject == "legal status" else self.placement_on(day)
-            values = {v.upper() for v in condition.values}
-        elif subject == "return":
-            value = self.return_state
-            values = {" ".join(v.lower().split()) for v in condition.values}
-        elif subject == "care":
-            value = "left" if self.left_care_on(on or self.today) is not None else "looked after"
-            values = {" ".join(v.lower().split()) for v in condition.values}
-        elif subject == "risk after return":
-            if self.return_date is None:
-                return None
-            value = "risen" if self.rises_after_return else "not risen"
-            values = {" ".join(v.lower().split()) for v in condition.values}
-        elif subject == "path":
-            value, values = self.path, set(condition.values)
-        elif subject in self.workflow.steps:
-            value = "done" if subject in self.done_steps else "not done"
-            values = {" ".join(v.lower().split()) for v in condition.values}
-        else:
-            return None
-        if value is None:
-            return None
-        if condition.span is not None and value in values:
-            return self.held_for(values, condition.span)
-        return value in values
+        return condition_holds(self, condition, on)
 
     def sustained(self, levels: set[str], by: dt.date) -> dt.date | None:
         """The date from which the risk has stayed within `levels` up to `by`.

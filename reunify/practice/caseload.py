@@ -7,6 +7,7 @@ large caseload is read in parallel processes. Nothing here prints or reads the c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import statistics
 from collections import Counter
@@ -19,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from reunify.core.dates import add
+from reunify.core.parallel import chunked
 from reunify.core.problems import CaseError
+from reunify.core.problems import Problem
 from reunify.core.problems import Severity
 from reunify.engine import evaluate
 from reunify.engine.evaluate import Evaluation
@@ -155,21 +158,28 @@ def find_cases(paths: Iterable[Path]) -> list[Path]:
 
 
 def summarise(folder: Path, today: dt.date) -> CaseRow:
+    return summarise_evaluated(folder, today)[0]
+
+
+def summarise_evaluated(folder: Path, today: dt.date) -> tuple[CaseRow, Evaluation | None, list[Problem]]:
+    """The case's row, the evaluation it came from (None when the case cannot be read) and
+    every problem found: one evaluation for the row and whatever else shows the case."""
     case, problems = load_case(folder)
     if case is None:
         errors = sum(1 for p in problems if p.is_error)
-        return CaseRow(folder, errors=errors or 1, unreadable="the records cannot be read until errors are fixed")
+        return (CaseRow(folder, errors=errors or 1, unreadable="the records cannot be read until errors are fixed"),
+                None, problems)
     workflow, workflow_problems = workflow_for(case)
     child = case.child
     base = CaseRow(folder, reference=case.case.reference, child=child.name if child else None,
                    initials=initials(child.name) if child else None,
                    team=tuple((t.id, t.name) for t in case.case.team))
     if workflow is None:
-        return replace(base, errors=1, unreadable="the case's workflow cannot be used")
+        return replace(base, errors=1, unreadable="the case's workflow cannot be used"), None, problems + workflow_problems
     ev = evaluate(case, workflow, today)
     every = problems + workflow_problems + ev.problems
-    return _row(base, ev, sum(1 for p in every if p.is_error),
-                sum(1 for p in every if p.severity is Severity.WARNING))
+    return (_row(base, ev, sum(1 for p in every if p.is_error), sum(1 for p in every if p.severity is Severity.WARNING)),
+            ev, every)
 
 
 def _row(base: CaseRow, ev: Evaluation, errors: int, warnings: int) -> CaseRow:
@@ -241,19 +251,9 @@ def _summarise_chunk(folders: list[Path], today: dt.date) -> list[CaseRow]:
 
 
 def summarise_all(folders: list[Path], today: dt.date, workers: int | None = None) -> Iterator[CaseRow]:
-    """Rows for every folder, in parallel processes for a large caseload, in any order."""
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(folders) < PARALLEL_FROM:
-        for folder in folders:
-            yield summarise(folder, today)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(8, len(folders) // (workers * 4))
-    chunks = [folders[i:i + size] for i in range(0, len(folders), size)]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for rows in pool.map(_summarise_chunk, chunks, [today] * len(chunks)):
-            yield from rows
+    """Rows for every folder, in the folders' order: in parallel processes for a large caseload."""
+    return chunked(functools.partial(_summarise_chunk, today=today), folders, least=PARALLEL_FROM,
+                   workers=workers)
 
 
 # -- outcomes across a caseload -----------------------------------------------------------

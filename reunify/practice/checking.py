@@ -90,9 +90,9 @@ def check_cases(paths: Sequence[Path], today: dt.date, more: MoreProblems | None
     locator = Locator()
     for folder in folders:
         evaluation, problems = load_evaluation(folder, today)
-        from reunify.practice import audit
+        from reunify.practice import history
 
-        problems = problems + audit.changed_by_hand(folder)  # only here: it reads the git history
+        problems = problems + history.changed_by_hand(folder)  # only here: it reads the git history
         if more is not None and evaluation is not None and not any(p.is_error for p in problems):
             problems += more(evaluation, today)
         problems += [Problem(leftover, (), "a temporary file left by a recording that was killed; the next "

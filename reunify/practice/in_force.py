@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from reunify.core.files import FileCache
 from reunify.core.problems import Problem
 from reunify.core.resources import WORKFLOWS
 from reunify.engine.gates import gate_args
@@ -19,18 +20,20 @@ from reunify.records.validation import did_you_mean
 from reunify.workflow import Workflow
 from reunify.workflow import load_workflow
 
-_cache: dict[tuple[Path, float], tuple[Workflow | None, list[Problem]]] = {}
+
+def _load(path: Path) -> tuple[Workflow | None, list[Problem]]:
+    return load_workflow(path, gate_args())
+
+
+_workflows = FileCache(_load)
 
 
 def load_checked(path: Path) -> tuple[Workflow | None, list[Problem]]:
     """Load a workflow file with gate names checked; cached while the file is unchanged."""
     try:
-        key = (path.resolve(), path.stat().st_mtime)
+        return _workflows.get(path)
     except OSError:
-        return load_workflow(path, gate_args())
-    if key not in _cache:
-        _cache[key] = load_workflow(path, gate_args())
-    return _cache[key]
+        return _load(path)
 
 
 @functools.cache

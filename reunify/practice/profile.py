@@ -19,8 +19,8 @@ from pydantic import StringConstraints
 from reunify.core.problems import Problem
 from reunify.core.yamlio import load_file
 from reunify.records.validation import validate
-from reunify.workflow.model import Levels
-from reunify.workflow.model import Name
+from reunify.workflow.kinds import Levels
+from reunify.workflow.kinds import Name
 
 PROFILE_FILE = "reunify.yaml"
 REFERENCE = "reference"

@@ -12,12 +12,12 @@ from typing import Any
 
 from reunify.core.problems import Problem
 from reunify.core.yamlio import Locator
-from reunify.engine.deadlines import Due
+from reunify.engine.due import Due
 from reunify.engine.evaluate import Evaluation
 from reunify.engine.evaluate import StepState
-from reunify.engine.evaluate import child_summary
-from reunify.engine.evaluate import key_dates
 from reunify.engine.gates import STANDS_FOR
+from reunify.engine.summary import child_summary
+from reunify.engine.summary import key_dates
 from reunify.records.fields import schema_path
 from reunify.records.models import FILE_MODELS
 

@@ -17,9 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from reunify.core.problems import FieldPath
-from reunify.records.models import Born
-from reunify.records.models import PlannedDate
-from reunify.records.models import Ref
+from reunify.records.values import Born
+from reunify.records.values import PlannedDate
+from reunify.records.values import Ref
 
 
 @dataclass(frozen=True)

@@ -1,112 +1,32 @@
-"""Typed models of every record file in a case folder.
+"""Typed models of every record file in a case folder, strict: a value must have the right
+type already (YAML gives dates, numbers and booleans theirs), unknown keys are errors, and
+each field's value is checked as `reunify.records.values` says. Nothing derived is stored."""
 
-Strict: a value must already have the right type (YAML gives dates, numbers and
-booleans their own types), unknown keys are errors, and text fields may not be blank.
-Every date lies between 1900 and 2100, and names are visible and short enough for a
-document and the genogram.
-References to people, team members and households are ids, marked so that one generic
-walk (`reunify.records.fields`) can check every reference and every date in a case.
-
-Nothing derived is stored: no ages, stages or due dates.
-"""
-
-# No `from __future__ import annotations`: string annotations make pydantic resolve
-# every field by evaluating strings, which costs about a third of the import time.
+# No `from __future__ import annotations`: pydantic would evaluate every field's string.
 
 import datetime as dt
-import unicodedata
 from typing import Annotated
-from typing import Any
 from typing import Literal
-from typing import TypeVar
 
-from annotated_types import Interval
-from pydantic import AfterValidator
 from pydantic import BaseModel
 from pydantic import BeforeValidator
 from pydantic import ConfigDict
 from pydantic import Field
-from pydantic import StringConstraints
-from pydantic_core import PydanticCustomError
 
-
-class Ref:
-    """Marks a field whose value is the id of something defined elsewhere."""
-
-    def __init__(self, kind: Literal["person", "team", "household"]) -> None:
-        self.kind = kind
-
-    def __repr__(self) -> str:
-        return f"Ref({self.kind!r})"
-
-
-class PlannedDate:
-    """Marks a date that may lie in the future (a target, a due date)."""
-
-
-class Born:
-    """Marks a date of birth (it may precede the child's birth)."""
-
-
-PLANNED = PlannedDate()
-BORN = Born()
-
-T = TypeVar("T")
-
-
-def _none_is_empty(value: Any) -> Any:
-    return [] if value is None else value
-
-
-def _lower(value: Any) -> Any:
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-def _none_is_empty_map(value: Any) -> Any:
-    return {} if value is None else value
-
-
-# Every date in a record lies in these years, so that date arithmetic (a due date a year
-# on, the age on a day) can never overflow and no typo like 2062 for 2026 goes unseen.
-FIRST_DATE = dt.date(1900, 1, 1)
-LAST_DATE = dt.date(2100, 12, 31)
-
-# A name the documents and the genogram can lay out.
-NAME_LENGTH = 200
-WORD_LENGTH = 60
-_INVISIBLE = frozenset(("Cc", "Cf", "Zs", "Zl", "Zp"))
-
-
-def visible(text: str) -> str:
-    """`text` without whitespace, control and format characters (zero-width spaces, ...)."""
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in _INVISIBLE)
-
-
-def _name(value: str) -> str:
-    """A name someone can read, and that fits a document and the genogram."""
-    if not visible(value):
-        raise PydanticCustomError("reunify_name", "the name has no visible characters")
-    if len(value) > NAME_LENGTH:
-        raise PydanticCustomError("reunify_name", f"the name is longer than {NAME_LENGTH} characters")
-    if any(len(word) > WORD_LENGTH for word in value.split()):
-        raise PydanticCustomError("reunify_name", f"a word of the name is longer than {WORD_LENGTH} characters")
-    return value
-
-
-ListOf = Annotated[list[T], BeforeValidator(_none_is_empty)]
-Date = Annotated[dt.date, Interval(ge=FIRST_DATE, le=LAST_DATE)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_name)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
-PersonRef = Annotated[Identifier, Ref("person")]
-TeamRef = Annotated[Identifier, Ref("team")]
-HouseholdRef = Annotated[Identifier, Ref("household")]
-Planned = Annotated[Date, PLANNED]
-Level = Annotated[Literal["low", "medium", "high", "severe"], BeforeValidator(_lower)]
-Rating = Annotated[Literal["red", "amber", "green"], BeforeValidator(_lower)]
-Sex = Annotated[Literal["male", "female", "unknown"], BeforeValidator(_lower)]
-
-LEVELS: tuple[str, ...] = ("low", "medium", "high", "severe")
+from reunify.records.values import BORN
+from reunify.records.values import Date
+from reunify.records.values import HouseholdRef
+from reunify.records.values import Identifier
+from reunify.records.values import Level
+from reunify.records.values import ListOf
+from reunify.records.values import Name
+from reunify.records.values import PersonRef
+from reunify.records.values import Planned
+from reunify.records.values import Rating
+from reunify.records.values import Sex
+from reunify.records.values import TeamRef
+from reunify.records.values import Text
+from reunify.records.values import none_is_empty_map
 
 
 class Record(BaseModel):
@@ -147,8 +67,7 @@ class TeamMember(Record):
 
 
 class Proceedings(Record):
-    """Care proceedings about the child: the court and its case number, printed on every
-    document a court may read."""
+    """Care proceedings: the court and its case number, printed on every document a court may read."""
 
     court: Text
     case_number: Text
@@ -256,7 +175,7 @@ class ParentAssessment(Record):
     interaction: Text | None = None
     capacity_to_change: Text | None = None
     # The answers to the assessment's domains about each parent, by the workflow's domain id.
-    domains: Annotated[dict[Identifier, Text], BeforeValidator(_none_is_empty_map)] = {}
+    domains: Annotated[dict[Identifier, Text], BeforeValidator(none_is_empty_map)] = {}
 
 
 class PoliceCheck(Record):
@@ -281,7 +200,7 @@ class AssessmentFile(Record):
     support_needs: ListOf[Text] = []
     police_checks: ListOf[PoliceCheck] = []
     # The answers to the assessment's domains about the child or the family, by domain id.
-    domains: Annotated[dict[Identifier, Text], BeforeValidator(_none_is_empty_map)] = {}
+    domains: Annotated[dict[Identifier, Text], BeforeValidator(none_is_empty_map)] = {}
     conclusion: Text | None = None
     signed_off: SignOff | None = None
 
@@ -454,11 +373,11 @@ class OutcomesCompletion(Record):
     at: Identifier
     by: TeamRef
     people: ListOf[PersonRef] = Field(default=[], alias="with")
-    areas: Annotated[dict[Identifier, AreaRating], BeforeValidator(_none_is_empty_map)] = {}
+    areas: Annotated[dict[Identifier, AreaRating], BeforeValidator(none_is_empty_map)] = {}
 
 
 class EventsFile(Record):
-    timetable: Annotated[dict[Identifier, Planned], BeforeValidator(_none_is_empty_map)] = {}
+    timetable: Annotated[dict[Identifier, Planned], BeforeValidator(none_is_empty_map)] = {}
     steps: ListOf[StepDone] = []
     meetings: ListOf[Meeting] = []
     visits: ListOf[Visit] = []

@@ -14,13 +14,13 @@ from typing import TypeVar
 from pydantic import BaseModel
 from pydantic import ValidationError
 
+from reunify.core.fastloader import InvalidDate
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
-from reunify.core.yamlio import InvalidDate
 from reunify.records.fields import model_at
 from reunify.records.fields import model_fields
-from reunify.records.models import FIRST_DATE
-from reunify.records.models import LAST_DATE
+from reunify.records.values import FIRST_DATE
+from reunify.records.values import LAST_DATE
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from reunify.practice.audit import GitError
 from reunify.practice.audit import NoRepository
-from reunify.practice.audit import batch_blobs
-from reunify.practice.audit import batch_request
 from reunify.practice.audit import work_tree
+from reunify.practice.history import batch_blobs
+from reunify.practice.history import batch_request
 
 LOCAL_TIMEOUT = 120.0  # seconds: a commit runs the user's hooks
 NETWORK_TIMEOUT = 300.0  # seconds: fetching or pushing over a slow line

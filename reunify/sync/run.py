@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from reunify.core.files import LockTimeout
 from reunify.core.files import _signals_held
 from reunify.core.files import file_lock
 from reunify.core.files import folder_lock
+from reunify.core.parallel import chunked
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.problems import Refused
@@ -240,16 +242,8 @@ def check_cases(folders: list[Path], today: dt.date) -> list[Problem]:
     from reunify.practice import report
     from reunify.practice.caseload import PARALLEL_FROM
 
-    workers = os.cpu_count() or 1
-    if workers > 1 and len(folders) >= PARALLEL_FROM:
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(8, len(folders) // (workers * 2))
-        chunks = [folders[i:i + size] for i in range(0, len(folders), size)]
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            problems = [p for part in pool.map(_check_chunk, chunks, [today] * len(chunks)) for p in part]
-    else:
-        problems = _check_chunk(folders, today)
+    problems = list(chunked(functools.partial(_check_chunk, today=today), folders, least=PARALLEL_FROM,
+                            per_worker=2))
     found: dict[tuple[str, FieldPath, str], Problem] = {}
     for problem in problems:
         found.setdefault((str(problem.file), problem.path, problem.message), problem)

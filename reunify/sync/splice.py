@@ -20,8 +20,8 @@ from typing import Any
 from reunify.core.yamlio import block_layout
 from reunify.core.yamlio import load_text
 from reunify.sync.merge import MergedRecord
-from reunify.sync.merge import canon
 from reunify.sync.merge import merge_data
+from reunify.sync.pairing import canon
 
 Layout = dict[str, tuple[int, list[tuple[int, int]] | None]]
 

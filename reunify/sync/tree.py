@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 
 from reunify.core.files import FILE_MODE
 from reunify.core.files import write_atomic
+from reunify.core.parallel import chunked
 from reunify.core.problems import Problem
 from reunify.core.problems import Severity
 from reunify.core.yamlio import MAX_BYTES
@@ -79,20 +80,14 @@ def _locate(repo: Repository, path: str, problems: list[Problem]) -> list[Proble
     return [locator.locate(p) if (repo.root / path).is_file() else p.at(1, 1) for p in problems]
 
 
-def _merge_one(job: tuple[str, str | None, str, str]) -> MergedRecord:
-    return merge_record(*job)
+def _merge_chunk(jobs: list[tuple[str, str | None, str, str]]) -> list[MergedRecord]:
+    return [merge_record(*job) for job in jobs]
 
 
 def _merge_records(jobs: dict[str, tuple[str, str | None, str, str]]) -> dict[str, MergedRecord]:
     """Each record file merged by meaning: in parallel processes when there are many."""
-    workers = os.cpu_count() or 1
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
-        return {path: merge_record(*job) for path, job in jobs.items()}
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        merged = pool.map(_merge_one, jobs.values(), chunksize=max(1, len(jobs) // (workers * 4)))
-        return dict(zip(jobs, merged, strict=True))
+    merged = chunked(_merge_chunk, list(jobs.values()), least=PARALLEL_FROM, smallest=1)
+    return dict(zip(jobs, merged, strict=True))
 
 
 def merge_commits(repo: Repository, base: str, ours: str, theirs: str, other: str) -> TreeMerge:

@@ -23,8 +23,8 @@ from pydantic import StringConstraints
 
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
-from reunify.records.models import ListOf
 from reunify.records.validation import did_you_mean
+from reunify.records.values import ListOf
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]

@@ -28,7 +28,7 @@ from pydantic import model_validator
 from pydantic_core import PydanticCustomError
 
 from reunify.core.problems import FieldPath
-from reunify.records.models import ListOf
+from reunify.records.values import ListOf
 
 BANDS: tuple[str, ...] = ("young", "middle", "older")
 

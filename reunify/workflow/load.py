@@ -29,7 +29,7 @@ from reunify.workflow.domains import check_content
 from reunify.workflow.grammar import SUBJECTS
 from reunify.workflow.grammar import parse_condition
 from reunify.workflow.grammar import parse_span
-from reunify.workflow.model import LEVEL_NAMES
+from reunify.workflow.kinds import LEVEL_NAMES
 from reunify.workflow.model import REQUIRED_MARKS
 from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow

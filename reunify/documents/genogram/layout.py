@@ -16,6 +16,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
+from reunify.documents.genogram.generations import Family
 from reunify.documents.genogram.generations import family_of
 from reunify.documents.genogram.items import COMPACT
 from reunify.documents.genogram.items import KEY_SIZE
@@ -40,6 +41,8 @@ from reunify.documents.genogram.paths import obstacles
 from reunify.documents.genogram.paths import soft_lines
 from reunify.documents.genogram.paths import tie_path
 from reunify.documents.genogram.paths import untangle
+from reunify.documents.genogram.placement import Positions
+from reunify.documents.genogram.placement import Sibship
 from reunify.documents.genogram.placement import positions
 from reunify.documents.genogram.placement import sibships_of
 from reunify.documents.genogram.routing import Line
@@ -160,6 +163,23 @@ def _draw(scene: Scene) -> tuple[str, list[Item], list[Item], list[Item], list[I
     return title, heading, outlines, house_names, symbols, labels, family_lines
 
 
+# Families placed lately: (people records, the child, spread, the placement). A case's
+# documents draw its genogram for each day they show, nearly always from the same people.
+# Placing them reads only the people records and the child (not the day: ages and labels
+# come after): what else placement comes to read must join this key.
+_PLACED: list[tuple[object, str, bool, Positions]] = []
+
+
+def _placed(case: Case, family: Family, spread: bool, sibships: dict[str, Sibship]) -> Positions:
+    for people, child, spread_then, found in _PLACED:
+        if spread_then == spread and child == case.case.child and people == case.people:
+            return found
+    found = keep_households_together(case, family, positions(case, family, spread), sibships)
+    _PLACED.insert(0, (case.people, case.case.child, spread, found))
+    del _PLACED[4:]
+    return found
+
+
 def layout_genogram(case: Case, today: dt.date) -> GenogramLayout:
     """Place everyone and build the drawing: the one layout both pictures are drawn from,
     sized for its page in the documents."""
@@ -168,7 +188,7 @@ def layout_genogram(case: Case, today: dt.date) -> GenogramLayout:
     chosen: tuple[float, Scene, tuple[str, list[Item], list[Item], list[Item], list[Item], list[Item],
                                       list[Item]], _Frame] | None = None
     for spread in (False, True):  # then people on their own moved to rows with room
-        placed = keep_households_together(case, family, positions(case, family, spread), sibships)
+        placed = _placed(case, family, spread, sibships)
         for text, note_lines in COMPACT:
             scene = Scene(case, today, family, placed, sibships, text, note_lines)
             drawn = _draw(scene)

@@ -54,10 +54,14 @@ def obstacles(placed: Sequence[PlacedPerson], ends: Sequence[str], own_symbols: 
 def crosses_someone(stroke: Stroke, placed: Sequence[PlacedPerson]) -> bool:
     """Whether a line runs through a symbol (other than those of the people it joins) or
     any label; touching an edge does not count."""
+    xs, ys = [x for x, _ in stroke.points], [y for _, y in stroke.points]
+    left, top, right, bottom = min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1
     for person in placed:
         boxes = [person.label] if person.id in stroke.ends else [person.symbol, person.label]
-        if any(crosses(stroke.points, box.grown(-0.5)) for box in boxes):
-            return True
+        for box in boxes:  # only boxes the line comes near are looked at closely
+            if box.left < right and left < box.right and box.top < bottom and top < box.bottom and crosses(
+                    stroke.points, box.grown(-0.5)):
+                return True
     return False
 
 

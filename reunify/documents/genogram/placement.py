@@ -1,11 +1,12 @@
 """Placing people across the page, row by row.
 
-A unit is a person and their partners side by side; units are ordered and placed row by
-row, children spread under their parents' couple line eldest first, parents centred over
-their children, by a few sweeps down and up. Where a person's partners could sit either
-way round, both are tried and the tidier kept (fewer crossings, fewer non-members inside
-a household's outline). Groups are packed left to right, the child's family first, each
-as far left as its rows allow (foster carers end up on the right of the parents' row).
+A unit is a person and their partners side by side (set out as `partners` says); units
+are ordered and placed row by row, children spread under their parents' couple line
+eldest first, parents centred over their children, by a few sweeps down and up. Where a
+person's partners could sit either way round, both are tried and the tidier kept (fewer
+crossings, fewer non-members inside a household's outline). Groups are packed left to
+right, the child's family first, each as far left as its rows allow (foster carers end up
+on the right of the parents' row).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from reunify.documents.genogram.items import MAX_GENERATIONS
 from reunify.documents.genogram.items import MAX_PEOPLE
 from reunify.documents.genogram.items import PITCH
 from reunify.documents.genogram.items import GenogramTooLarge
+from reunify.documents.genogram.partners import arrangements
+from reunify.documents.genogram.partners import chain
+from reunify.documents.genogram.partners import couple_point
+from reunify.documents.genogram.partners import hook
 from reunify.records import Case
 
 OFF_CENTRE = 30.0  # what it costs to have a couple's children no longer under their line
@@ -52,79 +57,6 @@ class Unit:
 class Sibship:
     parents: tuple[str, ...]
     children: tuple[str, ...]  # eldest first
-
-
-def _near(members: Sequence[str], partners: dict[str, list[str]]) -> dict[str, list[str]]:
-    inside = set(members)
-    return {p: [q for q in partners[p] if q in inside] for p in members}
-
-
-def _is_line(members: Sequence[str], near: dict[str, list[str]]) -> bool:
-    edges = sum(len(v) for v in near.values()) // 2
-    return edges == len(members) - 1 and all(len(v) <= 2 for v in near.values())
-
-
-def arrangements(members: Sequence[str], partners: dict[str, list[str]]) -> int:
-    """How many ways `chain` can set out these partners."""
-    if len(members) == 1:
-        return 1
-    near = _near(members, partners)
-    if _is_line(members, near):
-        return 2
-    return 2 * len(near[max(members, key=lambda p: len(near[p]))])
-
-
-def chain(members: list[str], partners: dict[str, list[str]], variant: int = 0) -> list[str]:
-    """Partners side by side: a line of couples in order; a person with more partners
-    in the middle, partners on alternate sides. `variant` picks one of the ways round."""
-    near = _near(members, partners)
-    if len(members) == 1:
-        return list(members)
-    if _is_line(members, near):
-        start = next(p for p in members if len(near[p]) == 1)
-        line = [start]
-        while len(line) < len(members):
-            line.append(next(q for q in near[line[-1]] if q not in line))
-        return line[::-1] if variant % 2 else line
-    hub = max(members, key=lambda p: len(near[p]))  # first of the busiest, in record order
-    turn = variant // 2 % len(near[hub])
-    around = near[hub][turn:] + near[hub][:turn]
-    left: list[str] = []
-    right: list[str] = []
-    for i, p in enumerate(around):
-        (right if i % 2 == 0 else left).append(p)
-    rest = [p for p in members if p != hub and p not in near[hub]]
-    line = [*reversed(left), hub, *right, *rest]
-    return line[::-1] if variant % 2 else line
-
-
-def couple_point(unit: Sequence[str], a: str, b: str, partners: dict[str, list[str]]) -> float:
-    """Where a couple's children hang from, as a position in the unit (0 is its first
-    person): halfway between partners side by side; else in the gap beside the partner
-    at the far end, so the line drops clear of anyone between them."""
-    i, j = unit.index(a), unit.index(b)
-    if abs(i - j) == 1:
-        return (i + j) / 2
-    near = _near(unit, partners)
-    far, other = (i, j) if (len(near[a]), -i) < (len(near[b]), -j) else (j, i)
-    return far + (0.5 if other > far else -0.5)
-
-
-HOOK = PITCH / 2 - 3  # a single parent's line leaves the symbol's side and drops this far out, clear of outlines
-
-
-def hook(unit: Sequence[str], parent: str) -> float:
-    """Where a single parent's line to their children drops, from the parent's centre.
-
-    It leaves the side of the symbol that has no partner, so it misses the parent's own
-    label; a person with partners on both sides has it straight down from the symbol.
-    """
-    index = unit.index(parent)
-    if index == len(unit) - 1:
-        return HOOK
-    if index == 0:
-        return -HOOK
-    return 0.0
 
 
 class Placement:
@@ -402,4 +334,3 @@ def positions(case: Case, family: Family, spread: bool = False) -> Positions:
             if trial_cost < untidy - 1e-6:
                 best, untidy, variants = trial, trial_cost, trial_variants
     return best
-

@@ -67,6 +67,7 @@ def _dashed(points: Sequence[Point], on: float, off: float) -> list[list[Point]]
     return pieces
 
 
+@functools.lru_cache(maxsize=1024)  # the same names and words on each day a case's genogram is drawn for
 def _fitted_font(text: str, size: float, scale: float) -> ImageFont.FreeTypeFont:
     """The font at `size` times `scale`, a little smaller if hinting at that size would
     make `text` wider than the layout measured it."""
@@ -111,19 +112,18 @@ def _palette() -> Image.Image:
     return image
 
 
-def png(layout: GenogramLayout) -> tuple[bytes, int, int]:
-    """The layout painted: lines and shapes drawn large and reduced, text drawn at size
-    (FreeType smooths it), then stored with a palette, which is smaller and quicker."""
-    pixels = min(PNG_MOST_PIXELS, layout.width_mm / 25.4 * PNG_DPI)
-    scale = max(1.0, min(PNG_MAX_SCALE, pixels / layout.width))
-    width, height = round(layout.width * scale), round(layout.height * scale)
+# A case's documents draw its genogram for each day one of them shows: only the text (ages,
+# the day) differs, so the lines and shapes drawn last time are kept, and used again.
+@functools.lru_cache(maxsize=2)
+def _lines_and_shapes(width: int, height: int, scale: float, items: tuple[Shape | Stroke, ...]) -> Image.Image:
+    """Lines and shapes drawn large and reduced, in order (the image is kept: copy it to draw on)."""
     big = scale * SUPERSAMPLE
     image = Image.new("RGB", (width * SUPERSAMPLE, height * SUPERSAMPLE), WHITE)
     draw = ImageDraw.Draw(image)
-    for item in layout.items:
+    for item in items:
         if isinstance(item, Shape):
             _png_shape(draw, item, big)
-        elif isinstance(item, Stroke):
+        else:
             points = [(a * big, b * big) for a, b in item.points]
             if item.closed:
                 points.append(points[0])
@@ -134,7 +134,17 @@ def png(layout: GenogramLayout) -> tuple[bytes, int, int]:
                 on, off = DASHES[item.dash]
                 for piece in _dashed(points, on * big, off * big):
                     draw.line(piece, fill=item.colour, width=line_width)
-    image = image.reduce(SUPERSAMPLE)
+    return image.reduce(SUPERSAMPLE)
+
+
+def png(layout: GenogramLayout) -> tuple[bytes, int, int]:
+    """The layout painted: lines and shapes drawn large and reduced, text drawn at size
+    (FreeType smooths it), then stored with a palette, which is smaller and quicker."""
+    pixels = min(PNG_MOST_PIXELS, layout.width_mm / 25.4 * PNG_DPI)
+    scale = max(1.0, min(PNG_MAX_SCALE, pixels / layout.width))
+    width, height = round(layout.width * scale), round(layout.height * scale)
+    drawn = tuple(item for item in layout.items if isinstance(item, Shape | Stroke))
+    image = _lines_and_shapes(width, height, scale, drawn).copy()
     draw = ImageDraw.Draw(image)
     for item in layout.items:  # text comes last in the layout too, so nothing is drawn over it
         if isinstance(item, Patch):

@@ -11,6 +11,7 @@ thousand points.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import itertools
 from collections.abc import Sequence
@@ -49,9 +50,9 @@ def heading(a: Point, b: Point) -> int:
 
 
 def _coordinates(fixed: Sequence[float], edges: Sequence[tuple[float, float]], clearance: float,
-                 low: float, high: float) -> tuple[list[float], set[float]]:
+                 low: float, high: float) -> tuple[list[float], list[bool]]:
     """Grid lines along one axis: fixed ones, each obstacle's grown edges, and the middle
-    of every gap between obstacles' edges; and which of them run along an edge."""
+    of every gap between obstacles' edges; and whether each runs along an edge."""
     raw = sorted({v for pair in edges for v in pair})
     grown = {e - clearance for e, _ in edges} | {e + clearance for _, e in edges}
     middles = {(a + b) / 2 for a, b in itertools.pairwise(raw) if b - a > 2 * clearance}
@@ -64,10 +65,43 @@ def _coordinates(fixed: Sequence[float], edges: Sequence[tuple[float, float]], c
                 merged[-1] = v
             continue
         merged.append(v)
-    return merged, {v for v in merged if any(abs(v - g) < 0.5 for g in grown)}
+    edge_at = sorted(grown)
+
+    def hugs(v: float) -> bool:  # the nearest grown edge on either side is the one to test
+        k = bisect.bisect_left(edge_at, v)
+        return any(abs(v - edge_at[n]) < 0.5 for n in (k - 1, k) if 0 <= n < len(edge_at))
+
+    return merged, [hugs(v) for v in merged]
+
+
+def _walls(xs: Sequence[float], ys: Sequence[float], obstacles: Sequence[Box],
+           clearance: float) -> tuple[bytearray, bytearray, bytearray]:
+    """The grid points inside an obstacle grown by `clearance`, and the edges that run
+    through one: `level[n]` is the edge from point n (i * len(ys) + j) to the next along x,
+    `upright[n]` to the next along y."""
+    ny = len(ys)
+    blocked, level, upright = bytearray(len(xs) * ny), bytearray(len(xs) * ny), bytearray(len(xs) * ny)
+    for box in (b.grown(clearance) for b in obstacles):
+        i0, i1 = bisect.bisect_right(xs, box.left + EPSILON), bisect.bisect_left(xs, box.right - EPSILON)
+        j0, j1 = bisect.bisect_right(ys, box.top + EPSILON), bisect.bisect_left(ys, box.bottom - EPSILON)
+        ia, ib = bisect.bisect_left(xs, box.left - EPSILON), bisect.bisect_right(xs, box.right + EPSILON) - 1
+        ja, jb = bisect.bisect_left(ys, box.top - EPSILON), bisect.bisect_right(ys, box.bottom + EPSILON) - 1
+        if j1 > j0:
+            run = b"\x01" * (j1 - j0)
+            for i in range(i0, i1):
+                blocked[i * ny + j0:i * ny + j1] = run
+            for i in range(ia, ib):
+                level[i * ny + j0:i * ny + j1] = run
+        if jb > ja:
+            run = b"\x01" * (jb - ja)
+            for i in range(i0, i1):
+                upright[i * ny + ja:i * ny + jb] = run
+    return blocked, level, upright
 
 
 Spot = tuple[Point, int] | tuple[Point, int, float]  # a point, a heading, and what starting or ending there costs
+# The headings a line may take next, in the order they are tried: any but back.
+_TURNS = {d: tuple(nd for nd in STEPS if nd != OPPOSITE[d]) for d in STEPS}
 
 
 def route(starts: Sequence[Spot], ends: Sequence[Spot], obstacles: Sequence[Box],
@@ -76,111 +110,148 @@ def route(starts: Sequence[Spot], ends: Sequence[Spot], obstacles: Sequence[Box]
     leaves it with, and optionally a cost) to one of `ends` (a point, the heading it must
     arrive with, a cost), or None when every way is blocked. Start and end points should
     lie outside the obstacles."""
+    found = _route(tuple(starts), tuple(ends), tuple(obstacles), bounds, tuple(lines), clearance)
+    return list(found) if found is not None else None
+
+
+# A case's documents draw its genogram for each day one of them shows, and most days give
+# the same routes: each route is worked out once (the answer depends only on the arguments).
+@functools.lru_cache(maxsize=64)
+def _route(starts: tuple[Spot, ...], ends: tuple[Spot, ...], obstacles: tuple[Box, ...], bounds: Box,
+           lines: tuple[Line, ...], clearance: float) -> tuple[Point, ...] | None:
     fixed_x = [spot[0][0] for spot in (*starts, *ends)]
     fixed_y = [spot[0][1] for spot in (*starts, *ends)]
     xs, hug_x = _coordinates(fixed_x, [(b.left, b.right) for b in obstacles], clearance, bounds.left, bounds.right)
     ys, hug_y = _coordinates(fixed_y, [(b.top, b.bottom) for b in obstacles], clearance, bounds.top, bounds.bottom)
-    nx, ny = len(xs), len(ys)
-    blocked = [[False] * ny for _ in range(nx)]
-    cut_h = [[False] * ny for _ in range(nx)]  # the edge from (i, j) to (i + 1, j) is blocked
-    cut_v = [[False] * ny for _ in range(nx)]  # the edge from (i, j) to (i, j + 1) is blocked
-    for box in (b.grown(clearance) for b in obstacles):
-        i0, i1 = bisect.bisect_right(xs, box.left + EPSILON), bisect.bisect_left(xs, box.right - EPSILON)
-        j0, j1 = bisect.bisect_right(ys, box.top + EPSILON), bisect.bisect_left(ys, box.bottom - EPSILON)
-        ia, ib = bisect.bisect_left(xs, box.left - EPSILON), bisect.bisect_right(xs, box.right + EPSILON) - 1
-        ja, jb = bisect.bisect_left(ys, box.top - EPSILON), bisect.bisect_right(ys, box.bottom + EPSILON) - 1
-        for i in range(i0, i1):
-            for j in range(j0, j1):
-                blocked[i][j] = True
-        for j in range(j0, j1):
-            for i in range(ia, ib):
-                cut_h[i][j] = True
-        for i in range(i0, i1):
-            for j in range(ja, jb):
-                cut_v[i][j] = True
-
-    def node(point: Point) -> tuple[int, int] | None:
-        i = min(range(nx), key=lambda k: abs(xs[k] - point[0]))
-        j = min(range(ny), key=lambda k: abs(ys[k] - point[1]))
-        if abs(xs[i] - point[0]) > 0.5 or abs(ys[j] - point[1]) > 0.5 or blocked[i][j]:
-            return None
-        return i, j
-
-    index = _Lines(lines)
-    soft: dict[tuple[int, int, int], float] = {}
-
-    def penalty(i: int, j: int, d: int) -> float:
-        """What crossing and running along other lines costs on the edge from (i, j) heading d."""
-        key = (i, j, d)
-        if key not in soft:
-            di, dj = STEPS[d]
-            soft[key] = index.cost((xs[i], ys[j]), (xs[i + di], ys[j + dj]))
-        return soft[key]
-
-    goals: dict[tuple[int, int], tuple[int, float]] = {}
+    grid = _Grid(xs, ys, hug_x, hug_y, _walls(xs, ys, obstacles, clearance), _Lines(lines))
+    goals: dict[int, tuple[int, float]] = {}  # grid point: the heading to arrive with, what ending there costs
     for spot in ends:
-        found_end = node(spot[0])
+        found_end = grid.node(spot[0])
         extra = spot[2] if len(spot) > 2 else 0.0
         if found_end is not None and (found_end not in goals or extra < goals[found_end][1]):
             goals[found_end] = (spot[1], extra)
-    targets = [(xs[i], ys[j]) for i, j in goals]
-    ahead: dict[tuple[int, int], float] = {}
-
-    def estimate(i: int, j: int) -> float:
-        """No more than what is left to pay: the shortest way to the nearest end (A*)."""
-        if (i, j) not in ahead:
-            ahead[i, j] = min((abs(xs[i] - gx) + abs(ys[j] - gy) for gx, gy in targets), default=0.0)
-        return ahead[i, j]
-
-    heap: list[tuple[float, int, float, int, int, int]] = []
-    best: dict[tuple[int, int, int], float] = {}
-    came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {}
-    counter = itertools.count()
+    firsts: list[tuple[int, int, float]] = []
     for spot in starts:
-        found = node(spot[0])
-        extra = spot[2] if len(spot) > 2 else 0.0
+        found = grid.node(spot[0])
         if found is not None:
-            state = (*found, spot[1])
-            if best.get(state, float("inf")) > extra:
-                best[state] = extra
-                came[state] = None
-                heapq.heappush(heap, (extra + estimate(*found), next(counter), extra, *state))
-    finish: tuple[float, tuple[int, int, int]] | None = None
-    while heap:
-        bound, _, cost, i, j, d = heapq.heappop(heap)
-        if finish is not None and bound >= finish[0]:
-            break
-        if cost > best.get((i, j, d), float("inf")) + EPSILON:
-            continue
-        if (i, j) in goals and d != OPPOSITE[goals[i, j][0]]:
-            total = cost + (BEND if d != goals[i, j][0] else 0.0) + goals[i, j][1]
-            if finish is None or total < finish[0]:
-                finish = (total, (i, j, d))
-        for nd, (di, dj) in STEPS.items():
-            if nd == OPPOSITE[d]:
+            firsts.append((found, spot[1], spot[2] if len(spot) > 2 else 0.0))
+    found_path = grid.search(firsts, goals)
+    return tuple(simplify(found_path)) if found_path is not None else None
+
+
+class _Grid:
+    """The routing grid: point n is (xs[n // len(ys)], ys[n % len(ys)]); a state is a point
+    and the heading the line reached it with, 4 * n + heading."""
+
+    def __init__(self, xs: list[float], ys: list[float], hug_x: list[bool], hug_y: list[bool],
+                 walls: tuple[bytearray, bytearray, bytearray], lines: _Lines) -> None:
+        self.xs, self.ys, self.hug_x, self.hug_y = xs, ys, hug_x, hug_y
+        self.blocked, self.cut_level, self.cut_upright = walls
+        self.lines = lines
+        # What crossing and running along other lines costs on each edge, worked out when first needed.
+        self.soft_level = [-1.0] * len(walls[0])
+        self.soft_upright = [-1.0] * len(walls[0])
+
+    def node(self, point: Point) -> int | None:
+        xs, ys = self.xs, self.ys
+        i = min(range(len(xs)), key=lambda k: abs(xs[k] - point[0]))
+        j = min(range(len(ys)), key=lambda k: abs(ys[k] - point[1]))
+        n = i * len(ys) + j
+        if abs(xs[i] - point[0]) > 0.5 or abs(ys[j] - point[1]) > 0.5 or self.blocked[n]:
+            return None
+        return n
+
+    def search(self, starts: list[tuple[int, int, float]], goals: dict[int, tuple[int, float]]) -> list[Point] | None:
+        """A* from the `starts` (a point, a heading, a cost) to the cheapest of the `goals`:
+        the route's points, or None. It pays for length, bends, hugging an obstacle's edge
+        and the lines it crosses or runs along; the sum is made in one order throughout, so
+        that equal routes are told apart the same way every time."""
+        xs, ys, hug_x, hug_y = self.xs, self.ys, self.hug_x, self.hug_y
+        blocked, cut_level, cut_upright = self.blocked, self.cut_level, self.cut_upright
+        soft_level, soft_upright, lines = self.soft_level, self.soft_upright, self.lines
+        nx, ny = len(xs), len(ys)
+        gap_x = [b - a for a, b in itertools.pairwise(xs)]  # the grid lines are in order, apart
+        gap_y = [b - a for a, b in itertools.pairwise(ys)]
+        # No more than what is left to pay: the shortest way to the nearest end (A*).
+        away = [([abs(x - xs[n // ny]) for x in xs], [abs(y - ys[n % ny]) for y in ys]) for n in goals]
+        ahead = [-1.0] * (nx * ny)
+        inf = float("inf")
+
+        def estimate(n: int) -> float:
+            i, j = divmod(n, ny)
+            found = inf if away else 0.0
+            for to_x, to_y in away:
+                if to_x[i] + to_y[j] < found:
+                    found = to_x[i] + to_y[j]
+            ahead[n] = found
+            return found
+
+        best = [inf] * (4 * nx * ny)
+        came = [-1] * (4 * nx * ny)
+        heap: list[tuple[float, int, float, int, int]] = []  # estimate, order pushed, cost, point, heading
+        pushed = 0
+        for n, d, extra in starts:
+            if best[4 * n + d] > extra:
+                best[4 * n + d] = extra
+                came[4 * n + d] = -1
+                heapq.heappush(heap, (extra + estimate(n), pushed, extra, n, d))
+                pushed += 1
+        finish_cost, finish = inf, -1
+        while heap:
+            bound, _, cost, n, d = heapq.heappop(heap)
+            if finish >= 0 and bound >= finish_cost:
+                break
+            state = 4 * n + d
+            if cost > best[state] + EPSILON:
                 continue
-            ni, nj = i + di, j + dj
-            if not (0 <= ni < nx and 0 <= nj < ny) or blocked[ni][nj]:
-                continue
-            if (di and cut_h[min(i, ni)][j]) or (dj and cut_v[i][min(j, nj)]):
-                continue
-            step = abs(xs[ni] - xs[i]) + abs(ys[nj] - ys[j])
-            hugging = (dj and xs[i] in hug_x) or (di and ys[j] in hug_y)
-            extra = step * HUG if hugging else 0.0
-            total = cost + step + extra + (BEND if nd != d else 0.0) + penalty(i, j, nd)
-            state = (ni, nj, nd)
-            if total < best.get(state, float("inf")) - EPSILON:
-                best[state] = total
-                came[state] = (i, j, d)
-                heapq.heappush(heap, (total + estimate(ni, nj), next(counter), total, *state))
-    if finish is None:
-        return None
-    path: list[Point] = []
-    at: tuple[int, int, int] | None = finish[1]
-    while at is not None:
-        path.append((xs[at[0]], ys[at[1]]))
-        at = came[at]
-    return simplify(path[::-1])
+            goal = goals.get(n)
+            if goal is not None and d != OPPOSITE[goal[0]]:
+                total = cost + (BEND if d != goal[0] else 0.0) + goal[1]
+                if finish < 0 or total < finish_cost:
+                    finish_cost, finish = total, state
+            i, j = divmod(n, ny)
+            for nd in _TURNS[d]:
+                if nd == RIGHT:
+                    if i + 1 >= nx:
+                        continue
+                    m, edge, level, step, hugging = n + ny, n, True, gap_x[i], hug_y[j]
+                elif nd == LEFT:
+                    if i == 0:
+                        continue
+                    m, edge, level, step, hugging = n - ny, n - ny, True, gap_x[i - 1], hug_y[j]
+                elif nd == DOWN:
+                    if j + 1 >= ny:
+                        continue
+                    m, edge, level, step, hugging = n + 1, n, False, gap_y[j], hug_x[i]
+                else:
+                    if j == 0:
+                        continue
+                    m, edge, level, step, hugging = n - 1, n - 1, False, gap_y[j - 1], hug_x[i]
+                if blocked[m] or (cut_level[edge] if level else cut_upright[edge]):
+                    continue
+                penalty = soft_level[edge] if level else soft_upright[edge]
+                if penalty < 0:  # what crossing and running along other lines costs on this edge
+                    if level:
+                        low = i if edge == n else i - 1
+                        penalty = soft_level[edge] = lines.level_cost(ys[j], xs[low], xs[low + 1])
+                    else:
+                        low = j if edge == n else j - 1
+                        penalty = soft_upright[edge] = lines.upright_cost(xs[i], ys[low], ys[low + 1])
+                total = cost + step + (step * HUG if hugging else 0.0) + (BEND if nd != d else 0.0) + penalty
+                next_state = 4 * m + nd
+                if total < best[next_state] - EPSILON:
+                    best[next_state] = total
+                    came[next_state] = state
+                    left = ahead[m]
+                    heapq.heappush(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, nd))
+                    pushed += 1
+        if finish < 0:
+            return None
+        path: list[Point] = []
+        while finish >= 0:
+            path.append((xs[finish // 4 // ny], ys[finish // 4 % ny]))
+            finish = came[finish]
+        return path[::-1]
 
 
 class _Lines:
@@ -203,27 +274,45 @@ class _Lines:
         self.upright = sorted(upright)
         self.level_at = [v[0] for v in self.level]
         self.upright_at = [v[0] for v in self.upright]
+        # The others with how near an edge must come to meet them (as _meets first asks).
+        self.near = [(line, min(line.a[0], line.b[0]) - NEAR, max(line.a[0], line.b[0]),
+                      min(line.a[1], line.b[1]) - NEAR, max(line.a[1], line.b[1])) for line in self.other]
 
-    def cost(self, a: Point, b: Point) -> float:
-        """What an edge of the grid (level or upright) from a to b costs for the lines it
-        crosses and runs along."""
+    def level_cost(self, y: float, x0: float, x1: float) -> float:
+        """What the level edge from (x0, y) to (x1, y) (x0 < x1) costs for the lines it
+        crosses (upright ones) and runs along (level ones), and the others it meets."""
         total = 0.0
-        if abs(a[1] - b[1]) < EPSILON:  # level: crosses upright lines, runs along level ones
-            y, x0, x1 = a[1], min(a[0], b[0]), max(a[0], b[0])
-            crossing, along, at_cross, at_along = self.upright, self.level, self.upright_at, self.level_at
-        else:
-            y, x0, x1 = a[0], min(a[1], b[1]), max(a[1], b[1])
-            crossing, along, at_cross, at_along = self.level, self.upright, self.level_at, self.upright_at
-        for k in range(bisect.bisect_right(at_cross, x0 + EPSILON), bisect.bisect_left(at_cross, x1 - EPSILON)):
+        at, crossing = self.upright_at, self.upright
+        for k in range(bisect.bisect_right(at, x0 + EPSILON), bisect.bisect_left(at, x1 - EPSILON)):
             _, low, high, weight = crossing[k]
             if low < y < high:
                 total += weight
-        for k in range(bisect.bisect_left(at_along, y - NEAR), bisect.bisect_right(at_along, y + NEAR)):
+        at, along = self.level_at, self.level
+        for k in range(bisect.bisect_left(at, y - NEAR), bisect.bisect_right(at, y + NEAR)):
             _, low, high, weight = along[k]
             if min(high, x1) - max(low, x0) > 1:
                 total += weight * ALONG
-        for line in self.other:
-            total += line.weight * _meets(a, b, line.a, line.b)
+        for line, low_x, high_x, low_y, high_y in self.near:
+            if not (x1 < low_x or high_x < x0 - NEAR or y < low_y or high_y < y - NEAR):
+                total += line.weight * _meets((x0, y), (x1, y), line.a, line.b)
+        return total
+
+    def upright_cost(self, x: float, y0: float, y1: float) -> float:
+        """What the upright edge from (x, y0) to (x, y1) (y0 < y1) costs: as `level_cost`."""
+        total = 0.0
+        at, crossing = self.level_at, self.level
+        for k in range(bisect.bisect_right(at, y0 + EPSILON), bisect.bisect_left(at, y1 - EPSILON)):
+            _, low, high, weight = crossing[k]
+            if low < x < high:
+                total += weight
+        at, along = self.upright_at, self.upright
+        for k in range(bisect.bisect_left(at, x - NEAR), bisect.bisect_right(at, x + NEAR)):
+            _, low, high, weight = along[k]
+            if min(high, y1) - max(low, y0) > 1:
+                total += weight * ALONG
+        for line, low_x, high_x, low_y, high_y in self.near:
+            if not (x < low_x or high_x < x - NEAR or y1 < low_y or high_y < y0 - NEAR):
+                total += line.weight * _meets((x, y0), (x, y1), line.a, line.b)
         return total
 
 

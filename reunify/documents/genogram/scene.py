@@ -42,10 +42,10 @@ from reunify.documents.genogram.lines import edge
 from reunify.documents.genogram.lines import shape_of
 from reunify.documents.genogram.lines import slashes
 from reunify.documents.genogram.lines import straight
+from reunify.documents.genogram.partners import couple_point
 from reunify.documents.genogram.placement import Positions
 from reunify.documents.genogram.placement import Sibship
 from reunify.documents.genogram.placement import anchor
-from reunify.documents.genogram.placement import couple_point
 from reunify.documents.genogram.routing import LEFT
 from reunify.documents.genogram.routing import RIGHT
 from reunify.documents.genogram.routing import UP

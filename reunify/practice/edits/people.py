@@ -1,5 +1,6 @@
-"""The team, people, relationships, households, the trusted adult, legal status,
-placements and the return home, recorded without opening the YAML.
+"""People, relationships and households, recorded without opening the YAML (the team is
+in `team`; the child's legal status, placements and return home in `care`; how an entry
+is written among others in `entries`).
 
 Each function checks everything first and writes once, round-trip and atomically, where
 the fact belongs: the team in the family's file for a sibling group, people and
@@ -12,25 +13,23 @@ never repeats a name, a date or a note from the records.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reunify.core import codes
 from reunify.core.problems import FieldError
 from reunify.core.problems import Refused
 from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import CommentedSeq
-from reunify.core.yamlio import add_entry
 from reunify.core.yamlio import edit_file
-from reunify.core.yamlio import set_last
 from reunify.core.yamlio import write_new_file
 from reunify.practice import recording
+from reunify.practice.edits.entries import _append
+from reunify.practice.edits.entries import _entry
+from reunify.practice.edits.entries import _set_in_order
 from reunify.practice.recording import Recorded
 from reunify.practice.recording import locked
 from reunify.practice.recording import open_case
-from reunify.practice.recording import team_member
 from reunify.practice.recording import validated
 from reunify.practice.skeleton import slug
 from reunify.practice.skeleton import unique
@@ -39,8 +38,6 @@ from reunify.records import models as m
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 from reunify.records.family import target
-from reunify.records.validation import did_you_mean
-from reunify.workflow import Workflow
 
 PEOPLE_HEADER = """\
 # Everyone in the child's family and household: the genogram, police checks and the
@@ -59,24 +56,9 @@ SEXES = ("male", "female", "unknown")
 PARENT_LINKS = ("birth", "adopted", "fostered", "step")
 COUPLE_STATUSES = ("married", "cohabiting", "separated", "divorced")
 TIE_QUALITIES = ("close", "conflict", "cut_off")
-RETURN_GATE = "return_recorded"
-RETURNED_HOME = "E4A"
 
 
 # -- small helpers ----------------------------------------------------------------------
-
-
-def role_abbreviation(role: str) -> str:
-    """'social_worker' -> 'sw', 'chronologist' -> 'chron', 'qaro' -> 'qaro'."""
-    words = [w for w in role.split("_") if w]
-    return "".join(w[0] for w in words) if len(words) > 1 else role[:5]
-
-
-def member_id(name: str, role: str, taken: Iterable[str]) -> str:
-    words = name.split()
-    last = slug(words[-1]) if words else ""
-    base = role_abbreviation(role) + (f"-{last}" if last else "")
-    return unique(base, taken)
 
 
 def not_future(option: str, day: dt.date | None, today: dt.date) -> None:
@@ -114,170 +96,11 @@ def find_household(case: Case, which: str, option: str = "HOUSEHOLD") -> tuple[i
                        "'reunify household add' adds one)")
 
 
-def _member_index(case: Case, member: m.TeamMember) -> int:
-    return next(i for i, t in enumerate(case.case.team) if t.id == member.id)
-
-
-def _role(workflow: Workflow, role: str) -> str:
-    role = role.strip().lower().replace(" ", "_").replace("-", "_")
-    titles = {r.title.casefold(): key for key, r in workflow.roles.items()}
-    role = titles.get(role.replace("_", " ").casefold(), role)
-    if role not in workflow.roles:
-        raise FieldError("role", " must be one of the workflow's roles: " + ", ".join(workflow.roles))
-    return role
-
-
-def _title(workflow: Workflow, role: str) -> str:
-    found = workflow.roles.get(role)
-    return found.title.lower() if found is not None else role
-
-
 def _people_file(folder: Path, key: str) -> Path:
     path = target(folder, "people.yaml", key)
     if not path.exists():
         write_new_file(path, PEOPLE_HEADER)
     return path
-
-
-def _set_in_order(mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...]) -> None:
-    """Set `key`; a key not there yet goes after the keys that come before it in `order`."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    before = order[:order.index(key)] if key in order else order
-    position = 0
-    for index, existing in enumerate(mapping):
-        if existing in before:
-            position = index + 1
-    if position >= len(mapping):
-        set_last(mapping, key, value)  # keeps a comment below the last key below it
-    else:
-        mapping.insert(position, key, value)
-
-
-def _append(mapping: CommentedMap, key: str, entry: dict[str, Any]) -> None:
-    """Add an entry at the end of the list under `key`, written like the entries there."""
-    add_entry(mapping, key, entry)
-    _like_neighbours(mapping[key], len(mapping[key]) - 1)
-
-
-def _like_neighbours(items: CommentedSeq, index: int) -> None:
-    """An entry among `{code: V2, from: ...}` entries is written on one line as they are."""
-    others = [item for i, item in enumerate(items) if i != index and isinstance(item, CommentedMap)]
-    if index and any(items.ca.items.get(index - 1) or ()):
-        return  # a comment after the entry before stays between the entries only in block style
-    if others and all(item.fa.flow_style() for item in others) and isinstance(items[index], CommentedMap):
-        items[index].fa.set_flow_style()
-
-
-def _add_dated(mapping: CommentedMap, key: str, entry: dict[str, Any]) -> None:
-    """Add an entry with a `from` date to the list under `key`, kept in date order."""
-    items = mapping.get(key)
-    position = len(items) if items else 0
-    while position > 0:
-        since = items[position - 1].get("from") if isinstance(items[position - 1], dict) else None
-        if not isinstance(since, dt.date) or since <= entry["from"]:
-            break
-        position -= 1
-    if not items or position == len(items):
-        _append(mapping, key, entry)
-    else:
-        items.insert(position, CommentedMap((k, v) for k, v in entry.items() if v is not None))
-        _like_neighbours(items, position)
-
-
-def _entry(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-# -- the team ---------------------------------------------------------------------------
-
-
-@locked
-def add_team_member(folder: Path, name: str, *, role: str, today: dt.date, member: str | None = None,
-                    since: dt.date | None = None) -> Recorded:
-    case, workflow = open_case(folder, today)
-    role = _role(workflow, role)
-    not_future("--from", since, today)
-    taken = [t.id for t in case.case.team]
-    new_id = member.strip() if member and member.strip() else member_id(name, role, taken)
-    entry = _entry({"id": new_id, "name": name.strip(), "role": role, "from": since})
-    validated(m.TeamMember, entry, {"id": "--id", "name": "NAME", "role": "--role", "from": "--from"})
-    if new_id in taken:
-        raise Refused("--id is already used by a team member (ids stay unique, even after a transfer)")
-    if any(t.name.casefold() == name.strip().casefold() and t.active_on(since or today) for t in case.case.team):
-        raise Refused("someone of that name is already in the team (use 'reunify team role' to change a role)")
-    path = target(folder, "case.yaml", "team")
-    with edit_file(path) as edit:
-        _append(edit.data, "team", entry)
-    return Recorded(path, f"added a {_title(workflow, role)} to the team as '{new_id}'",
-                    f"record what they do with --by {new_id}")
-
-
-@locked
-def change_team_role(folder: Path, who: str, role: str, *, today: dt.date) -> Recorded:
-    case, workflow = open_case(folder, today)
-    member = team_member(case, who, "MEMBER")
-    role = _role(workflow, role)
-    if member.role == role:
-        raise Refused(f"that team member is already the {_title(workflow, role)}; nothing was changed")
-    path, (_, index) = case.source("case.yaml", ("team", _member_index(case, member)))
-    with edit_file(path) as edit:
-        edit.data["team"][index]["role"] = role
-    return Recorded(path, f"changed the role of '{member.id}' to {_title(workflow, role)}",
-                    "records already made keep their date and who made them")
-
-
-@locked
-def transfer_team_member(folder: Path, who: str, *, to: str, date: dt.date, today: dt.date,
-                         to_id: str | None = None) -> Recorded:
-    """End `who`'s time on the case on `date`; the successor takes the role from that day."""
-    case, workflow = open_case(folder, today)
-    leaving = team_member(case, who, "FROM")
-    not_future("--date", date, today)
-    if leaving.until is not None:
-        raise Refused("that team member has already left the case (their 'until' is set)")
-    if leaving.since is not None and date < leaving.since:
-        raise FieldError("date", " is before that team member joined the case")
-    successor = next((t for t in case.case.team if _matches(to.strip(), t.id, t.name)), None)
-    entry: dict[str, Any] | None
-    if successor is not None:
-        if successor.id == leaving.id:
-            raise FieldError("to", " names the team member who is leaving")
-        if successor.role != leaving.role:
-            raise Refused("--to is in the team with another role; change it first with 'reunify team role'")
-        if not successor.active_on(date):
-            raise Refused("--to is not on the case on --date (see their 'from' and 'until')")
-        entry = None
-    else:
-        taken = [t.id for t in case.case.team]
-        new_id = to_id.strip() if to_id and to_id.strip() else member_id(to, leaving.role, taken)
-        if new_id in taken:
-            raise Refused("--to-id is already used by a team member (ids stay unique)")
-        entry = {"id": new_id, "name": to.strip(), "role": leaving.role, "from": date}
-        validated(m.TeamMember, entry, {"id": "--to-id", "name": "--to"})
-    path, (_, index) = case.source("case.yaml", ("team", _member_index(case, leaving)))
-    new_path = target(folder, "case.yaml", "team")
-    with edit_file(path) as edit:
-        # Its own date object: one object written twice would become a YAML anchor and alias.
-        edit.data["team"][index]["until"] = dt.date(date.year, date.month, date.day)
-        if entry is not None and new_path == path:
-            _append(edit.data, "team", entry)
-    also: tuple[Path, ...] = ()
-    if entry is not None and new_path != path:
-        with edit_file(new_path) as edit:
-            _append(edit.data, "team", entry)
-        also = (new_path,)
-    new = str(entry["id"]) if entry is not None else successor.id if successor is not None else ""
-    return Recorded(path, f"transferred the {_title(workflow, leaving.role)}'s work from '{leaving.id}' to "
-                          f"'{new}' on {date.isoformat()}",
-                    "past records keep who made them; record new work with --by " + new, also)
-
-
-def team_of(folder: Path, today: dt.date) -> tuple[list[m.TeamMember], Workflow]:
-    """The team and the workflow (for the roles' titles), read only."""
-    case, workflow = open_case(folder, today)
-    return list(case.case.team), workflow
 
 
 # -- people -----------------------------------------------------------------------------
@@ -512,157 +335,3 @@ def join_household(folder: Path, which: str, who: str, *, today: dt.date, visito
         _join(edit.data["households"][at], person.id, visitor)
     how = "a regular visitor of" if visitor else "a member of"
     return Recorded(path, f"recorded '{person.id}' as {how} the household '{household.id}'")
-
-
-# -- the child's own facts: trusted adult, legal status, placements, the return ---------
-
-
-def _case_file(folder: Path, key: str) -> Path:
-    """The child's case.yaml, where `key` belongs."""
-    return target(folder, "case.yaml", key)
-
-
-@locked
-def set_trusted_adult(folder: Path, who: str, *, today: dt.date) -> Recorded:
-    recording.one_child(folder, "the trusted adult")
-    case, _ = open_case(folder, today)
-    person = find_person(case, who, "PERSON")
-    if person.id == case.case.child:
-        raise ReunifyError("PERSON is the child: the trusted adult is someone else")
-    if case.case.trusted_adult == person.id:
-        raise Refused("that person is already the child's trusted adult; nothing was changed")
-    path = _case_file(folder, "trusted_adult")
-    with edit_file(path) as edit:
-        _set_in_order(edit.data, "trusted_adult", person.id, CASE_KEYS)
-    return Recorded(path, f"recorded '{person.id}' as the child's trusted adult")
-
-
-@locked
-def set_proceedings(folder: Path, court: str, case_number: str, *, since: dt.date | None,
-                    today: dt.date) -> Recorded:
-    """The court and case number of care proceedings about the child (documents a court
-    reads carry them); given again, they are corrected."""
-    recording.one_child(folder, "proceedings")
-    open_case(folder, today)
-    not_future("--from", since, today)
-    entry: dict[str, Any] = {"court": court.strip(), "case_number": case_number.strip(), "from": since}
-    validated(m.Proceedings, entry, {"court": "COURT", "case_number": "CASE_NUMBER"})
-    path = _case_file(folder, "proceedings")
-    with edit_file(path) as edit:
-        _set_in_order(edit.data, "proceedings", CommentedMap({k: v for k, v in entry.items() if v is not None}),
-                      CASE_KEYS)
-    return Recorded(path, "recorded the court and case number of the proceedings")
-
-
-def _code(table: dict[str, str], code: str, option: str, what: str) -> str:
-    code = code.strip().upper()
-    if code not in table:
-        raise FieldError(option, f" must be an SSDA903 {what} code" + did_you_mean(code, list(table))
-                           + ": " + ", ".join(table))
-    return code
-
-
-@locked
-def add_legal_status(folder: Path, code: str, *, since: dt.date, today: dt.date) -> Recorded:
-    recording.one_child(folder, "legal status")
-    case, _ = open_case(folder, today)
-    code = _code(codes.LEGAL_STATUS, code, "CODE", "legal status")
-    not_future("--from", since, today)
-    _not_before_birth(case, "--from", since)
-    if any(s.code == code and s.since == since for s in case.case.legal_status):
-        raise Refused("that legal status is already recorded from that day")
-    path = _case_file(folder, "legal_status")
-    with edit_file(path) as edit:
-        _add_dated(edit.data, "legal_status", {"code": code, "from": since})
-    return Recorded(path, f"recorded the legal status {codes.describe(codes.LEGAL_STATUS, code)} "
-                          f"from {since.isoformat()}")
-
-
-@locked
-def add_placement(folder: Path, code: str, *, since: dt.date, today: dt.date, carer: str | None = None) -> Recorded:
-    recording.one_child(folder, "a placement")
-    case, _ = open_case(folder, today)
-    code = _code(codes.PLACEMENT, code, "CODE", "placement")
-    not_future("--from", since, today)
-    _not_before_birth(case, "--from", since)
-    carer_id = find_person(case, carer, "--carer").id if carer and carer.strip() else None
-    if any(p.code == code and p.since == since for p in case.case.placements):
-        raise Refused("that placement is already recorded from that day")
-    path = _case_file(folder, "placements")
-    with edit_file(path) as edit:
-        _add_dated(edit.data, "placements", {"code": code, "from": since, "carer": carer_id})
-    return Recorded(path, f"recorded the placement {codes.describe(codes.PLACEMENT, code)} "
-                          f"from {since.isoformat()}")
-
-
-def _reason(reason: str | None, default: str | None) -> str:
-    code = (reason or default or "").strip().upper()
-    if code not in codes.EPISODE_ENDED:
-        raise FieldError("reason", " must be an SSDA903 reason the period of care ended"
-                           + did_you_mean(code, list(codes.EPISODE_ENDED))
-                           + ": " + ", ".join(codes.EPISODE_ENDED))
-    return code
-
-
-def _left_care(case: Case, date: dt.date) -> None:
-    if case.case.left_care is not None:
-        raise Refused("the child's leaving care is already recorded (left_care in case.yaml)")
-    _not_before_birth(case, "--date", date)
-
-
-@locked
-def record_leaving_care(folder: Path, *, date: dt.date, reason: str, today: dt.date) -> Recorded:
-    recording.one_child(folder, "leaving care")
-    case, _ = open_case(folder, today)
-    code = _reason(reason, None)
-    not_future("--date", date, today)
-    _left_care(case, date)
-    path = _case_file(folder, "left_care")
-    with edit_file(path) as edit:
-        _set_in_order(edit.data, "left_care", CommentedMap([("date", date), ("reason", code)]), CASE_KEYS)
-    return Recorded(path, f"recorded that the child left care on {date.isoformat()}: "
-                          f"{codes.EPISODE_ENDED[code]}")
-
-
-def return_steps(workflow: Workflow) -> list[str]:
-    """The workflow's steps that the return stands for: the one marked `return_home`, and
-    those needing the return recorded."""
-    return [step.id for step in workflow.steps.values()
-            if step.marks == "return_home" or any(name == RETURN_GATE for name, _ in step.gate_specs())]
-
-
-@locked
-def record_return_home(folder: Path, *, date: dt.date, today: dt.date, by: str | None = None,
-                       reason: str | None = None) -> Recorded:
-    """The child's return home: placed with parents (P1) under a care order, or leaving
-    care when accommodated under section 20; then the workflow's return step is done."""
-    recording.one_child(folder, "the return home")
-    case, workflow = open_case(folder, today)
-    not_future("--date", date, today)
-    _not_before_birth(case, "--date", date)
-    if by:
-        team_member(case, by)
-    statuses = [s for s in case.case.legal_status if s.since <= date]
-    if not statuses:
-        raise Refused("no legal status is recorded on --date; add it first with "
-                      "'reunify legal-status CODE --from YYYY-MM-DD'")
-    status = statuses[-1].code
-    path = _case_file(folder, "placements")
-    if status.startswith("V"):
-        code = _reason(reason, RETURNED_HOME)
-        _left_care(case, date)
-        with edit_file(path) as edit:
-            _set_in_order(edit.data, "left_care", CommentedMap([("date", date), ("reason", code)]), CASE_KEYS)
-        summary = f"recorded the return home on {date.isoformat()}: left care ({codes.EPISODE_ENDED[code]})"
-    else:
-        if reason:
-            raise FieldError("reason", " is for a child accommodated under section 20, who leaves care; "
-                               "under an order the child is placed with parents (P1)")
-        placed = [p for p in case.case.placements if p.since <= date]
-        if placed and placed[-1].code == codes.PLACED_WITH_PARENTS:
-            raise Refused("the child is already placed with parents (P1) on --date")
-        with edit_file(path) as edit:
-            _add_dated(edit.data, "placements", {"code": codes.PLACED_WITH_PARENTS, "from": date})
-        summary = f"recorded the return home on {date.isoformat()}: placed with parents (P1) under the order"
-    done = recording.complete_steps(folder, return_steps(workflow), date=date, by=by or None, today=today)
-    return Recorded(path, "; ".join([summary, *done.done]), "\n".join(done.hints) or None, done.files)
