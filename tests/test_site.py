@@ -388,6 +388,17 @@ def test_a_site_folder_that_cannot_be_written_changes_nothing(samples: Path, tmp
     assert list(parent.iterdir()) == []
 
 
+def test_a_site_folder_inside_a_file_is_refused_in_one_line(samples: Path, tmp_path: Path) -> None:
+    """As any user, root included: the folder cannot be made, nothing is written."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("supervision notes\n", encoding="utf-8")
+    code, text = run("site", samples / "03-medium-agreement-review", "--out", notes / "site")
+    assert code == 2
+    assert text.startswith("error: ") and text.count("\n") == 1 and "Traceback" not in text
+    assert notes.read_text(encoding="utf-8") == "supervision notes\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
 def test_a_local_template_from_the_profile_replaces_the_bundled_one(samples: Path, tmp_path: Path) -> None:
     caseload = tmp_path / "caseload"
     shutil.copytree(samples / "03-medium-agreement-review", caseload / "03")

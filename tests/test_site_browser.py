@@ -622,3 +622,19 @@ def test_printed_pages_carry_the_marking(site: Site, page: Page, name: str, tmp_
     printed = [sheet for sheet in text.split("\f") if sheet.strip()]
     assert printed
     assert all(MARKING in sheet for sheet in printed), [i + 1 for i, s in enumerate(printed) if MARKING not in s]
+
+
+@pytest.mark.parametrize(("name", "landscape"), [("index.html", True), ("cases/wbc-ru-2025-011.html", False)])
+def test_pages_print_on_a4_the_caseload_across_it(site: Site, page: Page, name: str, landscape: bool,
+                                                  tmp_path: Path) -> None:
+    """The page size is the site's own (A4, as printed in the UK), the caseload's many
+    columns on landscape pages."""
+    page.goto(built(site).page(name))
+    pdf = tmp_path / "printed.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert size is not None, info
+    width, height = float(size.group(1)), float(size.group(2))
+    assert sorted((round(width), round(height))) == [595, 842], info  # A4 in points
+    assert (width > height) is landscape
