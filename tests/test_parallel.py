@@ -17,6 +17,11 @@ def squares(chunk: list[int]) -> list[int]:
     return [n * n for n in chunk]
 
 
+def where(chunk: list[int]) -> list[int]:
+    """The process each item was worked on in."""
+    return [os.getpid()] * len(chunk)
+
+
 def squares_dying_on_13(chunk: list[int]) -> list[int]:
     if 13 in chunk and os.getpid() != PARENT:
         os._exit(1)  # a worker killed part way: out of memory, or by a signal
@@ -26,6 +31,7 @@ def squares_dying_on_13(chunk: list[int]) -> list[int]:
 def test_results_come_back_in_the_items_order_from_several_processes() -> None:
     items = list(range(100))
     assert list(chunked(squares, items, least=10, workers=2, smallest=1)) == [n * n for n in items]
+    assert PARENT not in set(chunked(where, items, least=10, workers=2, smallest=1))
 
 
 def test_a_worker_that_dies_loses_nothing() -> None:
@@ -34,7 +40,8 @@ def test_a_worker_that_dies_loses_nothing() -> None:
 
 
 def test_few_items_are_done_in_this_process() -> None:
-    assert list(chunked(squares_dying_on_13, [12, 13], least=10, workers=2)) == [144, 169]
+    assert list(chunked(where, [12, 13], least=10, workers=2)) == [PARENT, PARENT]
+    assert list(chunked(where, list(range(100)), least=10, workers=1)) == [PARENT] * 100
 
 
 def test_never_more_workers_than_items() -> None:

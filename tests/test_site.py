@@ -507,3 +507,11 @@ def test_documents_are_rendered_into_the_site_and_linked(samples: Path, tmp_path
     links = sorted(a.attrs["href"].rsplit("/", 1)[1] for a in section.find_all("a"))
     assert links == written
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in (tmp_path / "site" / "documents").rglob("*.docx"))
+
+
+def test_a_row_with_nothing_to_do_yet_says_so(site: Path) -> None:
+    """Sample 06 is home under a care order with nothing ready: its cell is not left blank."""
+    index = (site / "index.html").read_text(encoding="utf-8")
+    row = index[index.index('data-reference="WBC-RU-2025-011"'):]
+    row = row[:row.index("</tr>")]
+    assert "Nothing to do until the next due date" in row
