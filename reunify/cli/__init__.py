@@ -18,11 +18,12 @@ from reunify.core.problems import ReunifyError
 
 __all__ = ["app", "main"]
 
-# Records are special category data about children: no third-party pydantic plugin (found
-# through installed packages' entry points) is to see them as they are validated. Turning
-# plugins off, as pydantic documents, also spares scanning every installed package's
-# entry points on the first model. Pydantic reads it as each validator is built, so it
-# holds for every model however late it is imported.
+# What a user types may be special category data about a child (a name given with
+# --name): no third-party pydantic plugin (found through installed packages' entry
+# points) is to see it as typer checks the options with pydantic. (The records themselves
+# are checked by `reunify.core.strict`, without pydantic.) Turning plugins off, as
+# pydantic documents, also spares scanning every installed package's entry points.
+# Pydantic reads it as each validator is built, so it holds however late one is built.
 os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
 
 

@@ -182,9 +182,9 @@ def show_command(
                     "roles": {k: v.title for k, v in workflow.roles.items()},
                     "risk_levels": {k: v.label for k, v in workflow.risk_levels.items()},
                     "risk_factors": {k: dict(v.factors) for k, v in workflow.risk_levels.items()},
-                    "assessment_domains": {k: d.model_dump(mode="json") for k, d in workflow.assessment_domains.items()},
-                    "cautionary_factors": {k: f.model_dump(mode="json") for k, f in workflow.cautionary_factors.items()},
-                    "rules": workflow.rules.model_dump(by_alias=True, mode="json")})
+                    "assessment_domains": {k: d.dump() for k, d in workflow.assessment_domains.items()},
+                    "cautionary_factors": {k: f.dump() for k, f in workflow.cautionary_factors.items()},
+                    "rules": workflow.rules.dump()})
         return
     from reunify.cli.outline import print_outline
 

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from reunify.core.dates import add
 from reunify.core.dates import age_in_years
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
+from reunify.core.schema import Model
 from reunify.engine.facts import Facts
 
 CASE = "case.yaml"
@@ -35,14 +34,14 @@ GateFunction = Callable[[Facts, Any], list[Problem]]
 class Gate:
     name: str
     function: GateFunction
-    args: type[BaseModel] | None
+    args: type[Model] | None
     summary: str
 
 
 GATES: dict[str, Gate] = {}
 
 
-def gate(name: str, summary: str, args: type[BaseModel] | None = None) -> Callable[[GateFunction], GateFunction]:
+def gate(name: str, summary: str, args: type[Model] | None = None) -> Callable[[GateFunction], GateFunction]:
     def register(function: GateFunction) -> GateFunction:
         GATES[name] = Gate(name, function, args, summary)
         return function
@@ -50,7 +49,7 @@ def gate(name: str, summary: str, args: type[BaseModel] | None = None) -> Callab
     return register
 
 
-def gate_args() -> dict[str, type[BaseModel] | None]:
+def gate_args() -> dict[str, type[Model] | None]:
     return {name: g.args for name, g in GATES.items()}
 
 

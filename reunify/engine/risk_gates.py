@@ -5,12 +5,11 @@ others in `reunify.engine.gates`, which imports this module so that every gate i
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
-from pydantic import Field
+import msgspec
 
 from reunify.core.dates import add
 from reunify.core.problems import Problem
+from reunify.core.schema import Model
 from reunify.engine.facts import Facts
 from reunify.engine.gates import RISK
 from reunify.engine.gates import _Missing
@@ -20,8 +19,7 @@ from reunify.workflow.kinds import Levels
 from reunify.workflow.model import ClassificationDef
 
 
-class ClassificationArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ClassificationArgs(Model):
     id: str
     confirmed: bool = False
 
@@ -49,8 +47,7 @@ def _one_with(facts: Facts, definition: ClassificationDef | None) -> str:
     return facts.case.only_member({wanted} if wanted else facts.workflow.managers())
 
 
-class ConfirmedRiskArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ConfirmedRiskArgs(Model):
     since: str | None = None  # a step: the classification must be dated on or after it
 
 
@@ -87,10 +84,9 @@ def check_confirmed_risk(facts: Facts, args: ConfirmedRiskArgs) -> list[Problem]
     return missing.items
 
 
-class SustainedArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class SustainedArgs(Model):
     levels: list[Levels] | None = None
-    period: str | None = Field(default=None, alias="for")
+    period: str | None = msgspec.field(default=None, name="for")
     only_if_ever: Levels | None = None
 
 

@@ -59,7 +59,7 @@ def with_labels(workflow: Workflow, profile: Profile) -> tuple[Workflow | None, 
         return None, problems
     if not labels.levels and not labels.roles:
         return workflow, []
-    key = (id(workflow), profile.path, labels.model_dump_json())
+    key = (id(workflow), profile.path, repr(labels))
     if key not in _labelled:
         levels = {k: v.model_copy(update={"label": labels.levels[k]}) if k in labels.levels else v
                   for k, v in workflow.risk_levels.items()}

@@ -6,17 +6,13 @@ the authority's name and logo that head its documents, local labels for the risk
 and roles, the templates folder, and whether recording commands commit to git by default.
 """
 
-# (no postponed annotations: they slow pydantic model building)
-
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
-from pydantic import StringConstraints
-
 from reunify.core.problems import Problem
+from reunify.core.schema import Model
+from reunify.core.schema import Str
 from reunify.core.yamlio import load_file
 from reunify.records.validation import validate
 from reunify.workflow.kinds import Levels
@@ -25,28 +21,25 @@ from reunify.workflow.kinds import Name
 PROFILE_FILE = "reunify.yaml"
 REFERENCE = "reference"
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[str, Str(strip=True, min_length=1)]
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-
-class Labels(_Part):
+class Labels(Model):
     levels: dict[Levels, Text] = {}  # e.g. severe: Very high
     roles: dict[Name, Text] = {}  # e.g. qaro: Independent reviewing officer
 
 
-class GitSettings(_Part):
+class GitSettings(Model):
     commit: bool = False  # recording commands commit by default
 
 
-class Authority(_Part):
+class Authority(Model):
     name: Text  # printed at the head of every document
     logo: Text | None = None  # a PNG or JPEG file, relative to this profile's folder
 
 
-class ProfileFile(_Part):
+class ProfileFile(Model):
     workflow: Text = REFERENCE
     authority: Authority | None = None
     labels: Labels = Labels()

@@ -23,8 +23,6 @@ from typing import Concatenate
 from typing import ParamSpec
 from typing import TypeVar
 
-from pydantic import ValidationError
-
 from reunify.core.files import LockTimeout
 from reunify.core.files import folder_lock
 from reunify.core.files import remove_leftover_temporaries
@@ -33,6 +31,7 @@ from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.problems import Refused
 from reunify.core.problems import ReunifyError
+from reunify.core.schema import SchemaError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import Locator
 from reunify.core.yamlio import add_entry as add_entry  # for the editing commands
@@ -348,7 +347,7 @@ def validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, s
     """Refuse an entry its record model would refuse, naming the option at fault."""
     try:
         model.model_validate({k: v for k, v in entry.items() if v is not None})
-    except ValidationError as exc:
+    except SchemaError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
         option = options.get(field, f"--{field.replace('_', '-')}")

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
+from reunify.core import schema
 from reunify.core.problems import FieldPath
+from reunify.core.schema import Model
 from reunify.records.values import Born
 from reunify.records.values import PlannedDate
 from reunify.records.values import Ref
@@ -54,7 +54,7 @@ class Shape:
     """What a field holds, reduced to what the walk needs."""
 
     kind: str  # "model", "list", "dict", "scalar"
-    model: type[BaseModel] | None = None
+    model: type[Model] | None = None
     item: Shape | None = None
     ref: str | None = None
     date: str | None = None
@@ -68,7 +68,7 @@ def shape_of(annotation: Any, metadata: list[Any] | None = None) -> Shape:
         return Shape("list", item=shape_of(typing.get_args(annotation)[0]))
     if origin is dict:
         return Shape("dict", item=shape_of(typing.get_args(annotation)[1]))
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if isinstance(annotation, type) and issubclass(annotation, Model):
         return Shape("model", model=annotation)
     ref = next((m.kind for m in found if isinstance(m, Ref)), None)
     date = None
@@ -82,15 +82,12 @@ def shape_of(annotation: Any, metadata: list[Any] | None = None) -> Shape:
 
 
 @functools.cache
-def model_fields(model: type[BaseModel]) -> dict[str, tuple[str, Shape]]:
+def model_fields(model: type[Model]) -> dict[str, tuple[str, Shape]]:
     """The model's fields by their name in the file: (attribute name, shape)."""
-    fields = {}
-    for name, info in model.model_fields.items():
-        fields[info.alias or name] = (name, shape_of(info.annotation, list(info.metadata)))
-    return fields
+    return {field.encode_name: (field.name, shape_of(field.type)) for field in schema.fields(model)}
 
 
-def model_at(model: type[BaseModel], path: FieldPath) -> type[BaseModel] | None:
+def model_at(model: type[Model], path: FieldPath) -> type[Model] | None:
     """The model class that holds the mapping at `path`, if any."""
     shape: Shape | None = Shape("model", model=model)
     for part in path:
@@ -116,7 +113,7 @@ def _has_marks(shape: Shape) -> bool:
 
 
 @functools.cache
-def _marked_fields(model: type[BaseModel]) -> tuple[tuple[str, str, Shape], ...]:
+def _marked_fields(model: type[Model]) -> tuple[tuple[str, str, Shape], ...]:
     """The fields of `model` that hold a marked scalar somewhere: the only ones walked."""
     return tuple((key, name, shape) for key, (name, shape) in model_fields(model).items() if _has_marks(shape))
 
@@ -138,11 +135,11 @@ def walk(value: Any, shape: Shape, path: FieldPath = ()) -> Iterator[Marked]:
         yield Marked(path, value, shape.ref, shape.date)
 
 
-def walk_record(record: BaseModel) -> Iterator[Marked]:
+def walk_record(record: Model) -> Iterator[Marked]:
     return walk(record, Shape("model", model=type(record)))
 
 
-def schema_path(model: type[BaseModel], path: FieldPath) -> FieldPath:
+def schema_path(model: type[Model], path: FieldPath) -> FieldPath:
     """The part of `path` that the schema names: field names and list positions.
 
     A key that is not a field of the schema (an unknown key, a key of a mapping such as

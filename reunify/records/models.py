@@ -2,17 +2,16 @@
 type already (YAML gives dates, numbers and booleans theirs), unknown keys are errors, and
 each field's value is checked as `reunify.records.values` says. Nothing derived is stored."""
 
-# No `from __future__ import annotations`: pydantic would evaluate every field's string.
-
 import datetime as dt
 from typing import Annotated
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import BeforeValidator
-from pydantic import ConfigDict
-from pydantic import Field
+import msgspec
 
+from reunify.core.schema import Before
+from reunify.core.schema import Between
+from reunify.core.schema import Len
+from reunify.core.schema import Model
 from reunify.records.values import BORN
 from reunify.records.values import Date
 from reunify.records.values import HouseholdRef
@@ -29,8 +28,8 @@ from reunify.records.values import Text
 from reunify.records.values import none_is_empty_map
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+class Record(Model):
+    """A record of a case file, or a part of one."""
 
 
 # case.yaml ---------------------------------------------------------------------------
@@ -38,12 +37,12 @@ class Record(BaseModel):
 
 class LegalStatus(Record):
     code: Identifier
-    since: Date = Field(alias="from")
+    since: Date = msgspec.field(name="from")
 
 
 class Placement(Record):
     code: Identifier
-    since: Date = Field(alias="from")
+    since: Date = msgspec.field(name="from")
     carer: PersonRef | None = None
 
 
@@ -59,7 +58,7 @@ class TeamMember(Record):
     id: Identifier
     name: Name
     role: Identifier
-    since: Date | None = Field(default=None, alias="from")
+    since: Date | None = msgspec.field(default=None, name="from")
     until: Date | None = None
 
     def active_on(self, day: dt.date) -> bool:
@@ -71,7 +70,7 @@ class Proceedings(Record):
 
     court: Text
     case_number: Text
-    since: Date | None = Field(default=None, alias="from")
+    since: Date | None = msgspec.field(default=None, name="from")
 
 
 ORDER_KINDS: tuple[str, ...] = ("contact", "no_contact", "other")
@@ -82,7 +81,7 @@ class CourtOrder(Record):
     (no contact), or another order the placement must respect (a restraining order)."""
 
     kind: Literal["contact", "no_contact", "other"]
-    people: ListOf[PersonRef] = Field(default=[], alias="with")
+    people: ListOf[PersonRef] = msgspec.field(default_factory=list, name="with")
     made: Date
     court: Text | None = None
     terms: Text
@@ -122,13 +121,13 @@ class Person(Record):
 
 
 class Couple(Record):
-    people: Annotated[list[PersonRef], Field(min_length=2, max_length=2)]
+    people: Annotated[list[PersonRef], Len(min_length=2, max_length=2)]
     status: Literal["married", "cohabiting", "separated", "divorced"]
     since: Date | None = None
 
 
 class Tie(Record):
-    people: Annotated[list[PersonRef], Field(min_length=2, max_length=2)]
+    people: Annotated[list[PersonRef], Len(min_length=2, max_length=2)]
     quality: Literal["close", "conflict", "cut_off"]
 
 
@@ -175,7 +174,7 @@ class ParentAssessment(Record):
     interaction: Text | None = None
     capacity_to_change: Text | None = None
     # The answers to the assessment's domains about each parent, by the workflow's domain id.
-    domains: Annotated[dict[Identifier, Text], BeforeValidator(none_is_empty_map)] = {}
+    domains: Annotated[dict[Identifier, Text], Before(none_is_empty_map)] = {}
 
 
 class PoliceCheck(Record):
@@ -200,7 +199,7 @@ class AssessmentFile(Record):
     support_needs: ListOf[Text] = []
     police_checks: ListOf[PoliceCheck] = []
     # The answers to the assessment's domains about the child or the family, by domain id.
-    domains: Annotated[dict[Identifier, Text], BeforeValidator(none_is_empty_map)] = {}
+    domains: Annotated[dict[Identifier, Text], Before(none_is_empty_map)] = {}
     conclusion: Text | None = None
     signed_off: SignOff | None = None
 
@@ -216,7 +215,7 @@ class Classification(Record):
     # What the child is told about this classification, in words for the child: shown in the
     # documents for the child, which never print the rationale.
     for_child: Text | None = None
-    recommended_by: Annotated[list[TeamRef], Field(min_length=1)]
+    recommended_by: Annotated[list[TeamRef], Len(min_length=1)]
     factors: ListOf[Identifier] = []  # the factors of the risk classification table found, by id
     confirmed_by: TeamRef | None = None
     confirmed: Date | None = None
@@ -281,17 +280,17 @@ class AgreementFile(Record):
 class Service(Record):
     service: Text
     provider: Text | None = None
-    recipients: ListOf[PersonRef] = Field(default=[], alias="for")
+    recipients: ListOf[PersonRef] = msgspec.field(default_factory=list, name="for")
     frequency: Text | None = None
-    since: Planned | None = Field(default=None, alias="from")
+    since: Planned | None = msgspec.field(default=None, name="from")
     until: Planned | None = None
 
 
 class ContactArrangement(Record):
-    people: ListOf[PersonRef] = Field(default=[], alias="with")
+    people: ListOf[PersonRef] = msgspec.field(default_factory=list, name="with")
     arrangement: Text
     supervised: bool = False
-    since: Planned | None = Field(default=None, alias="from")
+    since: Planned | None = msgspec.field(default=None, name="from")
 
 
 class TransitionStep(Record):
@@ -354,13 +353,13 @@ class SdqScore(Record):
     """A Strengths and Difficulties Questionnaire: the total difficulties score (0-40)."""
 
     date: Date
-    total: Annotated[int, Field(ge=0, le=40)]
+    total: Annotated[int, Between(ge=0, le=40)]
     informant: Literal["parent", "teacher", "self"] = "parent"
     by: TeamRef | None = None
 
 
 class AreaRating(Record):
-    rating: Annotated[int, Field(ge=0, le=99)]  # a point of the workflow's outcomes_tool scale
+    rating: Annotated[int, Between(ge=0, le=99)]  # a point of the workflow's outcomes_tool scale
     note: Text | None = None
 
 
@@ -372,12 +371,12 @@ class OutcomesCompletion(Record):
     date: Date
     at: Identifier
     by: TeamRef
-    people: ListOf[PersonRef] = Field(default=[], alias="with")
-    areas: Annotated[dict[Identifier, AreaRating], BeforeValidator(none_is_empty_map)] = {}
+    people: ListOf[PersonRef] = msgspec.field(default_factory=list, name="with")
+    areas: Annotated[dict[Identifier, AreaRating], Before(none_is_empty_map)] = {}
 
 
 class EventsFile(Record):
-    timetable: Annotated[dict[Identifier, Planned], BeforeValidator(none_is_empty_map)] = {}
+    timetable: Annotated[dict[Identifier, Planned], Before(none_is_empty_map)] = {}
     steps: ListOf[StepDone] = []
     meetings: ListOf[Meeting] = []
     visits: ListOf[Visit] = []

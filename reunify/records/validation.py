@@ -1,4 +1,4 @@
-"""Validate loaded YAML against a model, turning pydantic's errors into `Problem`s.
+"""Validate loaded YAML against a model, turning the errors `reunify.core.schema` finds into `Problem`s.
 
 Messages say what was expected, never what was found: the value may be personal data.
 """
@@ -11,18 +11,17 @@ from pathlib import Path
 from typing import Any
 from typing import TypeVar
 
-from pydantic import BaseModel
-from pydantic import ValidationError
-
 from reunify.core.fastloader import InvalidDate
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
+from reunify.core.schema import Model
+from reunify.core.strict import validate as check
 from reunify.records.fields import model_at
 from reunify.records.fields import model_fields
 from reunify.records.values import FIRST_DATE
 from reunify.records.values import LAST_DATE
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound=Model)
 
 BOUNDS = {
     "greater_than_equal": ("ge", "at least"),
@@ -51,14 +50,13 @@ def _one_of(choices: list[str]) -> str:
 
 
 def _expected_literals(error: dict[str, Any]) -> list[str]:
-    expected = str(error.get("ctx", {}).get("expected", ""))
-    return [part.strip().strip("'") for part in expected.replace(" or ", ",").split(",") if part.strip()]
+    return [str(choice) for choice in error.get("ctx", {}).get("expected", [])]
 
 
-def _describe(error: dict[str, Any], root: type[BaseModel]) -> tuple[FieldPath, str, str]:
-    """(field path, message, hint) for one pydantic error."""
+def _describe(error: dict[str, Any], root: type[Model]) -> tuple[FieldPath, str, str]:
+    """(field path, message, hint) for one error."""
     path: FieldPath = tuple(error["loc"])
-    if path and path[-1] == "[key]":  # pydantic's mark for a key of a mapping: the key is the place
+    if path and path[-1] == "[key]":  # the mark for a key of a mapping: the key is the place
         path = path[:-1]
     kind = error["type"]
     found = error.get("input")
@@ -125,11 +123,9 @@ def validate(model: type[M], data: Any, file: Path) -> tuple[M | None, list[Prob
     """The validated record, or None and one problem per error."""
     if data is None:
         data = {}
-    try:
-        return model.model_validate(data), []
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors(include_url=False, include_context=True, include_input=True):
-            path, message, hint = _describe(dict(error), model)
-            problems.append(Problem(file, path, message, hint=hint, code="schema"))
-        return None, problems
+    record, errors = check(model, data)
+    problems = []
+    for error in errors:
+        path, message, hint = _describe(error, model)
+        problems.append(Problem(file, path, message, hint=hint, code="schema"))
+    return record, problems

@@ -10,11 +10,11 @@ from typing import Any
 from typing import Literal
 from typing import TypeVar
 
-from annotated_types import Interval
-from pydantic import AfterValidator
-from pydantic import BeforeValidator
-from pydantic import StringConstraints
-from pydantic_core import PydanticCustomError
+from reunify.core.schema import After
+from reunify.core.schema import Before
+from reunify.core.schema import Between
+from reunify.core.schema import Invalid
+from reunify.core.schema import Str
 
 
 class Ref:
@@ -72,25 +72,25 @@ def visible(text: str) -> str:
 def _name(value: str) -> str:
     """A name someone can read, and that fits a document and the genogram."""
     if not visible(value):
-        raise PydanticCustomError("reunify_name", "the name has no visible characters")
+        raise Invalid("reunify_name", "the name has no visible characters")
     if len(value) > NAME_LENGTH:
-        raise PydanticCustomError("reunify_name", f"the name is longer than {NAME_LENGTH} characters")
+        raise Invalid("reunify_name", f"the name is longer than {NAME_LENGTH} characters")
     if any(len(word) > WORD_LENGTH for word in value.split()):
-        raise PydanticCustomError("reunify_name", f"a word of the name is longer than {WORD_LENGTH} characters")
+        raise Invalid("reunify_name", f"a word of the name is longer than {WORD_LENGTH} characters")
     return value
 
 
-ListOf = Annotated[list[T], BeforeValidator(_none_is_empty)]
-Date = Annotated[dt.date, Interval(ge=FIRST_DATE, le=LAST_DATE)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_name)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+ListOf = Annotated[list[T], Before(_none_is_empty)]
+Date = Annotated[dt.date, Between(ge=FIRST_DATE, le=LAST_DATE)]
+Name = Annotated[str, Str(strip=True, min_length=1), After(_name)]
+Text = Annotated[str, Str(strip=True, min_length=1)]
+Identifier = Annotated[str, Str(pattern=r"[A-Za-z0-9][A-Za-z0-9_.-]*", max_length=64)]
 PersonRef = Annotated[Identifier, Ref("person")]
 TeamRef = Annotated[Identifier, Ref("team")]
 HouseholdRef = Annotated[Identifier, Ref("household")]
 Planned = Annotated[Date, PLANNED]
-Level = Annotated[Literal["low", "medium", "high", "severe"], BeforeValidator(_lower)]
-Rating = Annotated[Literal["red", "amber", "green"], BeforeValidator(_lower)]
-Sex = Annotated[Literal["male", "female", "unknown"], BeforeValidator(_lower)]
+Level = Annotated[Literal["low", "medium", "high", "severe"], Before(_lower)]
+Rating = Annotated[Literal["red", "amber", "green"], Before(_lower)]
+Sex = Annotated[Literal["male", "female", "unknown"], Before(_lower)]
 
 LEVELS: tuple[str, ...] = ("low", "medium", "high", "severe")

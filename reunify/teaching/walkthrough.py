@@ -19,11 +19,9 @@ from pathlib import Path
 from typing import Any
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
-
 from reunify.core.problems import Problem
 from reunify.core.resources import TEACHING
+from reunify.core.schema import Model
 from reunify.core.yamlio import load_file
 from reunify.engine.asof import case_as_of
 from reunify.engine.evaluate import Evaluation
@@ -137,10 +135,8 @@ def _ended_in(ev: Evaluation, ended: dt.date, index: dict[str, int]) -> int | No
 # Teaching notes ----------------------------------------------------------------------
 
 
-class TeachingNotes(BaseModel):
+class TeachingNotes(Model):
     """Why each stage (and some steps) matter, by stage and step id."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     stages: dict[str, Text]
     steps: dict[str, Text] = {}

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from typing import Literal
 
+from reunify.core.schema import Model
 from reunify.workflow.model import Step
 from reunify.workflow.model import Workflow
 
@@ -72,7 +73,7 @@ def compare(reference: Workflow, local: Workflow) -> list[Change]:
         changes += _compare_maps(part, dict(before_map), dict(after_map))
     changes += _compare_maps("document", {k: reference.document(k) for k in reference.documents},
                              {k: local.document(k) for k in local.documents})
-    changes += _compare_dumps("rule", reference.rules.model_dump(by_alias=True), local.rules.model_dump(by_alias=True))
+    changes += _compare_dumps("rule", reference.rules.dump(), local.rules.dump())
     changes += _compare_dumps("outcomes tool", _dump(reference.outcomes_tool) or {}, _dump(local.outcomes_tool) or {})
     return changes
 
@@ -92,7 +93,7 @@ def _compare_maps(part: str, before: dict[str, Any], after: dict[str, Any]) -> l
 
 
 def _dump(value: Any) -> Any:
-    return value.model_dump(by_alias=True) if hasattr(value, "model_dump") else value
+    return value.dump() if isinstance(value, Model) else value
 
 
 def _compare_dumps(part: str, before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[Change]:

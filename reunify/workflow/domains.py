@@ -8,26 +8,22 @@ of record fields a domain may show (the assessment's existing fields, mapped int
 domains so that nothing is recorded twice).
 """
 
-# (no postponed annotations: they slow pydantic model building)
-
 from collections.abc import Callable
 from collections.abc import Iterator
 from typing import Annotated
 from typing import Any
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
-from pydantic import Field
-from pydantic import StringConstraints
-
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
+from reunify.core.schema import Len
+from reunify.core.schema import Model
+from reunify.core.schema import Str
 from reunify.records.validation import did_you_mean
 from reunify.records.values import ListOf
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Str(strip=True, min_length=1)]
+Name = Annotated[str, Str(pattern=r"[A-Za-z][A-Za-z0-9_]*", max_length=64)]
 
 # Fields of assessment.yaml a domain about the child or the family may show, and how a
 # document heads each; then those of a parent's section.
@@ -48,11 +44,8 @@ PARENT_FIELDS: dict[str, str] = {
 }
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-
-class AssessmentDomain(_Part):
+class AssessmentDomain(Model):
     """One domain of the Return Home Assessment: what it is about and what it asks.
 
     `about` says whose it is: the child's own (each child of a sibling group answers it),
@@ -62,7 +55,7 @@ class AssessmentDomain(_Part):
 
     title: Text
     about: Literal["child", "family", "parent"]
-    questions: Annotated[list[Text], Field(min_length=1)]
+    questions: Annotated[list[Text], Len(min_length=1)]
     fields: ListOf[Name] = []
     source: Text | None = None
 
@@ -71,7 +64,7 @@ class AssessmentDomain(_Part):
         return self.about == "parent"
 
 
-class CautionaryFactor(_Part):
+class CautionaryFactor(Model):
     """A factor for which the framework asks that reunification be considered cautiously,
     and how the records show it: chronology entries with one of `chronology_factors`, a
     parent's risk factor naming one of `risk_factor_words`, or (`breakdown`) a return home

@@ -11,23 +11,19 @@ first name), `{worker}` (the social worker), and in some stages `{date}`, `{time
 `{reason}` (see `STAGE_PLACEHOLDERS`).
 """
 
-# (no postponed annotations: they slow pydantic model building)
-
 import re
 from collections.abc import Iterator
 from typing import Annotated
 from typing import Any
 
-from pydantic import AfterValidator
-from pydantic import BaseModel
-from pydantic import BeforeValidator
-from pydantic import ConfigDict
-from pydantic import Field
-from pydantic import StringConstraints
-from pydantic import model_validator
-from pydantic_core import PydanticCustomError
-
 from reunify.core.problems import FieldPath
+from reunify.core.schema import After
+from reunify.core.schema import Before
+from reunify.core.schema import Between
+from reunify.core.schema import Invalid
+from reunify.core.schema import Len
+from reunify.core.schema import Model
+from reunify.core.schema import Str
 from reunify.records.values import ListOf
 
 BANDS: tuple[str, ...] = ("young", "middle", "older")
@@ -48,8 +44,8 @@ STAGE_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Name = Annotated[str, Str(pattern=r"[A-Za-z][A-Za-z0-9_]*", max_length=64)]
+Text = Annotated[str, Str(strip=True, min_length=1)]
 
 
 def placeholders(text: str) -> list[str]:
@@ -59,13 +55,13 @@ def placeholders(text: str) -> list[str]:
 def _known_placeholders(text: str) -> str:
     for found in placeholders(text):
         if found not in PLACEHOLDERS:
-            raise PydanticCustomError("reunify_words", "unknown placeholder in braces; known: {known}",
+            raise Invalid("reunify_words", "unknown placeholder in braces; known: {known}",
                                       {"known": ", ".join("{" + p + "}" for p in PLACEHOLDERS)})
     return text
 
 
-ChildText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
-                      AfterValidator(_known_placeholders)]
+ChildText = Annotated[str, Str(strip=True, min_length=1),
+                      After(_known_placeholders)]
 
 
 def _every_band(value: Any) -> Any:
@@ -73,11 +69,8 @@ def _every_band(value: Any) -> Any:
     return dict.fromkeys(BANDS, value) if isinstance(value, str) else value
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-
-class ByBand(_Part):
+class ByBand(Model):
     """A text for each age band: a young child (read aloud by a carer), 8 to 12, 13 and over."""
 
     young: ChildText
@@ -88,10 +81,10 @@ class ByBand(_Part):
         return str(getattr(self, band))
 
 
-Words = Annotated[ByBand, BeforeValidator(_every_band)]
+Words = Annotated[ByBand, Before(_every_band)]
 
 
-class StageWords(_Part):
+class StageWords(Model):
     """Where things stand (`now`), what happens next (`next`), and the words that mark the
     child's level in the accessible table (`marker`)."""
 
@@ -103,10 +96,10 @@ class StageWords(_Part):
 class DecidedStage(StageWords):
     """A stage that holds when the workflow's conditions do (all of them)."""
 
-    when: Annotated[ListOf[Text], Field(min_length=1)]
+    when: Annotated[ListOf[Text], Len(min_length=1)]
 
 
-class Stages(_Part):
+class Stages(Model):
     assessing: StageWords  # no level confirmed yet
     planning: StageWords  # a level confirmed, a return being planned
     going_home: DecidedStage | None = None  # a return decided (its `when:`), not yet made
@@ -117,11 +110,11 @@ class Stages(_Part):
     closed: StageWords  # the final step done
 
 
-class ForChildren(_Part):
+class ForChildren(Model):
     """What the documents for the child say, in the child's own terms."""
 
-    young_under: Annotated[int, Field(ge=1, le=18)] = 8  # the young band: a version a carer reads aloud
-    older_from: Annotated[int, Field(ge=2, le=18)] = 13
+    young_under: Annotated[int, Between(ge=1, le=18)] = 8  # the young band: a version a carer reads aloud
+    older_from: Annotated[int, Between(ge=2, le=18)] = 13
     carer: ChildText  # the one line to the carer, at the top of a young child's documents
     opening: Words  # the letter's first lines, after "Dear {name},"
     table: Words  # what the accessible table is, above it
@@ -130,11 +123,9 @@ class ForChildren(_Part):
     # outcome of a decision that ends the work.
     ended_because: dict[Name, Words] = {}
 
-    @model_validator(mode="after")
-    def _bands_in_order(self) -> "ForChildren":
+    def __post_init__(self) -> None:
         if self.young_under >= self.older_from:
-            raise PydanticCustomError("reunify_words", "young_under must be below older_from")
-        return self
+            raise Invalid("reunify_words", "young_under must be below older_from")
 
     def band(self, age: int | None) -> str:
         """The age band of a child of `age` (the middle one when the age is not known)."""
@@ -161,7 +152,7 @@ def check(words: ForChildren | None, levels: dict[str, ByBand | None]) -> Iterat
     if words is None:
         return
     stages = words.stages
-    for stage in type(stages).model_fields:
+    for stage in stages.__struct_fields__:
         found = getattr(stages, stage)
         if found is None:
             continue

@@ -4,9 +4,9 @@
 from typing import Annotated
 from typing import Literal
 
-from pydantic import StringConstraints
+from reunify.core.schema import Str
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+Text = Annotated[str, Str(strip=True, min_length=1)]
+Name = Annotated[str, Str(pattern=r"[A-Za-z][A-Za-z0-9_]*", max_length=64)]
 Levels = Literal["low", "medium", "high", "severe"]
 LEVEL_NAMES: tuple[str, ...] = ("low", "medium", "high", "severe")

@@ -14,13 +14,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic import ValidationError
-
 from reunify.core import codes
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.resources import WORKFLOWS
+from reunify.core.schema import Model
+from reunify.core.schema import SchemaError
 from reunify.core.yamlio import load_file
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
@@ -38,7 +37,7 @@ from reunify.workflow.old_keys import renamed_keys
 
 REFERENCE = WORKFLOWS / "reference.yaml"
 
-GateArgs = Mapping[str, type[BaseModel] | None]
+GateArgs = Mapping[str, type[Model] | None]
 
 
 def load_workflow(path: Path, gates: GateArgs) -> tuple[Workflow | None, list[Problem]]:
@@ -251,7 +250,7 @@ def _check_gate(item: Any, at: FieldPath, gates: GateArgs, problem: Any) -> Iter
         return
     try:
         model.model_validate(args)
-    except ValidationError as exc:
+    except SchemaError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         yield problem(at, f"gate '{name}': {where or 'arguments'}: {first['msg'].lower()}")

@@ -36,11 +36,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.resources import WORKFLOWS
+from reunify.core.schema import Model
 from reunify.core.yamlio import load_file
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
@@ -55,7 +54,7 @@ MERGED_KEYS = ("roles", "risk_levels", "classifications", "decisions", "paths", 
 TOP_KEYS = ("extends", "id", "title", *MERGED_KEYS, "steps", "add")
 STEP_POSITION = ("stage", "before")
 
-GateArgs = Mapping[str, type[BaseModel] | None]
+GateArgs = Mapping[str, type[Model] | None]
 
 
 def is_local(data: Any) -> bool:

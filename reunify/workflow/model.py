@@ -1,8 +1,6 @@
 """Typed models of a workflow file: stages, steps, roles, decisions, risk levels (its time
 rules are in `reunify.workflow.rules`)."""
 
-# (no postponed annotations: they slow pydantic model building)
-
 import functools
 import re
 from collections.abc import Callable
@@ -11,10 +9,11 @@ from typing import Any
 from typing import Literal
 from typing import get_args
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
-from pydantic import Field
+import msgspec
 
+from reunify.core.schema import Between
+from reunify.core.schema import Len
+from reunify.core.schema import Model
 from reunify.records.values import ListOf
 from reunify.workflow.domains import AssessmentDomain
 from reunify.workflow.domains import CautionaryFactor
@@ -36,16 +35,13 @@ MARKS: tuple[str, ...] = get_args(Mark)
 REQUIRED_MARKS: dict[str, str] = {"return_home": "the step that records the child's return home"}
 
 
-class Part(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
-
-class Role(Part):
+class Role(Model):
     title: Text
     manager: bool = False
 
 
-class RiskLevel(Part):
+class RiskLevel(Model):
     label: Text
     meaning: Text
     follows: Text | None = None
@@ -56,7 +52,7 @@ class RiskLevel(Part):
     factors: dict[Name, Text] = {}
 
 
-class ClassificationDef(Part):
+class ClassificationDef(Model):
     title: Text
     confirmed_by: Name | None = None  # the role that confirms it; unset: any manager
     source: Text | None = None
@@ -64,7 +60,7 @@ class ClassificationDef(Part):
     repeats: bool = False
 
 
-class DecisionOutcome(Part):
+class DecisionOutcome(Model):
     title: Text
     when: Text | None = None
     path: Name | None = None
@@ -76,28 +72,28 @@ class DecisionOutcome(Part):
         return parse_condition(self.when) if self.when else None
 
 
-class DecisionDef(Part):
+class DecisionDef(Model):
     title: Text
     by: Name
     ratified_by: Name | None = None
     outcomes: dict[Name, DecisionOutcome]
 
 
-class PathDef(Part):
+class PathDef(Model):
     title: Text
 
 
-class MeetingDef(Part):
+class MeetingDef(Model):
     """A kind of meeting that can be recorded; `step` is the workflow step it belongs to."""
 
     title: Text
     step: Name | None = None
 
 
-class AnyOf(Part):
+class AnyOf(Model):
     """Conditions of which one is enough: `{any: [placement is P1, D3 is reunify]}`."""
 
-    either: Annotated[list[Text], Field(min_length=2)] = Field(alias="any")
+    either: Annotated[list[Text], Len(min_length=2)] = msgspec.field(name="any")
 
     @functools.cached_property
     def conditions(self) -> tuple[Condition, ...]:
@@ -107,7 +103,7 @@ class AnyOf(Part):
         return "(" + " or ".join(self.either) + ")"
 
 
-class DocumentDef(Part):
+class DocumentDef(Model):
     """A framework document as the workflow names it; `omit` switches sections off, and
     `when` names the conditions (all of them) under which it applies to a child; an entry
     `{any: [...]}` holds when one of its conditions does."""
@@ -134,36 +130,36 @@ class DocumentDef(Part):
         return " and ".join(str(item) for item in self.when)
 
 
-class OutcomesPoint(Part):
+class OutcomesPoint(Model):
     """A point in the episode at which the outcomes tool is completed."""
 
     title: Text
     source: Text | None = None
 
 
-class OutcomesArea(Part):
+class OutcomesArea(Model):
     """An area the outcomes tool rates, and what is asked about it."""
 
     title: Text
     asks: Text | None = None
 
 
-class OutcomesScalePoint(Part):
+class OutcomesScalePoint(Model):
     label: Text
     meaning: Text
 
 
-class OutcomesTool(Part):
+class OutcomesTool(Model):
     """The outcomes tool: the areas rated with the family, the scale, and when it is done."""
 
     title: Text = "Outcomes tool"
     source: Text | None = None
-    points: Annotated[dict[Name, OutcomesPoint], Field(min_length=1)]
-    scale: Annotated[dict[Annotated[int, Field(ge=0, le=99)], OutcomesScalePoint], Field(min_length=2)]
-    areas: Annotated[dict[Name, OutcomesArea], Field(min_length=1)]
+    points: Annotated[dict[Name, OutcomesPoint], Len(min_length=1)]
+    scale: Annotated[dict[Annotated[int, Between(ge=0, le=99)], OutcomesScalePoint], Len(min_length=2)]
+    areas: Annotated[dict[Name, OutcomesArea], Len(min_length=1)]
 
 
-class Step(Part):
+class Step(Model):
     id: Name
     marks: Mark | None = None  # the step's role that the code finds it by (see `MARKS`)
     title: Text
@@ -229,14 +225,14 @@ def gate_spec(item: str | dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return name, dict(args or {})
 
 
-class Stage(Part):
+class Stage(Model):
     id: Name
     title: Text
     summary: Text | None = None
-    steps: list[Step] = Field(min_length=1)
+    steps: Annotated[list[Step], Len(min_length=1)]
 
 
-class Workflow(Part):
+class Workflow(Model):
     id: Name
     title: Text
     roles: dict[Name, Role]
@@ -253,7 +249,7 @@ class Workflow(Part):
     cautionary_factors: dict[Name, CautionaryFactor] = {}
     outcomes_tool: OutcomesTool | None = None
     for_children: ForChildren | None = None  # the words of the documents for the child
-    stages: list[Stage] = Field(min_length=1)
+    stages: Annotated[list[Stage], Len(min_length=1)]
 
     @functools.cached_property
     def steps(self) -> dict[str, Step]:

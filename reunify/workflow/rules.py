@@ -3,16 +3,14 @@ child is visited and reviewed, the meetings after the return home, when the risk
 classified again, and the SDQ bands. Their spans and conditions are parsed once, when
 first asked for."""
 
-# (no postponed annotations: they slow pydantic model building)
-
 import functools
 from typing import Annotated
 from typing import Literal
 
-from pydantic import BaseModel
-from pydantic import ConfigDict
-from pydantic import Field
+import msgspec
 
+from reunify.core.schema import Len
+from reunify.core.schema import Model
 from reunify.records.values import ListOf
 from reunify.workflow.grammar import Condition
 from reunify.workflow.grammar import Span
@@ -23,13 +21,9 @@ from reunify.workflow.kinds import Name
 from reunify.workflow.kinds import Text
 
 
-class _Part(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class SustainedRule(_Part):
+class SustainedRule(Model):
     levels: list[Levels]
-    period: Text = Field(alias="for")
+    period: Text = msgspec.field(name="for")
     source: Text | None = None
 
     @functools.cached_property
@@ -37,7 +31,7 @@ class SustainedRule(_Part):
         return parse_span(self.period)
 
 
-class AfterRule(_Part):
+class AfterRule(Model):
     after: Text
     source: Text | None = None
 
@@ -46,8 +40,8 @@ class AfterRule(_Part):
         return parse_span(self.after)
 
 
-class ForRule(_Part):
-    period: Text = Field(alias="for")
+class ForRule(Model):
+    period: Text = msgspec.field(name="for")
     source: Text | None = None
 
     @functools.cached_property
@@ -55,7 +49,7 @@ class ForRule(_Part):
         return parse_span(self.period)
 
 
-class VisitRule(_Part):
+class VisitRule(Model):
     """How often a child must be visited while its conditions hold, from the placement's start
     (or from the return home, for a child who left care when they went home)."""
 
@@ -64,7 +58,7 @@ class VisitRule(_Part):
     start: Literal["placement", "return"] = "placement"
     first: Text  # the first visit within this long of the placement's start
     every: Text  # then at most this long between visits...
-    period: Text | None = Field(default=None, alias="for")  # ...for this long from the start
+    period: Text | None = msgspec.field(default=None, name="for")  # ...for this long from the start
     until_review: bool = False  # ...or until the first review after the start
     then: Text | None = None  # and at most this long after that
     source: Text
@@ -78,7 +72,7 @@ class VisitRule(_Part):
         return parse_span(text) if text else None
 
 
-class ReviewRule(_Part):
+class ReviewRule(Model):
     """Child-in-care reviews while the child is looked after: first, second, then every."""
 
     meeting: Name = "cic_review"
@@ -92,11 +86,11 @@ class ReviewRule(_Part):
         return parse_span(getattr(self, name))
 
 
-class SourcedRule(_Part):
+class SourcedRule(Model):
     source: Text | None = None
 
 
-class CycleRule(_Part):
+class CycleRule(Model):
     """Meetings held at most `every` apart (the first within `first` of the return home)
     while the conditions hold: team-around-the-child meetings, child in need reviews."""
 
@@ -116,7 +110,7 @@ class CycleRule(_Part):
         return parse_span(getattr(self, name))
 
 
-class ReclassifyRule(_Part):
+class ReclassifyRule(Model):
     """Classify the risk again at most `every` apart after the return, until involvement ends."""
 
     every: Text
@@ -128,7 +122,7 @@ class ReclassifyRule(_Part):
         return parse_span(self.every)
 
 
-class NominatedOfficerRule(_Part):
+class NominatedOfficerRule(Model):
     """The role that approves a placement with parents before it starts (the nominated
     officer): the approvals by this role are shown as the nominated officer's."""
 
@@ -136,7 +130,7 @@ class NominatedOfficerRule(_Part):
     source: Text | None = None
 
 
-class Rules(_Part):
+class Rules(Model):
     high_becomes_severe: AfterRule = AfterRule(after="6 months")
     sustained_before_return: SustainedRule = SustainedRule.model_validate(
         {"levels": ["low", "medium"], "for": "6 months"}
@@ -152,6 +146,5 @@ class Rules(_Part):
     nominated_officer: NominatedOfficerRule | None = None
     # SDQ total difficulties: the highest score of the "close to average" and of the
     # "borderline" band, per informant; above the second is "cause for concern".
-    sdq_bands: dict[Literal["parent", "teacher", "self"], Annotated[list[int], Field(min_length=2, max_length=2)]] = {
-        "parent": [13, 16], "teacher": [11, 15], "self": [15, 19],
-    }
+    sdq_bands: dict[Literal["parent", "teacher", "self"], Annotated[list[int], Len(min_length=2, max_length=2)]] = msgspec.field(
+        default_factory=lambda: {"parent": [13, 16], "teacher": [11, 15], "self": [15, 19]})

@@ -216,7 +216,8 @@ def change_person(folder: Path, who: str, *, today: dt.date, name: str | None = 
                            "--parent-link, --household or --risk-to-child/--no-risk-to-child")
     if visitor and not household:
         raise ReunifyError("--visitor needs --household (the household they visit)")
-    merged = {**found.model_dump(by_alias=True, exclude_none=True), **changes}
+    kept = {name: value for name in found.__struct_fields__ if (value := getattr(found, name)) is not None}
+    merged = {**kept, **changes}
     _check_person(merged)
     at = find_household(case, household, "--household")[0] if household else None
     index = next(i for i, p in enumerate(case.people.people) if p.id == found.id)

@@ -16,8 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from pydantic import BaseModel
-
+from reunify.core.schema import Model
 from reunify.records import Case
 from reunify.records import models as m
 from reunify.teaching.anonymise.fictional import Pools
@@ -51,7 +50,7 @@ _INSTITUTION = re.compile(
 class Names:
     """The fictional words of one copy, by the original's folded word, and what is made from them."""
 
-    def __init__(self, case: Case, rng: random.Random, free_text: Sequence[tuple[BaseModel, str]],
+    def __init__(self, case: Case, rng: random.Random, free_text: Sequence[tuple[Model, str]],
                  counts: Counter[str]) -> None:
         """`free_text`: every free-text value of the case, with the record it belongs to."""
         self.case = case

@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic import StringConstraints
-
+from reunify.core import schema
 from reunify.core.problems import FieldPath
+from reunify.core.schema import Model
+from reunify.core.schema import Str
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import CommentedSeq
 
@@ -60,7 +60,7 @@ class RecordFiles:
         path = self.case.file(name)
         original = path.read_bytes().decode("utf-8-sig")
         yaml, data = load_round_trip(original)
-        record: BaseModel = getattr(self.case, name.removesuffix(".yaml"))
+        record: Model = getattr(self.case, name.removesuffix(".yaml"))
         if data is not None:
             handled: set[FieldPath] = set()
             for mark in walk_record(record):  # every date and every reference, wherever it is
@@ -79,7 +79,7 @@ class RecordFiles:
         text = _with_blank_lines(dump_like(yaml, data, ""))
         return text.replace("\n", "\r\n") if "\r\n" in original else text
 
-    def _strings(self, node: Any, model: type[BaseModel], path: FieldPath, handled: set[FieldPath]) -> None:
+    def _strings(self, node: Any, model: type[Model], path: FieldPath, handled: set[FieldPath]) -> None:
         """Every string the walk did not handle: free text scrubbed, other ids renamed."""
         if not isinstance(node, dict):
             return
@@ -89,7 +89,7 @@ class RecordFiles:
                 attribute, shape = fields[key]
                 self._value(node, key, model, attribute, shape, (*path, key), handled)
 
-    def _value(self, container: Any, slot: Any, model: type[BaseModel], attribute: str, shape: Shape,
+    def _value(self, container: Any, slot: Any, model: type[Model], attribute: str, shape: Shape,
                path: FieldPath, handled: set[FieldPath]) -> None:
         value = container[slot]
         if value is None or path in handled:
@@ -110,7 +110,7 @@ class RecordFiles:
             container[slot] = value + self.shift
             self.counts["date_fields"] += 1
 
-    def _string(self, model: type[BaseModel], attribute: str, value: str) -> str:
+    def _string(self, model: type[Model], attribute: str, value: str) -> str:
         if (model, attribute) in ((m.Person, "name"), (m.TeamMember, "name")):
             return self.names.person_name(value)
         if (model, attribute) == (m.Household, "address"):
@@ -129,13 +129,13 @@ class RecordFiles:
         return value
 
 
-def free_text(record: BaseModel) -> Iterator[tuple[BaseModel, str]]:
+def free_text(record: Model) -> Iterator[tuple[Model, str]]:
     """Every free-text value of a record, with the record (a person, an entry) it belongs to."""
-    for attribute in type(record).model_fields:
+    for attribute in record.__struct_fields__:
         values = [getattr(record, attribute)]
         while values:
             value = values.pop(0)
-            if isinstance(value, BaseModel):
+            if isinstance(value, Model):
                 yield from free_text(value)
             elif isinstance(value, list | tuple):
                 values[:0] = value
@@ -146,18 +146,16 @@ def free_text(record: BaseModel) -> Iterator[tuple[BaseModel, str]]:
 
 
 @functools.cache
-def string_kind(model: type[BaseModel], attribute: str) -> str:
+def string_kind(model: type[Model], attribute: str) -> str:
     """'text' (free text), 'identifier' (an id or code), 'enum' or 'other', from the model."""
-    info = model.model_fields[attribute]
-    annotation, metadata = unwrap(info.annotation)
-    metadata = [*info.metadata, *metadata]
+    annotation, metadata = unwrap(next(f.type for f in schema.fields(model) if f.name == attribute))
     while typing.get_origin(annotation) in (list, dict):
         annotation, more = unwrap(typing.get_args(annotation)[-1])
         metadata += more
     if typing.get_origin(annotation) is typing.Literal:
         return "enum"
     if annotation is str:
-        constraints = [c for c in metadata if isinstance(c, StringConstraints)]
+        constraints = [c for c in metadata if isinstance(c, Str)]
         return "identifier" if any(c.pattern for c in constraints) else "text"
     return "other"
 
