@@ -1,13 +1,14 @@
 """Render many cases at once, in parallel processes; one failing case never stops the rest.
 
-Each case is one task. A worker process compiles each template once and reuses it for
-every case it is given. Results come back as each case finishes, so the caller can
-show progress; nothing here prints.
+Each case is one task. Each template is compiled once, here, before the worker processes
+are forked, and reused for every case they are given. Results come back as each case
+finishes, so the caller can show progress; nothing here prints.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -21,10 +22,12 @@ from typing import Any
 from reunify.core.parallel import workers_for
 from reunify.core.problems import Problem
 from reunify.core.problems import ReunifyError
+from reunify.documents.catalogue import DOCUMENTS
 from reunify.documents.context import Letterhead
 from reunify.documents.render import Availability
 from reunify.documents.render import case_documents
 from reunify.documents.render import render_case
+from reunify.documents.render import template_path
 
 
 @dataclass(frozen=True)
@@ -99,10 +102,40 @@ def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRen
         for job in jobs:
             yield render_job(job)
         return
+    forked = _prepare(jobs)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: dict[Future[CaseRendering], Job] = {pool.submit(render_job, job): job for job in jobs}
+        try:
+            futures: dict[Future[CaseRendering], Job] = {pool.submit(render_job, job): job for job in jobs}
+        finally:
+            if forked:  # the workers are started, all at once when forked, by the first job sent
+                gc.unfreeze()
         for future in as_completed(futures):
             try:
                 yield future.result()
             except Exception as exc:  # the worker itself died
                 yield CaseRendering(futures[future], error=f"the rendering process failed ({type(exc).__name__})")
+
+
+def _prepare(jobs: list[Job]) -> bool:
+    """What each worker would do for itself before its first case, done once here, where
+    workers are forked from this process and start with it: the Word and drawing libraries
+    imported, and the templates the jobs use read and compiled. What this process holds
+    is then frozen (gc.freeze), out of the collector's way in the workers (each collection
+    would otherwise visit, and so copy, every page of it): True when workers are forked."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        return False
+    import reunify.documents.genogram  # noqa: F401
+    from reunify.documents.templating import TemplateProblem
+    from reunify.documents.templating import compiled_template
+
+    paths = {template_path(name, job.templates) for job in jobs for name in job.documents or DOCUMENTS
+             if name in DOCUMENTS}  # an unknown one is each case's to report
+    for path in sorted(paths):
+        try:
+            compiled_template(path).prepare()
+        except TemplateProblem:  # its rendering says so, for each case
+            continue
+    gc.freeze()
+    return True

@@ -11,32 +11,35 @@ docxtpl does the Word part; this module decides how Jinja runs and what may go i
   `RenderError` and nothing is written.
 - Document properties (title, author, dates) are set after rendering, from data, never
   through Jinja.
-- A template is read and compiled once per process and reused for every case.
+- A template is read and compiled once per process and reused for every case (before
+  worker processes are forked, once for them all: `CompiledTemplate.prepare`); its XML
+  parts are parsed once, each rendering given a copy.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime as dt
+import functools
 import io
 import re
-import time
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import field
 from pathlib import Path
-from typing import IO
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.package import Unmarshaller
 from docx.opc.part import Part
 from docx.opc.part import PartFactory
+from docx.opc.part import XmlPart
 from docx.opc.pkgreader import PackageReader
-from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import nsmap
 from docx.oxml.parser import element_class_lookup
+from docx.oxml.parser import parse_xml
 from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate
@@ -54,6 +57,10 @@ from reunify.core.problems import ReunifyError
 from reunify.documents.context import Picture
 from reunify.documents.context import clean_text
 from reunify.documents.word_body import in_document
+from reunify.documents.word_package import Made
+from reunify.documents.word_package import Packed
+from reunify.documents.word_package import pack
+from reunify.documents.word_package import save_package
 
 
 class TemplateProblem(ReunifyError):
@@ -85,9 +92,22 @@ _PASSIVE = frozenset({CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_SETTINGS, CT.WML_F
                       CT.OFC_THEME, "application/vnd.ms-word.stylesWithEffects+xml"})
 
 
-def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+_XML_LOAD = getattr(XmlPart.load, "__func__", None)  # how an XML part is made from its bytes: parsed
+
+
+def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any, parsed: dict[str, Any]) -> Any:
     if content_type in _PASSIVE:
         return Part.load(partname, content_type, blob, package)
+    selector = PartFactory.part_class_selector  # python-docx's: pictures, by their relationship
+    kind = PartFactory.part_type_for.get(content_type) if selector is None or selector(content_type, reltype) is None \
+        else None
+    if kind is not None and issubclass(kind, XmlPart) and getattr(kind.load, "__func__", None) is _XML_LOAD:
+        # An XML part (the document, its headers and footers, its properties) is parsed once
+        # per template; each rendering has a copy of its own, made in a third of the time.
+        name = str(partname)
+        if name not in parsed:
+            parsed[name] = parse_xml(blob)
+        return kind(partname, content_type, copy.deepcopy(parsed[name]), package)
     return PartFactory(partname, content_type, reltype, blob, package)
 
 
@@ -110,8 +130,10 @@ class CompiledTemplate:
     body: str | None = None
     parts: dict[str, Template] = field(default_factory=dict)
     reader: Any = None
+    parsed: dict[str, Any] = field(default_factory=dict)  # its XML parts, parsed (see _part)
     columns: bool | None = None  # whether it loops over table columns (see loops_columns)
-    packed: dict[str, tuple[bytes, int, bytes]] = field(default_factory=dict)  # name: (part, CRC, deflated)
+    packed: Packed = field(default_factory=dict)  # its parts a rendering leaves alone, deflated
+    made: Made = field(default_factory=dict)  # its content types and relationships as written
     around: tuple[str, str, dict[str | None, str]] | None = None  # see around_body
     stories: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # headers, footers: (xml, encoding)
 
@@ -137,7 +159,8 @@ class CompiledTemplate:
         if self.reader is None:
             self.reader = PackageReader.from_file(io.BytesIO(self.source))  # type: ignore[no-untyped-call]
         package = Package()
-        Unmarshaller.unmarshal(self.reader, package, _part)  # type: ignore[no-untyped-call]
+        Unmarshaller.unmarshal(self.reader, package,  # type: ignore[no-untyped-call]
+                               functools.partial(_part, parsed=self.parsed))
         document = package.main_document_part
         if document.content_type != CT.WML_DOCUMENT_MAIN:
             raise ValueError("not a Word document")
@@ -158,7 +181,7 @@ class CompiledTemplate:
             raise TemplateProblem(f"{self.path}: template error: {exc.message}") from None
         _set_properties(document, properties)
         buffer = io.BytesIO()
-        _save(document.docx.part.package, buffer, self)
+        save_package(document.docx.part.package, buffer, self.reader, self.packed, self.made)
         return buffer.getvalue()
 
     def around_body(self, root: Any) -> tuple[str, str, dict[str | None, str]] | None:
@@ -179,6 +202,24 @@ class CompiledTemplate:
                 text = _TAG.sub("", archive.read("word/document.xml").decode("utf-8", "replace"))
             self.columns = _COLUMN_TAG.search(text) is not None
         return self.columns
+
+    def prepare(self) -> None:
+        """Work out now what its first rendering would: its parts compiled, what surrounds
+        its body, its unchanged parts deflated. Done before worker processes start, each
+        of them has it from the start. A template that cannot be used is left for its
+        rendering to report."""
+        with contextlib.suppress(Exception):
+            document = _Rendering(self)
+            if self.body is None:
+                self.body = document.patch_xml(document.get_xml())
+            self.compiled(self.body)
+            for _, story in document.stories():
+                if story is not None:
+                    self.compiled(story[0])
+            if not self.loops_columns():
+                self.around_body(document.docx.element)
+            pack(document.docx.part.package.parts, self.reader, self.packed)
+
 
     def variables(self) -> set[str]:
         """The names the template reads from its context."""
@@ -215,18 +256,24 @@ class _Rendering(DocxTemplate):  # type: ignore[misc]
     def build_headers_footers_xml(self, context: dict[str, Any], uri: str, jinja_env: Any = None) -> Iterator[
             tuple[str, bytes]]:
         """docxtpl's, each header and footer read and made ready for Jinja once per template."""
+        for key, story in self.stories(uri):
+            if story is not None:
+                part = self.docx._part.rels[key].target_part
+                yield key, self.render_xml_part(story[0], part, context, jinja_env).encode(story[1])
+
+    def stories(self, uri: str | None = None) -> Iterator[tuple[str, tuple[str, str] | None]]:
+        """Each header or footer (of the kind `uri`, else both) as (relationship id, its XML
+        made ready for Jinja and its encoding, or None when it is empty), worked out once."""
         stories = self._template.stories
         for key, rel in self.docx._part.rels.items():
-            if rel.reltype != uri:
+            if rel.reltype not in ((uri,) if uri else (self.HEADER_URI, self.FOOTER_URI)):
                 continue
             part = rel.target_part
             name = str(part.partname)
             if name not in stories:
                 xml = self.get_part_xml(part) if part.blob else None
                 stories[name] = None if xml is None else (self.patch_xml(xml), self.get_headers_footers_encoding(xml))
-            story = stories[name]
-            if story is not None:
-                yield key, self.render_xml_part(story[0], part, context, jinja_env).encode(story[1])
+            yield key, stories[name]
 
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's, paragraph by paragraph, only where a text holds a tab, a new line, a new
@@ -308,59 +355,6 @@ def _set_properties(document: _Rendering, properties: Properties) -> None:
     core.created = moment
     core.modified = moment
     core.last_printed = moment
-
-
-class _Zip:
-    """python-docx's package writer, except that a part the rendering never changes (see
-    _PASSIVE: the styles alone are most of a document) is deflated once per template and
-    its compressed bytes written as they are; the archive is the same as deflating it."""
-
-    def __init__(self, file: IO[bytes], template: CompiledTemplate) -> None:
-        self._zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
-        self._template = template
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        name = pack_uri.membername
-        packed = self._template.packed.get(name)
-        if packed is None or packed[0] is not blob or getattr(self._zip, "start_dir", None) is None:
-            self._zip.writestr(name, blob)
-            return
-        _, crc, deflated = packed
-        info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        info.file_size, info.compress_size, info.CRC = len(blob), len(deflated), crc
-        # As ZipFile.writestr does, with the compressed bytes already made.
-        self._zip.fp.seek(self._zip.start_dir)  # type: ignore[union-attr]
-        info.header_offset = self._zip.fp.tell()  # type: ignore[union-attr]
-        self._zip.fp.write(info.FileHeader(zip64=False))  # type: ignore[union-attr]
-        self._zip.fp.write(deflated)  # type: ignore[union-attr]
-        self._zip.start_dir = self._zip.fp.tell()  # type: ignore[union-attr]
-        self._zip.filelist.append(info)
-        self._zip.NameToInfo[name] = info
-        self._zip._didModify = True  # type: ignore[attr-defined]
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def _deflated(blob: bytes) -> tuple[bytes, int, bytes]:
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
-    return blob, zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
-
-
-def _save(package: Any, file: IO[bytes], template: CompiledTemplate) -> None:
-    """Write the package as python-docx saves it (docxtpl's save adds only picture and
-    file replacement, never used here)."""
-    for part in package.parts:
-        part.before_marshal()
-        if part.content_type in _PASSIVE and part.partname.membername not in template.packed:
-            template.packed[part.partname.membername] = _deflated(part.blob)
-    writer = _Zip(file, template)
-    PackageWriter._write_content_types_stream(writer, package.parts)  # type: ignore[no-untyped-call]
-    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
-    PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
-    writer.close()
 
 
 _compiled: FileCache[CompiledTemplate] = FileCache(lambda path: CompiledTemplate.load(path))

@@ -117,6 +117,15 @@ def _smallest(scene: Scene) -> float:
     return min(NOTE_SIZE, KEY_SIZE) * scene.text
 
 
+def _could_print(scene: Scene, best: float) -> bool:
+    """Whether the scene, its title made, could print its smallest text larger than `best`
+    or at 8 pt: at most as large as with no room at all for the key, as every frame of it
+    (see _frames) is at least as wide and as high as that."""
+    title_right = scene.text_boxes[0].right if scene.text_boxes else MARGIN
+    most = _smallest(scene) * _scale(max(scene.right + MARGIN, title_right + MARGIN), scene.bottom + MARGIN)
+    return most > best + 1e-6 or most >= SMALLEST_PRINTED_PT - 1e-6
+
+
 def _ties(scene: Scene, family_lines: list[Item], outlines: list[Item]) -> list[Item]:
     """Relationship lines: between neighbours, level and above any couple line; else
     routed round everyone in their way, crossing as few lines as they can."""
@@ -149,9 +158,11 @@ def _drawn_ties(scene: Scene) -> list[m.Tie]:
             and t.people[0] != t.people[1]]
 
 
-def _draw(scene: Scene) -> tuple[str, list[Item], list[Item], list[Item], list[Item], list[Item], list[Item]]:
-    """Everything but the relationship lines and the key, marking the key as it goes."""
-    title, heading = scene.title()
+def _draw(scene: Scene, titled: tuple[str, list[Item]]) -> tuple[str, list[Item], list[Item], list[Item], list[Item],
+                                                                list[Item], list[Item]]:
+    """Everything but the relationship lines and the key (the title, `scene.title()`, made
+    already: see `_could_print`), marking the key as it goes."""
+    title, heading = titled
     outlines, house_names = scene.household_items()
     symbols, labels = scene.person_items()
     family_lines = scene.couple_items() + scene.child_items()
@@ -191,7 +202,10 @@ def layout_genogram(case: Case, today: dt.date) -> GenogramLayout:
         placed = _placed(case, family, spread, sibships)
         for text, note_lines in COMPACT:
             scene = Scene(case, today, family, placed, sibships, text, note_lines)
-            drawn = _draw(scene)
+            titled = scene.title()
+            if chosen is not None and not _could_print(scene, chosen[0]):
+                continue  # it cannot be chosen, nor end the search
+            drawn = _draw(scene, titled)
             frame = max(_frames(scene, _taken(scene, [*drawn[2], *drawn[6]])), key=lambda f: f.scale)
             printed = _smallest(scene) * frame.scale
             if chosen is None or printed > chosen[0] + 1e-6:

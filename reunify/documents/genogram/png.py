@@ -8,11 +8,13 @@ import io
 import itertools
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from PIL import Image
 from PIL import ImageDraw
 from PIL import ImageFont
 
+from reunify.core.resources import FONT
 from reunify.documents.genogram.items import CLOSE_COLOUR
 from reunify.documents.genogram.items import CONFLICT_COLOUR
 from reunify.documents.genogram.items import CUT_OFF_COLOUR
@@ -27,7 +29,6 @@ from reunify.documents.genogram.items import Point
 from reunify.documents.genogram.items import Shape
 from reunify.documents.genogram.items import Stroke
 from reunify.documents.genogram.items import Text
-from reunify.documents.genogram.text import font
 from reunify.documents.genogram.text import text_width
 
 # The PNG is made for the size it is placed at in Word: about 200 dots an inch, at most
@@ -36,6 +37,7 @@ PNG_DPI = 200
 PNG_MOST_PIXELS = 2400
 PNG_MAX_SCALE = 3.0
 SUPERSAMPLE = 2  # lines and shapes are drawn this much larger, then reduced, to smooth them
+PNG_COMPRESSION = 1  # zlib's level: lossless at any level, and quickest at 1
 
 def _dashed(points: Sequence[Point], on: float, off: float) -> list[list[Point]]:
     """The pieces of a polyline that a dash pattern draws."""
@@ -73,11 +75,34 @@ def _fitted_font(text: str, size: float, scale: float) -> ImageFont.FreeTypeFont
     make `text` wider than the layout measured it."""
     pixels = round(size * scale * 4) / 4
     room = text_width(text, size) * scale
-    found = font(pixels)
+    found = _drawing_font(pixels)
     while found.getlength(text) > room and pixels > 4:
         pixels -= 0.25
-        found = font(pixels)
+        found = _drawing_font(pixels)
     return found
+
+
+class _KeepingFont(ImageFont.FreeTypeFont):
+    """The bundled font, keeping each text it has drawn (FreeType's bitmap of it, at the same
+    place within a pixel): a case's genogram shows the same names on each day it is drawn for."""
+
+    def __init__(self, size: float) -> None:
+        super().__init__(str(FONT), size)
+        self._drawn: dict[tuple[str, str, str], Any] = {}
+
+    def getmask2(self, text: str | bytes, mode: str = "", *args: Any, **kwargs: Any) -> tuple[Any, tuple[int, int]]:
+        key = (repr(text), mode, repr((args, sorted(kwargs.items()))))
+        found = self._drawn.get(key)
+        if found is None:
+            if len(self._drawn) >= 512:
+                self._drawn.clear()
+            found = self._drawn[key] = super().getmask2(text, mode, *args, **kwargs)
+        return found
+
+
+@functools.lru_cache(maxsize=64)
+def _drawing_font(size: float) -> _KeepingFont:
+    return _KeepingFont(size)
 
 
 def _png_text(draw: ImageDraw.ImageDraw, item: Text, scale: float) -> None:
@@ -137,9 +162,9 @@ def _lines_and_shapes(width: int, height: int, scale: float, items: tuple[Shape 
     return image.reduce(SUPERSAMPLE)
 
 
-def png(layout: GenogramLayout) -> tuple[bytes, int, int]:
+def painted(layout: GenogramLayout) -> Image.Image:
     """The layout painted: lines and shapes drawn large and reduced, text drawn at size
-    (FreeType smooths it), then stored with a palette, which is smaller and quicker."""
+    (FreeType smooths it), then held with a palette, which is smaller and quicker."""
     pixels = min(PNG_MOST_PIXELS, layout.width_mm / 25.4 * PNG_DPI)
     scale = max(1.0, min(PNG_MAX_SCALE, pixels / layout.width))
     width, height = round(layout.width * scale), round(layout.height * scale)
@@ -152,6 +177,14 @@ def png(layout: GenogramLayout) -> tuple[bytes, int, int]:
             draw.rectangle([(box.left * scale, box.top * scale), (box.right * scale, box.bottom * scale)], fill=WHITE)
         elif isinstance(item, Text):
             _png_text(draw, item, scale)
+    return image.quantize(palette=_palette(), dither=Image.Dither.NONE)
+
+
+def png(layout: GenogramLayout) -> tuple[bytes, int, int]:
+    """The layout painted, as PNG: its bytes, width and height."""
+    image = painted(layout)
     out = io.BytesIO()
-    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, format="PNG")
-    return out.getvalue(), width, height
+    # zlib's fastest level: the same pixels, at half the time of the default for a file about
+    # half as large again (a genogram, a page's worth, takes about 70 KB).
+    image.save(out, format="PNG", compress_level=PNG_COMPRESSION)
+    return out.getvalue(), image.width, image.height
