@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SAMPLE ?= reunify/sample_cases/03-medium-agreement-review
 TODAY ?= 2026-11-23
 
-.PHONY: demo test check lint typecheck pytest bench golden templates clean
+.PHONY: demo test check lint typecheck pytest bench golden templates reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 test: check pytest
+
+reference: $(STAMP)
+	$(BIN)/python tools/build_reference.py
 
 golden: $(STAMP)
 	$(BIN)/pytest tests/test_golden.py --update-golden

@@ -14,9 +14,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from collections.abc import Iterable
-from dataclasses import dataclass
-from dataclasses import replace
 from pathlib import Path
+
+import msgspec
 
 FieldPath = tuple[str | int, ...]
 
@@ -27,8 +27,7 @@ class Severity(enum.StrEnum):
     NOTE = "note"
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     """One thing wrong (or worth knowing) about a file, with where it is."""
 
     file: Path
@@ -45,7 +44,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
     def at(self, line: int, column: int) -> Problem:
-        return replace(self, line=line, column=column)
+        return msgspec.structs.replace(self, line=line, column=column)
 
     def field_name(self) -> str:
         """The field path as a reader would write it: ``entries[3].date``."""
@@ -73,7 +72,7 @@ def relocated(problem: Problem) -> Problem:
     if move is None:
         return problem
     file, path = move(problem.path)
-    return replace(problem, file=file, path=path)
+    return msgspec.structs.replace(problem, file=file, path=path)
 
 
 class ReunifyError(Exception):

@@ -22,12 +22,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+import msgspec
 import yaml as pyyaml
 
 from reunify.core.fastloader import _FastLoader
@@ -73,13 +72,12 @@ __all__ = [
 ]
 
 
-@dataclass
-class LoadedFile:
+class LoadedFile(msgspec.Struct):
     """A file's data (plain Python values) and the problems met reading it."""
 
     path: Path
     data: Any = None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = msgspec.field(default_factory=list)
     exists: bool = True
 
     @property

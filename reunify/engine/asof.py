@@ -7,9 +7,10 @@ are made as of theirs. All of them use `case_as_of`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
+
+import msgspec
 
 from reunify.records import Case
 from reunify.records import models as m
@@ -95,7 +96,7 @@ def case_as_of(case: Case, day: dt.date) -> Case:
         "exit": events.exit if events.exit and kept(events.exit.date) else None,
     })
 
-    return dataclasses.replace(case, case=record, people=people, chronology=chronology, assessment=assessment,
+    return msgspec.structs.replace(case, case=record, people=people, chronology=chronology, assessment=assessment,
                                risk=risk, decisions=decisions, agreement=agreement, events=events)
 
 
@@ -104,12 +105,12 @@ def case_without(case: Case, kind: str, index: int) -> Case:
     (kind "step", "decision" or "classification"), to judge it as if it were not made yet."""
     if kind == "step":
         steps = [s for i, s in enumerate(case.events.steps) if i != index]
-        return dataclasses.replace(case, events=case.events.model_copy(update={"steps": steps}))
+        return msgspec.structs.replace(case, events=case.events.model_copy(update={"steps": steps}))
     if kind == "decision":
         decisions = [d for i, d in enumerate(case.decisions.decisions) if i != index]
-        return dataclasses.replace(case, decisions=case.decisions.model_copy(update={"decisions": decisions}))
+        return msgspec.structs.replace(case, decisions=case.decisions.model_copy(update={"decisions": decisions}))
     items = [c for i, c in enumerate(case.risk.classifications) if i != index]
-    return dataclasses.replace(case, risk=case.risk.model_copy(update={"classifications": items}))
+    return msgspec.structs.replace(case, risk=case.risk.model_copy(update={"classifications": items}))
 
 
 def _people_as_of(people: m.PeopleFile, unborn: set[str], kept: Callable[[dt.date | None], bool],

@@ -14,7 +14,8 @@ import functools
 import re
 from collections.abc import Iterator
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
@@ -77,8 +78,7 @@ def check_classification_factors(facts: Facts) -> Iterator[Problem]:
 # -- the cautionary factors ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(msgspec.Struct, frozen=True):
     """A record that shows a cautionary factor: its kind ("chronology", "risk_factor",
     "breakdown"), its date (None: undated), the record file and the field in it, what it
     says (the entry's event, the risk factor), and whose it is (a parent's, for a risk
@@ -93,8 +93,7 @@ class Evidence:
     returned: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class Caution:
+class Caution(msgspec.Struct, frozen=True):
     """A cautionary factor the records show, with every record that shows it (dated first)."""
 
     id: str

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from reunify.core.problems import Problem
 from reunify.core.problems import Severity
@@ -34,8 +35,7 @@ from reunify.records import models as m
 if TYPE_CHECKING:
     from reunify.engine.evaluate import StepState
 
-@dataclass(frozen=True)
-class Schedule:
+class Schedule(msgspec.Struct, frozen=True):
     dues: list[Due]
     flags: list[Problem]
 

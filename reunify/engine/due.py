@@ -6,8 +6,9 @@ in `deadlines` and `visits` make them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Literal
+
+import msgspec
 
 from reunify.core.dates import add
 from reunify.engine.facts import Facts
@@ -18,8 +19,7 @@ UPCOMING_DAYS = 7
 EVENTS = "events.yaml"
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(msgspec.Struct, frozen=True):
     """A date the case must meet, with the rule that sets it and where the rule comes from."""
 
     rule: str  # "step:planning_review", "visits:placed_with_parents", "reviews", ...

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
-from dataclasses import field
-from dataclasses import replace
 from typing import Any
 from typing import Literal
+
+import msgspec
+from msgspec.structs import replace
 
 from reunify.core.problems import Problem
 from reunify.core.problems import Severity
@@ -34,8 +34,7 @@ State = Literal["done", "ready", "waiting", "not_applicable"]
 MAX_NEXT = 3
 
 
-@dataclass(frozen=True)
-class StepState:
+class StepState(msgspec.Struct, frozen=True):
     """One step on the day evaluated."""
 
     step: Step
@@ -57,7 +56,8 @@ class StepState:
     step_order: int = 0
     meeting: str | None = None  # the kind of meeting that stands for the step
     outcomes: tuple[str, ...] = ()  # a decision's outcomes, to choose from
-    lookup: Callable[[str], StepState | None] | None = field(default=None, repr=False, compare=False)
+    # How to find the other steps' states, for tracing why a step waits (set on waiting steps).
+    lookup: Callable[[str], StepState | None] | None = None
 
     @property
     def optional(self) -> bool:
@@ -69,8 +69,7 @@ class StepState:
         return self.step.priority is not None or self.step.kind[0] == "decision"
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(msgspec.Struct, frozen=True):
     case: Case
     workflow: Workflow
     today: dt.date
@@ -80,12 +79,12 @@ class Evaluation:
     stage: Stage | None
     status: str  # in words
     case_status: CaseStatus
-    next: list[StepState] = field(default_factory=list)
-    coming_up: list[StepState] = field(default_factory=list)
-    overdue: list[StepState] = field(default_factory=list)
-    schedule: Schedule = field(default_factory=lambda: Schedule([], []))
+    next: list[StepState] = msgspec.field(default_factory=list)
+    coming_up: list[StepState] = msgspec.field(default_factory=list)
+    overdue: list[StepState] = msgspec.field(default_factory=list)
+    schedule: Schedule = msgspec.field(default_factory=lambda: Schedule([], []))
     more: int = 0  # steps ready but left out of `next`
-    cautions: list[Problem] = field(default_factory=list)  # cautionary factors, while a classification is due
+    cautions: list[Problem] = msgspec.field(default_factory=list)  # cautionary factors, while a classification is due
 
     @property
     def closed(self) -> bool:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from reunify.core import codes
 from reunify.core.dates import add
@@ -34,8 +35,7 @@ RISK = "risk.yaml"
 LEVEL_RANK = {"low": 0, "medium": 1, "high": 2, "severe": 3}
 
 
-@dataclass(frozen=True)
-class Done:
+class Done(msgspec.Struct, frozen=True):
     """A step recorded as done: when, by whom, where the record is, any override."""
 
     date: dt.date
@@ -45,8 +45,7 @@ class Done:
     override: str | None = None
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(msgspec.Struct, frozen=True, dict=True):
     case: Case
     workflow: Workflow
     today: dt.date

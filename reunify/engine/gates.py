@@ -9,8 +9,9 @@ list means the gate passes; each problem says exactly what is missing and where.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from reunify.core.dates import add
 from reunify.core.dates import age_in_years
@@ -30,8 +31,7 @@ PLAN = "plan.yaml"
 GateFunction = Callable[[Facts, Any], list[Problem]]
 
 
-@dataclass(frozen=True)
-class Gate:
+class Gate(msgspec.Struct, frozen=True):
     name: str
     function: GateFunction
     args: type[Model] | None

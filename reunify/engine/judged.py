@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+import msgspec
 
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
@@ -38,8 +39,7 @@ NOTE = Severity.NOTE
 STRICT_KINDS = ("decision", "classification")  # named by their record id in messages
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     """One reason a record could not have been made as it was: `strict` ones are errors."""
 
     message: str

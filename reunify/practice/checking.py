@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from collections.abc import Sequence
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from reunify.core.files import leftover_temporaries
 from reunify.core.problems import CaseError
@@ -57,12 +57,11 @@ def load_evaluation(folder: Path, today: dt.date,
     return evaluation, problems + workflow_problems + evaluation.problems
 
 
-@dataclass
-class Checked:
+class Checked(msgspec.Struct):
     """Every problem of every case checked, located; and the paths that are in no case."""
 
-    cases: list[tuple[Path, list[Problem]]] = field(default_factory=list)
-    not_in_a_case: list[Path] = field(default_factory=list)
+    cases: list[tuple[Path, list[Problem]]] = msgspec.field(default_factory=list)
+    not_in_a_case: list[Path] = msgspec.field(default_factory=list)
 
     @property
     def problems(self) -> list[Problem]:

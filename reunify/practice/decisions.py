@@ -6,9 +6,10 @@ the case's lock, as `reunify.practice.recording` describes.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
+
+import msgspec
 
 from reunify.core.problems import FieldError
 from reunify.core.problems import Refused
@@ -105,7 +106,7 @@ def _confirming(case: Case, workflow: Workflow, member: m.TeamMember,
     if wanted is None and member.role not in workflow.managers():
         raise Refused("a risk classification is confirmed by a manager")
     items[index] = item.model_copy(update={"confirmed_by": member.id, "confirmed": date})
-    changed = dataclasses.replace(case, risk=case.risk.model_copy(update={"classifications": items}))
+    changed = msgspec.structs.replace(case, risk=case.risk.model_copy(update={"classifications": items}))
     return index, item.id, changed
 
 

@@ -6,9 +6,10 @@ the authority's name and logo that head its documents, local labels for the risk
 and roles, the templates folder, and whether recording commands commit to git by default.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
+
+import msgspec
 
 from reunify.core.problems import Problem
 from reunify.core.schema import Model
@@ -47,8 +48,7 @@ class ProfileFile(Model):
     git: GitSettings = GitSettings()
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(msgspec.Struct, frozen=True):
     path: Path
     settings: ProfileFile
 

@@ -6,9 +6,10 @@ The text output and the JSON output are built from the same evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from reunify.core.problems import Problem
 from reunify.core.yamlio import Locator

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection
-from dataclasses import dataclass
-from dataclasses import field
 from pathlib import Path
 from typing import TypeVar
+
+import msgspec
 
 from reunify.core.problems import RELOCATE
 from reunify.core.problems import CaseError
@@ -27,8 +27,7 @@ R = TypeVar("R", bound=m.Record)
 CASE_FILE = "case.yaml"
 
 
-@dataclass(frozen=True)
-class Case:
+class Case(msgspec.Struct, frozen=True, dict=True):
     """Every record of one case, validated. Missing optional files are empty records."""
 
     folder: Path
@@ -41,7 +40,7 @@ class Case:
     agreement: m.AgreementFile
     plan: m.PlanFile
     events: m.EventsFile
-    present: frozenset[str] = field(default_factory=frozenset)
+    present: frozenset[str] = msgspec.field(default_factory=frozenset)
     family: Path | None = None  # the family folder, for a child of a sibling group
 
     @functools.cached_property

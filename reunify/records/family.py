@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
@@ -86,8 +87,7 @@ def target(folder: Path, name: str, key: str) -> Path:
     return family_file(family, name) if shared is None or key in shared else folder / name
 
 
-@dataclass(frozen=True)
-class Joined:
+class Joined(msgspec.Struct, frozen=True):
     """A record file as the family's and the child's together, and where each part came from."""
 
     data: Any

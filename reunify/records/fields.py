@@ -11,8 +11,9 @@ import functools
 import types
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from reunify.core import schema
 from reunify.core.problems import FieldPath
@@ -22,8 +23,7 @@ from reunify.records.values import PlannedDate
 from reunify.records.values import Ref
 
 
-@dataclass(frozen=True)
-class Marked:
+class Marked(msgspec.Struct, frozen=True):
     """A value found by the walk: where it is and what kind of value it is."""
 
     path: FieldPath
@@ -49,8 +49,7 @@ def unwrap(annotation: Any) -> tuple[Any, list[Any]]:
             return annotation, metadata
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(msgspec.Struct, frozen=True):
     """What a field holds, reduced to what the walk needs."""
 
     kind: str  # "model", "list", "dict", "scalar"

@@ -24,9 +24,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
-from dataclasses import replace
 from pathlib import Path
 from pathlib import PurePosixPath
+
+from msgspec.structs import replace
 
 from reunify.core.files import TEMPORARY_GLOB
 from reunify.core.files import LockTimeout

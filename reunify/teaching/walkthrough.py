@@ -12,12 +12,13 @@ cases themselves are found and copied in `samples`.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from typing import Literal
+
+import msgspec
 
 from reunify.core.problems import Problem
 from reunify.core.resources import TEACHING
@@ -125,7 +126,7 @@ def stage_days(ev: Evaluation) -> list[StageDay]:
 def _ended_in(ev: Evaluation, ended: dt.date, index: dict[str, int]) -> int | None:
     """The stage the case was in when it ended part way (None when only a decision says)."""
     before = case_as_of(ev.case, ended)
-    before = dataclasses.replace(before, events=before.events.model_copy(update={"exit": None}))
+    before = msgspec.structs.replace(before, events=before.events.model_copy(update={"exit": None}))
     then = evaluate(before, ev.workflow, ended)
     if then.stage is None or then.closed:
         return None

@@ -13,7 +13,8 @@ Deadlines:   ``<n> <unit> after <step>`` or ``within <n> <unit> of <step>``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from reunify.core.dates import Unit
 
@@ -40,8 +41,7 @@ _CONDITION = re.compile(r"^\s*(?P<subject>.+?)\s+(?:is|was|has)\s+(?P<values>.+?
 SUBJECTS = ("risk", "legal status", "placement", "return", "care", "risk after return", "path")
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(msgspec.Struct, frozen=True):
     amount: int
     unit: Unit
 
@@ -50,8 +50,7 @@ class Span:
         return f"{self.amount} {self.unit}{plural}"
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(msgspec.Struct, frozen=True):
     """A date relative to the date another step was done."""
 
     span: Span
@@ -64,8 +63,7 @@ class Deadline:
         return f"{self.span} after {self.step}"
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(msgspec.Struct, frozen=True):
     subject: str  # one of SUBJECTS, or a decision/classification id
     values: tuple[str, ...]
     text: str

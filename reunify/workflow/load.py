@@ -24,6 +24,7 @@ from reunify.core.yamlio import load_file
 from reunify.records.validation import did_you_mean
 from reunify.records.validation import validate
 from reunify.workflow import for_children
+from reunify.workflow import prebuilt
 from reunify.workflow.domains import check_content
 from reunify.workflow.grammar import SUBJECTS
 from reunify.workflow.grammar import parse_condition
@@ -41,7 +42,17 @@ GateArgs = Mapping[str, type[Model] | None]
 
 
 def load_workflow(path: Path, gates: GateArgs) -> tuple[Workflow | None, list[Problem]]:
-    """The workflow in `path` and every problem in it (None if it cannot be used)."""
+    """The workflow in `path` and every problem in it (None if it cannot be used); the
+    bundled reference comes prebuilt when it was built from what there is now."""
+    if path == REFERENCE:
+        found = prebuilt.read(path, gates)
+        if found is not None:
+            return found, []
+    return load_workflow_yaml(path, gates)
+
+
+def load_workflow_yaml(path: Path, gates: GateArgs) -> tuple[Workflow | None, list[Problem]]:
+    """The workflow in `path` read from its YAML and checked, never prebuilt."""
     loaded = load_file(path)
     if not loaded.exists:
         return None, [Problem(path, (), "no such workflow file", code="workflow").at(1, 1)]

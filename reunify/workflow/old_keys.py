@@ -5,9 +5,10 @@ error. Problems found afterwards under a renamed `requires:` point back at the `
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+from msgspec.structs import replace
 
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem

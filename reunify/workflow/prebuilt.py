@@ -1,0 +1,63 @@
+"""The bundled reference workflow, read and checked once when it is built, not at every run.
+
+Reading `reference.yaml` and checking it cost every command that evaluates a case more
+than reading and checking the case itself. `reference.prebuilt` holds the checked
+workflow as msgpack, behind a fingerprint of everything its reading depends on: the
+YAML, the sources of the models and checks that read it, and the names of the gates the
+workflow was checked against. A command uses it only when the fingerprint matches; anything
+else (an edited `reference.yaml`, a changed model, another set of gates, a damaged file)
+reads the YAML as before. `make reference` (tools/build_reference.py) writes it again,
+and a test fails while it is out of date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import msgspec
+
+from reunify.core.resources import WORKFLOWS
+from reunify.core.resources import bundled
+from reunify.workflow.model import Workflow
+
+PREBUILT = WORKFLOWS / "reference.prebuilt"
+
+# What reading the reference depends on, besides the gates: the YAML, the workflow package
+# (its models, grammar and checks), and the base the models and their check stand on.
+_SOURCES = ("core/schema.py", "core/strict.py", "core/fastloader.py", "records/values.py",
+            "records/validation.py")
+
+
+def fingerprint(reference: Path, gates: Iterable[str]) -> bytes:
+    """A hash of the reference, the code that reads and checks it, and the gates' names."""
+    digest = hashlib.sha256(reference.read_bytes())
+    for source in (*sorted(WORKFLOWS.glob("*.py")), *(bundled(*name.split("/")) for name in _SOURCES)):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    digest.update("\0".join(sorted(gates)).encode())
+    return digest.hexdigest().encode()
+
+
+def read(reference: Path, gates: Iterable[str], prebuilt: Path = PREBUILT) -> Workflow | None:
+    """The prebuilt workflow, if it was built from what there is now; else None."""
+    try:
+        data = prebuilt.read_bytes()
+        expected = fingerprint(reference, gates)
+    except OSError:
+        return None
+    head, _, body = data.partition(b"\n")
+    if head != expected:
+        return None
+    try:
+        return msgspec.msgpack.decode(body, type=Workflow)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def write(workflow: Workflow, reference: Path, gates: Iterable[str], prebuilt: Path = PREBUILT) -> None:
+    """Write `workflow`, read and checked from `reference` with no problem, as prebuilt."""
+    from reunify.core.files import write_atomic
+
+    data = fingerprint(reference, gates) + b"\n" + msgspec.msgpack.encode(workflow)
+    write_atomic(prebuilt, data, mode=0o644)  # package data, read by whoever runs reunify
