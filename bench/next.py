@@ -10,7 +10,6 @@ app is what matters (aim: at most 1.25x). Run with `make bench`.
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import subprocess
@@ -18,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from cached_bytecode import with_bytecode
 
 from reunify.cli.commands import COMMANDS
 
@@ -79,15 +80,6 @@ def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-
-
-def with_bytecode(folder: Path) -> dict[str, str]:
-    """The environment with bytecode cached (in `folder`, not beside the sources): an
-    installed reunify runs from bytecode, as typer does here, so a shell that sets
-    PYTHONDONTWRITEBYTECODE would otherwise time compiling reunify's sources."""
-    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(folder)
-    return env
 
 
 def main() -> None:

@@ -45,8 +45,8 @@ __all__ = ["CaseError", "NotCommitted", "Refused", "ReunifyError", "Unreadable",
            "evaluate", "load_case", "record", "recording_session", "render"]
 
 # The errors, imported when first named (reunify.ReunifyError, ...).
-_ERRORS = {"ReunifyError": "reunify.core.problems", "Refused": "reunify.core.problems",
-           "CaseError": "reunify.core.problems", "Unreadable": "reunify.practice.checking",
+_ERRORS = {"ReunifyError": "reunify.core.errors", "Refused": "reunify.core.errors",
+           "CaseError": "reunify.core.errors", "Unreadable": "reunify.practice.checking",
            "NotCommitted": "reunify.practice.session"}
 
 
@@ -146,7 +146,7 @@ def record(folder: Path | str, action: str | Callable[..., Recorded], *args: Any
     if isinstance(action, str):
         known = _recordings()
         if action not in known:
-            from reunify.core.problems import ReunifyError
+            from reunify.core.errors import ReunifyError
 
             raise ReunifyError(f"unknown recording '{action}' (one of: {', '.join(known)})")
         function, name = known[action], action

@@ -47,7 +47,8 @@ def _loaded(*args: str) -> set[str]:
 
 def test_help_imports_no_models_and_no_yaml_or_rich() -> None:
     loaded = _loaded("--help")
-    assert not loaded & {"pydantic", "ruamel", "yaml", "rich", "reunify.records", "reunify.workflow"}, loaded
+    assert not loaded & {"pydantic", "msgspec", "ruamel", "yaml", "rich", "reunify.records", "reunify.workflow",
+                         "reunify.core.problems"}, loaded
     assert not {name for name in loaded if name.startswith("reunify.cli.")} - {"reunify.cli.app", "reunify.cli.commands"}
 
 

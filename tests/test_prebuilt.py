@@ -9,11 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from reunify.core.schema import Model
 from reunify.engine.gates import gate_args
 from reunify.workflow import prebuilt
 from reunify.workflow.load import REFERENCE
 from reunify.workflow.load import load_workflow_yaml
 from tests.conftest import SAMPLES
+
+
+class Elsewhere(Model):
+    id: str
+
 
 OUT_OF_DATE = "reunify/workflow/reference.prebuilt is out of date: run `make reference`"
 
@@ -47,7 +53,9 @@ def test_a_changed_reference_is_read_from_its_yaml(tmp_path: Path) -> None:
 
 def test_other_gates_or_a_damaged_file_are_not_trusted(tmp_path: Path) -> None:
     reference, built = _copy(tmp_path)
-    assert prebuilt.read(reference, [*gate_args(), "a_local_gate"], built) is None
+    assert prebuilt.read(reference, {**gate_args(), "a_local_gate": None}, built) is None
+    # A gate whose arguments are read by another model (here, one defined in this file).
+    assert prebuilt.read(reference, {**gate_args(), "classification": Elsewhere}, built) is None
     data = built.read_bytes()
     built.write_bytes(data[: len(data) // 2])  # cut short
     assert prebuilt.read(reference, gate_args(), built) is None

@@ -179,3 +179,41 @@ def test_reading_records_loads_no_pydantic() -> None:
     sample = Path(reunify.__file__).parent / "sample_cases" / "03-medium-agreement-review"
     out = subprocess.run([sys.executable, "-c", code, str(sample)], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("requires", ["{classification: {id: RC1, confirmed: yes}}",
+                                      "{classification: {id: RC1, confirmed: 1}}",
+                                      "{sustained_risk: {period: 6 months}}",
+                                      "{sustained_risk: {for: 6 months}}"])
+def test_gate_arguments_are_read_as_they_always_were(requires: str, tmp_path: Path,
+                                                     cli: Callable[..., Result]) -> None:
+    """A gate's arguments in a local workflow: a yes-or-no word or number for a flag, and
+    a field by its name in the code as well as in the file, as they were always read."""
+    path = _local_workflow(tmp_path, f"""\
+        id: extra_step
+        title: An extra step
+        role: social_worker
+        requires: [{requires}]
+        """)
+    result = cli("workflow", "check", path, today=None)
+    assert result.code == 0, result.out
+    assert "valid:" in result.out
+
+
+def test_a_gate_flag_that_says_neither_yes_nor_no(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    path = _local_workflow(tmp_path, """\
+        id: extra_step
+        title: An extra step
+        role: social_worker
+        requires: [{classification: {id: RC1, confirmed: maybe}}]
+        """)
+    result = cli("workflow", "check", path, today=None)
+    assert result.code == 1
+    assert "confirmed: input should be a valid boolean" in " ".join(result.out.split())
+
+
+def test_a_key_that_is_not_text(make_case: Callable[..., Path], cli: Callable[..., Result]) -> None:
+    folder = make_case(case_yaml=CASE + "~: something\n")
+    result = cli("check", folder)
+    assert result.code == 1
+    assert [text for name, _, text in problems(result) if name == "case.yaml"] == ["Keys should be strings"]

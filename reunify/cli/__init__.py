@@ -12,9 +12,9 @@ import signal
 import sys
 
 from reunify.cli.app import app
-from reunify.core.problems import FieldError
-from reunify.core.problems import Refused
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import FieldError
+from reunify.core.errors import Refused
+from reunify.core.errors import ReunifyError
 
 __all__ = ["app", "main"]
 

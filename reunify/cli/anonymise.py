@@ -16,7 +16,7 @@ from reunify.cli.console import escape_line
 from reunify.cli.console import out as stdout
 from reunify.cli.console import print_json
 from reunify.cli.console import table
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 
 Source = Annotated[Path, typer.Argument(help="The case folder to copy.", show_default=False)]
 Target = Annotated[Path, typer.Argument(show_default=False,

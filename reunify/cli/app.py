@@ -14,7 +14,7 @@ import typer
 
 from reunify.cli.commands import LazyCommands
 from reunify.core.dates import parse_iso_date
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 
 app = typer.Typer(
     name="reunify",

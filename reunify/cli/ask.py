@@ -26,7 +26,7 @@ from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import out
 from reunify.cli.console import table
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.engine import evaluate
 from reunify.practice.in_force import workflow_for
 from reunify.records import Case

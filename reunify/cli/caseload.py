@@ -20,7 +20,7 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import table
 from reunify.core.dates import relative_day
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.engine.due import UPCOMING_DAYS
 from reunify.engine.states import CaseStatus
 from reunify.practice.caseload import CaseRow

@@ -22,9 +22,9 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import progress
 from reunify.cli.console import table
+from reunify.core.errors import CaseError
+from reunify.core.errors import ReunifyError
 from reunify.core.files import UnsafeFile
-from reunify.core.problems import CaseError
-from reunify.core.problems import ReunifyError
 from reunify.practice import report
 from reunify.records import case_folders
 from reunify.records import find_case_folder

@@ -33,7 +33,7 @@ from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
 from reunify.cli.record import _only
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.practice.in_force import workflow_for
 from reunify.records import load_case
 from reunify.records.family import children_of

@@ -33,7 +33,7 @@ from reunify.cli.console import table
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder
 

@@ -35,7 +35,7 @@ from reunify.cli.ask import at_terminal
 from reunify.cli.record import Commit
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.records import load_case
 from reunify.records.family import children_of
 from reunify.records.family import is_family_folder

@@ -22,8 +22,8 @@ from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import rows
 from reunify.core.dates import relative_day
+from reunify.core.errors import ReunifyError
 from reunify.core.problems import Problem
-from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import FastLocator
 from reunify.engine import Evaluation
 from reunify.engine import StepState

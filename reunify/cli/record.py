@@ -35,7 +35,7 @@ from reunify.cli.console import err
 from reunify.cli.console import escape
 from reunify.cli.console import escape_line
 from reunify.cli.console import out
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.core.yamlio import load_file
 from reunify.practice import decisions
 from reunify.practice import recording

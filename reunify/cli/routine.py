@@ -29,7 +29,7 @@ from reunify.cli.record import Note
 from reunify.cli.record import _case_locked
 from reunify.cli.record import _confirm
 from reunify.cli.record import _only
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.practice import recording
 from reunify.practice import routine
 

@@ -19,7 +19,7 @@ from reunify.cli.console import escape_line
 from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.core.problems import Severity
 
 if TYPE_CHECKING:

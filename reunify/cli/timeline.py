@@ -21,7 +21,7 @@ from reunify.cli.console import print_json
 from reunify.cli.console import table
 from reunify.cli.read import evaluation_or_exit
 from reunify.cli.read import print_header
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.engine.timeline import KINDS
 from reunify.engine.timeline import Event
 from reunify.engine.timeline import risk_over_time

@@ -28,7 +28,7 @@ from reunify.cli.read import due_text
 from reunify.cli.read import evaluation_or_exit
 from reunify.cli.read import print_header
 from reunify.cli.read import who_text
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.engine.states import NotApplicable
 
 if TYPE_CHECKING:

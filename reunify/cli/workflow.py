@@ -23,10 +23,10 @@ from reunify.cli.console import out
 from reunify.cli.console import print_json
 from reunify.cli.console import print_problems
 from reunify.cli.console import table
+from reunify.core.errors import ReunifyError
 from reunify.core.files import DIR_MODE
 from reunify.core.files import make_private_folder
 from reunify.core.problems import Problem
-from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import write_new_file
 from reunify.engine.gates import gate_args
 from reunify.practice import report

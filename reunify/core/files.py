@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Generic
 from typing import TypeVar
 
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 
 T = TypeVar("T")
 

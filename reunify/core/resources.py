@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 
 __all__ = ["FONT", "SAMPLES", "TEACHING", "TEMPLATES", "WORKFLOWS", "bundled"]
 

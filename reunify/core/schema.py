@@ -6,8 +6,9 @@ YAML is checked against a model by `reunify.core.strict`, which keeps every erro
 field's checks are markers in its `Annotated[...]`: `Str` (strip, length, pattern), `Len`
 (items), `Between` (numbers and dates), and `Before`/`After` (functions run before or after
 the type check, raising `Invalid`). A field's name in the file, when it differs, is given
-with `msgspec.field(name=...)`; a check across fields goes in `__post_init__`, raising
-`Invalid`.
+with `msgspec.field(name=...)`; a model that sets `by_attribute_name: ClassVar[bool] = True`
+also takes each field under its name in the code (a gate's arguments, read so since the
+first workflows). A check across fields goes in `__post_init__`, raising `Invalid`.
 """
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ def _model_check(model: type[Model]) -> Check:
     # the model is first checked: its annotations may name models defined after it.
     plan: list[tuple[str, str, Check | None, bool]] = []
     known: set[str] = set()
+    by_attribute = getattr(model, "by_attribute_name", False)
 
     def check(value: Any, loc: Loc, errors: list[Error]) -> Any:
         if isinstance(value, model):
@@ -64,11 +65,16 @@ def _model_check(model: type[Model]) -> Check:
         if not isinstance(value, dict):
             return _error(errors, "model_type", loc, value, "Input should be a valid dictionary")
         if not plan:
-            plan.extend((f.encode_name, f.name, _checker(f.type), f.required) for f in fields(model))
-            known.update(key for key, _, _, _ in plan)
+            made = [(f.encode_name, f.name, _checker(f.type), f.required) for f in fields(model)]
+            known.update(key for key, _, _, _ in made)
+            if by_attribute:
+                known.update(name for _, name, _, _ in made)
+            plan.extend(made)
         before = len(errors)
         found: dict[str, Any] = {}
         for key, name, field_check, required in plan:
+            if key not in value and by_attribute and name in value:
+                key = name
             if key in value:
                 item = field_check(value[key], (*loc, key), errors) if field_check is not None else value[key]
                 if item is not _FAIL:
@@ -76,7 +82,9 @@ def _model_check(model: type[Model]) -> Check:
             elif required:
                 _error(errors, "missing", (*loc, key), value, "Field required")
         for key in value:
-            if key not in known:
+            if not isinstance(key, str):
+                _error(errors, "invalid_key", (*loc, _place(key)), key, "Keys should be strings")
+            elif key not in known:
                 _error(errors, "extra_forbidden", (*loc, key), value[key], "Extra inputs are not permitted")
         if len(errors) > before:
             return _FAIL
@@ -86,6 +94,12 @@ def _model_check(model: type[Model]) -> Check:
             return _error(errors, exc.kind, loc, value, exc.message, **exc.context)
 
     return check
+
+
+def _place(key: Any) -> str | int:
+    """A key as a place names it: text or a number as it is, anything else (a date, null)
+    as text."""
+    return key if isinstance(key, str | int) and not isinstance(key, bool) else str(key)
 
 
 # Types -----------------------------------------------------------------------------------
@@ -99,7 +113,7 @@ def _checker(annotation: Any) -> Check | None:
         metadata.extend(annotation.__metadata__)
         annotation = annotation.__origin__
     check = _type_check(annotation, metadata)
-    for marker in reversed(metadata):
+    for marker in metadata:  # the last one given runs first
         if isinstance(marker, Before):
             check = _before(marker.func, check)
     return check
@@ -111,6 +125,8 @@ def _type_check(annotation: Any, metadata: list[Any]) -> Check | None:
     if annotation is Any:
         return None
     if origin in (typing.Union, types.UnionType):
+        if any(isinstance(m, Str | Len | Between | After) for m in metadata):
+            raise TypeError(f"put the checks of {annotation!r} on the members of the union")
         return _union(typing.get_args(annotation))
     if origin is typing.Literal:
         return _with_after(_literal(typing.get_args(annotation)), after)
@@ -161,6 +177,11 @@ def _with_after(inner: Check, after: list[Callable[[Any], Any]]) -> Check:
     return check
 
 
+# Unicode's White_Space, which is what is stripped (str.strip would also take the
+# information separators U+001C-U+001F, which are not space).
+_WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
+
+
 def _string(metadata: list[Any]) -> Check:
     rule: Str = _marker(metadata, Str) or Str()
     pattern = re.compile(rule.pattern) if rule.pattern else None
@@ -169,7 +190,7 @@ def _string(metadata: list[Any]) -> Check:
         if not isinstance(value, str):
             return _error(errors, "string_type", loc, value, "Input should be a valid string")
         if rule.strip:
-            value = value.strip()
+            value = value.strip(_WHITESPACE)
         if rule.min_length is not None and len(value) < rule.min_length:
             return _error(errors, "string_too_short", loc, value,
                           f"String should have at least {_count(rule.min_length, 'character')}",
@@ -229,14 +250,10 @@ def _either_of(choices: tuple[Any, ...]) -> str:
 
 
 def _literal(choices: tuple[Any, ...]) -> Check:
-    allowed = frozenset((type(c), c) for c in choices)
-
     def check(value: Any, loc: Loc, errors: list[Error]) -> Any:
-        try:
-            if (type(value), value) in allowed:
-                return value
-        except TypeError:  # an unhashable value (a list, a mapping)
-            pass
+        for choice in choices:  # a choice of text takes text of any kind; true is not 1
+            if value == choice and (type(value) is type(choice) or (isinstance(choice, str) and isinstance(value, str))):
+                return choice
         return _error(errors, "literal_error", loc, value, f"Input should be {_either_of(choices)}",
                       expected=list(choices))
 
@@ -282,8 +299,9 @@ def _dict(key: Check | None, item: Check | None, size: Len | None) -> Check:
         before = len(errors)
         found = {}
         for k, v in value.items():
-            checked_key = k if key is None else key(k, (*loc, k, "[key]"), errors)
-            found[checked_key] = v if item is None else item(v, (*loc, k), errors)
+            place = _place(k)
+            checked_key = k if key is None else key(k, (*loc, place, "[key]"), errors)
+            found[checked_key] = v if item is None else item(v, (*loc, place), errors)
         if len(errors) > before:
             return _FAIL
         return found if _sized(found, loc, errors, size) else _FAIL

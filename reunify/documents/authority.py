@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 from reunify.documents.context import Letterhead
 from reunify.documents.context import Picture
 from reunify.practice.profile import Profile

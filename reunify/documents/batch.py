@@ -19,9 +19,9 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from reunify.core.errors import ReunifyError
 from reunify.core.parallel import workers_for
 from reunify.core.problems import Problem
-from reunify.core.problems import ReunifyError
 from reunify.documents.catalogue import DOCUMENTS
 from reunify.documents.context import Letterhead
 from reunify.documents.render import Availability

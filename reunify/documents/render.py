@@ -16,10 +16,10 @@ from dataclasses import field
 from dataclasses import replace
 from pathlib import Path
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import make_private_folder
 from reunify.core.files import write_atomic
 from reunify.core.problems import Problem
-from reunify.core.problems import ReunifyError
 from reunify.core.resources import TEMPLATES
 from reunify.core.yamlio import FastLocator
 from reunify.documents.catalogue import DOCUMENTS

@@ -52,8 +52,8 @@ from jinja2 import UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import FileCache
-from reunify.core.problems import ReunifyError
 from reunify.documents.context import Picture
 from reunify.documents.context import clean_text
 from reunify.documents.word_body import in_document

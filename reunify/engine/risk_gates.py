@@ -5,6 +5,8 @@ others in `reunify.engine.gates`, which imports this module so that every gate i
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import msgspec
 
 from reunify.core.dates import add
@@ -15,13 +17,14 @@ from reunify.engine.gates import RISK
 from reunify.engine.gates import _Missing
 from reunify.engine.gates import gate
 from reunify.workflow.grammar import parse_span
+from reunify.workflow.kinds import Flag
 from reunify.workflow.kinds import Levels
 from reunify.workflow.model import ClassificationDef
 
 
 class ClassificationArgs(Model):
     id: str
-    confirmed: bool = False
+    confirmed: Flag = False
 
 
 @gate("classification", "a risk classification with level, rationale, who recommended and confirmed",
@@ -85,6 +88,7 @@ def check_confirmed_risk(facts: Facts, args: ConfirmedRiskArgs) -> list[Problem]
 
 
 class SustainedArgs(Model):
+    by_attribute_name: ClassVar[bool] = True  # `period:` is read as well as `for:`
     levels: list[Levels] | None = None
     period: str | None = msgspec.field(default=None, name="for")
     only_if_ever: Levels | None = None

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import LockTimeout
 from reunify.core.files import file_lock
 from reunify.core.files import folder_lock
-from reunify.core.problems import ReunifyError
 
 TIMEOUT = 10.0  # seconds: reading the history
 COMMIT_TIMEOUT = 120.0  # the user's hooks and commit signing run inside a commit

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from reunify.core.dates import add
+from reunify.core.errors import CaseError
 from reunify.core.parallel import chunked
-from reunify.core.problems import CaseError
 from reunify.core.problems import Problem
 from reunify.core.problems import Severity
 from reunify.engine import evaluate

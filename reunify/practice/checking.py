@@ -11,8 +11,8 @@ from typing import Any
 
 import msgspec
 
+from reunify.core.errors import CaseError
 from reunify.core.files import leftover_temporaries
-from reunify.core.problems import CaseError
 from reunify.core.problems import Problem
 from reunify.core.problems import Severity
 from reunify.core.yamlio import Locator

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import msgspec
 
-from reunify.core.problems import FieldError
-from reunify.core.problems import Refused
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import FieldError
+from reunify.core.errors import Refused
+from reunify.core.errors import ReunifyError
 from reunify.core.yamlio import CommentedSeq
 from reunify.core.yamlio import Locator
 from reunify.engine.facts import Facts

@@ -23,14 +23,14 @@ from typing import Concatenate
 from typing import ParamSpec
 from typing import TypeVar
 
+from reunify.core.errors import FieldError
+from reunify.core.errors import Refused
+from reunify.core.errors import ReunifyError
 from reunify.core.files import LockTimeout
 from reunify.core.files import folder_lock
 from reunify.core.files import remove_leftover_temporaries
-from reunify.core.problems import FieldError
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
-from reunify.core.problems import Refused
-from reunify.core.problems import ReunifyError
 from reunify.core.schema import SchemaError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import Locator

@@ -9,8 +9,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from reunify.core.problems import FieldError
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import FieldError
+from reunify.core.errors import ReunifyError
 from reunify.core.yamlio import CommentedSeq
 from reunify.core.yamlio import add_entry
 from reunify.core.yamlio import edit_file

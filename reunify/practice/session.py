@@ -16,9 +16,9 @@ from dataclasses import field
 from pathlib import Path
 from typing import Any
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import LockTimeout
 from reunify.core.files import folder_lock
-from reunify.core.problems import ReunifyError
 from reunify.practice.profile import load_profile
 from reunify.practice.recording import Recorded
 from reunify.records import load_case

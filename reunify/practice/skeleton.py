@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reunify.core import codes
+from reunify.core.errors import ReunifyError
 from reunify.core.files import DIR_MODE
 from reunify.core.files import make_private_folder
-from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import add_entry
 from reunify.core.yamlio import edit_file
 from reunify.core.yamlio import load_file

@@ -9,8 +9,8 @@ from typing import TypeVar
 
 import msgspec
 
+from reunify.core.errors import CaseError
 from reunify.core.problems import RELOCATE
-from reunify.core.problems import CaseError
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
 from reunify.core.yamlio import load_file

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import make_private_folder
 from reunify.core.files import write_atomic
-from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import load_file
 from reunify.practice.caseload import Outcomes
 from reunify.practice.caseload import find_cases

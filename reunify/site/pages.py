@@ -20,8 +20,8 @@ from jinja2 import StrictUndefined
 from jinja2 import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import write_atomic
-from reunify.core.problems import ReunifyError
 from reunify.core.resources import bundled
 from reunify.site.charts import SHAPES
 

@@ -11,10 +11,10 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import DIR_MODE
 from reunify.core.files import make_private_folder
 from reunify.core.files import write_atomic
-from reunify.core.problems import ReunifyError
 
 MARKER = ".reunify-site"  # in every site's top folder: what may be replaced by the next
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from pathlib import PurePosixPath
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import FILE_MODE
 from reunify.core.files import read_regular
 from reunify.core.files import write_atomic
 from reunify.core.problems import Problem
-from reunify.core.problems import ReunifyError
 from reunify.core.problems import Severity
 from reunify.core.yamlio import MAX_BYTES
 from reunify.core.yamlio import Locator

@@ -29,6 +29,8 @@ from pathlib import PurePosixPath
 
 from msgspec.structs import replace
 
+from reunify.core.errors import Refused
+from reunify.core.errors import ReunifyError
 from reunify.core.files import TEMPORARY_GLOB
 from reunify.core.files import LockTimeout
 from reunify.core.files import _signals_held
@@ -37,8 +39,6 @@ from reunify.core.files import folder_lock
 from reunify.core.parallel import chunked
 from reunify.core.problems import FieldPath
 from reunify.core.problems import Problem
-from reunify.core.problems import Refused
-from reunify.core.problems import ReunifyError
 from reunify.core.problems import relocated
 from reunify.practice.audit import REPOSITORY_LOCK
 from reunify.practice.audit import SYNC_ACTION

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reunify.core.errors import Refused
+from reunify.core.errors import ReunifyError
 from reunify.core.files import LockTimeout
 from reunify.core.files import file_lock
-from reunify.core.problems import Refused
-from reunify.core.problems import ReunifyError
 from reunify.practice.audit import REPOSITORY_LOCK
 from reunify.practice.audit import _clear_stale_index_lock
 from reunify.sync.driver import ATTRIBUTES_FILE

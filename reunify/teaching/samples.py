@@ -8,10 +8,10 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from reunify.core.errors import CaseError
+from reunify.core.errors import ReunifyError
 from reunify.core.files import make_private_folder
 from reunify.core.files import write_atomic
-from reunify.core.problems import CaseError
-from reunify.core.problems import ReunifyError
 from reunify.core.resources import SAMPLES
 from reunify.records import is_case_folder
 from reunify.records.family import children_of

@@ -3,8 +3,8 @@
 Reading `reference.yaml` and checking it cost every command that evaluates a case more
 than reading and checking the case itself. `reference.prebuilt` holds the checked
 workflow as msgpack, behind a fingerprint of everything its reading depends on: the
-YAML, the sources of the models and checks that read it, and the names of the gates the
-workflow was checked against. A command uses it only when the fingerprint matches; anything
+YAML, the sources of the models and checks that read it (the gates' argument models
+among them), the gates' names, and msgspec's version. A command uses it only when the fingerprint matches; anything
 else (an edited `reference.yaml`, a changed model, another set of gates, a damaged file)
 reads the YAML as before. `make reference` (tools/build_reference.py) writes it again,
 and a test fails while it is out of date.
@@ -13,33 +13,41 @@ and a test fails while it is out of date.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import msgspec
 
 from reunify.core.resources import WORKFLOWS
 from reunify.core.resources import bundled
+from reunify.core.schema import Model
 from reunify.workflow.model import Workflow
 
 PREBUILT = WORKFLOWS / "reference.prebuilt"
 
 # What reading the reference depends on, besides the gates: the YAML, the workflow package
 # (its models, grammar and checks), and the base the models and their check stand on.
-_SOURCES = ("core/schema.py", "core/strict.py", "core/fastloader.py", "records/values.py",
-            "records/validation.py")
+_SOURCES = ("core/schema.py", "core/strict.py", "core/fastloader.py", "core/yamlio.py", "core/problems.py",
+            "core/codes.py", "core/dates.py", "records/values.py", "records/validation.py")
+
+GateArgs = Mapping[str, type[Model] | None]
 
 
-def fingerprint(reference: Path, gates: Iterable[str]) -> bytes:
-    """A hash of the reference, the code that reads and checks it, and the gates' names."""
+def fingerprint(reference: Path, gates: GateArgs) -> bytes:
+    """A hash of the reference, the code that reads and checks it (the modules of the gates'
+    argument models too), the gates' names and msgspec's version."""
     digest = hashlib.sha256(reference.read_bytes())
-    for source in (*sorted(WORKFLOWS.glob("*.py")), *(bundled(*name.split("/")) for name in _SOURCES)):
+    gate_modules = {sys.modules[args.__module__].__file__ for args in gates.values() if args is not None}
+    sources = [*sorted(WORKFLOWS.glob("*.py")), *(bundled(*name.split("/")) for name in _SOURCES),
+               *sorted(Path(found) for found in gate_modules if found)]
+    for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    digest.update("\0".join(sorted(gates)).encode())
+    digest.update("\0".join(sorted(gates)).encode() + b"\0" + msgspec.__version__.encode())
     return digest.hexdigest().encode()
 
 
-def read(reference: Path, gates: Iterable[str], prebuilt: Path = PREBUILT) -> Workflow | None:
+def read(reference: Path, gates: GateArgs, prebuilt: Path = PREBUILT) -> Workflow | None:
     """The prebuilt workflow, if it was built from what there is now; else None."""
     try:
         data = prebuilt.read_bytes()
@@ -55,7 +63,7 @@ def read(reference: Path, gates: Iterable[str], prebuilt: Path = PREBUILT) -> Wo
         return None
 
 
-def write(workflow: Workflow, reference: Path, gates: Iterable[str], prebuilt: Path = PREBUILT) -> None:
+def write(workflow: Workflow, reference: Path, gates: GateArgs, prebuilt: Path = PREBUILT) -> None:
     """Write `workflow`, read and checked from `reference` with no problem, as prebuilt."""
     from reunify.core.files import write_atomic
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import ReunifyError
 
 # What one picture can hold: beyond these a genogram is refused with a message, not drawn
 # for minutes into gigabytes.

@@ -94,13 +94,13 @@ class _KeepingFont(ImageFont.FreeTypeFont):
         key = (repr(text), mode, repr((args, sorted(kwargs.items()))))
         found = self._drawn.get(key)
         if found is None:
-            if len(self._drawn) >= 512:
+            if len(self._drawn) >= 256:  # a bound on what a long batch keeps
                 self._drawn.clear()
             found = self._drawn[key] = super().getmask2(text, mode, *args, **kwargs)
         return found
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
 def _drawing_font(size: float) -> _KeepingFont:
     return _KeepingFont(size)
 

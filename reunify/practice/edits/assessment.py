@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reunify.core.problems import FieldError
-from reunify.core.problems import ReunifyError
+from reunify.core.errors import FieldError
+from reunify.core.errors import ReunifyError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import add_entry
 from reunify.core.yamlio import block

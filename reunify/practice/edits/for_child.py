@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from reunify.core.problems import FieldError
-from reunify.core.problems import Refused
+from reunify.core.errors import FieldError
+from reunify.core.errors import Refused
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import edit_file
 from reunify.engine.facts import Facts

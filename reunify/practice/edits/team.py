@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reunify.core.problems import FieldError
-from reunify.core.problems import Refused
+from reunify.core.errors import FieldError
+from reunify.core.errors import Refused
 from reunify.core.yamlio import edit_file
 from reunify.practice.edits.entries import _append
 from reunify.practice.edits.entries import _entry

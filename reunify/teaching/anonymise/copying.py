@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reunify.core.errors import ReunifyError
 from reunify.core.files import DIR_MODE
 from reunify.core.files import FILE_MODE
 from reunify.core.files import make_private_folder
 from reunify.core.files import write_atomic
 from reunify.core.problems import FieldPath
-from reunify.core.problems import ReunifyError
 from reunify.core.yamlio import load_file
 from reunify.records import Case
 from reunify.records import find_case_folder
