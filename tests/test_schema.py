@@ -10,19 +10,23 @@ mapping, bounds on numbers, lengths of lists, and checks across fields.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 
 import reunify
+from reunify.core.schema import Before
 from reunify.core.schema import Invalid
 from reunify.core.schema import Model
 from reunify.core.schema import SchemaError
+from reunify.core.schema import Str
 from reunify.records import models as m
 from tests.conftest import BASE
 from tests.conftest import Result
@@ -149,7 +153,7 @@ def test_models_are_frozen_keyword_only_and_copied_with_changes() -> None:
 
 
 def test_a_field_named_differently_in_the_file() -> None:
-    found = m.LegalStatus.model_validate({"code": "C2", "from": __import__("datetime").date(2026, 1, 5)})
+    found = m.LegalStatus.model_validate({"code": "C2", "from": dt.date(2026, 1, 5)})
     assert found.since.isoformat() == "2026-01-05"
     assert found.dump() == {"code": "C2", "from": "2026-01-05"}
     with pytest.raises(SchemaError) as raised:
@@ -217,3 +221,22 @@ def test_a_key_that_is_not_text(make_case: Callable[..., Path], cli: Callable[..
     result = cli("check", folder)
     assert result.code == 1
     assert [text for name, _, text in problems(result) if name == "case.yaml"] == ["Keys should be strings"]
+
+
+def test_text_is_stripped_of_white_space_only() -> None:
+    entry = {"date": dt.date(2026, 1, 5), "source": "\u2003school\u00a0", "event": "\x1c"}
+    found = m.ChronologyEntry.model_validate(entry)
+    assert (found.source, found.event) == ("school", "\x1c")  # U+001C is a separator, not space
+
+
+def test_before_functions_run_last_given_first_and_checks_on_a_union_are_refused() -> None:
+    class Marked(Model):
+        text: Annotated[str, Before(lambda v: v + "f"), Before(lambda v: v + "g")]
+
+    assert Marked.model_validate({"text": "x"}).text == "xgf"
+
+    class Misplaced(Model):
+        text: Annotated[str | None, Str(min_length=5)] = None
+
+    with pytest.raises(TypeError, match="members of the union"):
+        Misplaced.model_validate({"text": "x"})

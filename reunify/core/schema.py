@@ -126,11 +126,7 @@ class After(msgspec.Struct, frozen=True):
     func: Callable[[Any], Any]
 
 
+@functools.cache
 def fields(model: type[Model]) -> tuple[msgspec.structs.FieldInfo, ...]:
     """The model's fields in order, each with its name in the file and full annotation."""
-    return _fields(model)
-
-
-@functools.cache
-def _fields(model: type[Model]) -> tuple[msgspec.structs.FieldInfo, ...]:
     return msgspec.structs.fields(typing.cast(type[msgspec.Struct], model))
