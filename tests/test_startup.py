@@ -196,3 +196,39 @@ def test_tables_are_drawn_without_rich_as_rich_draws_them(columns: int, data: st
     buffer = io.StringIO()
     Console(file=buffer, width=width, highlight=False, color_system=None, force_terminal=False).print(grid)
     assert [line.rstrip(" ") for line in lines] == [line.rstrip(" ") for line in buffer.getvalue().split("\n")[:-1]]
+
+
+COLLECTOR = """
+import atexit, gc, sys
+from reunify.__main__ import run
+atexit.register(lambda: print("COLLECTOR:", gc.isenabled(), gc.get_freeze_count(), file=sys.stderr))
+sys.argv = ["reunify", *sys.argv[1:]]
+run()
+"""
+
+
+def test_the_reunify_process_freezes_what_start_up_made_and_then_collects() -> None:
+    # The command's own objects are collected as usual; start-up's are frozen out of the
+    # collector's way (reunify.core.collector).
+    result = subprocess.run([sys.executable, "-c", COLLECTOR, "next", str(SAMPLES / "03-medium-agreement-review"),
+                             "--today", "2026-11-23"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    enabled, frozen = result.stderr.rsplit("COLLECTOR:", 1)[1].split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000
+
+
+def test_running_a_command_in_a_program_leaves_its_collector_alone() -> None:
+    import gc
+
+    from reunify.cli import main
+
+    frozen = gc.get_freeze_count()
+    with io.StringIO() as buffer:
+        sys.stdout, saved = buffer, sys.stdout
+        try:
+            assert main(["next", str(SAMPLES / "03-medium-agreement-review"), "--today", "2026-11-23"]) == 0
+        finally:
+            sys.stdout = saved
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen

@@ -20,6 +20,8 @@ from typer._click.exceptions import UsageError
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
+from reunify.core import collector
+
 # name: (the modules under reunify.cli that register it, the first sentence of its help). In the order --help
 # lists them: the commands, then the groups.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -127,6 +129,7 @@ class LazyCommands(TyperGroup):
         # Built again when a module of it is new (a group whose commands are in two modules).
         if modules and (cmd_name not in self.commands or any(f"reunify.cli.{m}" not in sys.modules for m in modules)):
             _load(" ".join(modules))
+            collector.resume()  # start-up's imports are done: freeze them, collect what the command makes
             command = _registered(cmd_name)
             if command is not None:
                 self.commands[cmd_name] = command

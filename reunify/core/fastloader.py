@@ -9,10 +9,7 @@ what it reads with.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-from collections.abc import Iterator
 from typing import Any
 from typing import ClassVar
 
@@ -168,16 +165,3 @@ def _nesting_is_safe(text: str) -> bool:
         # measured here, and reports it.
         return "nesting depth" not in str(exc)
     return True
-
-
-@contextlib.contextmanager
-def _no_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is read: a long file makes many
-    objects and no cycles, and collecting as they are made grows the time per entry."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -29,9 +29,9 @@ from typing import Any
 import msgspec
 import yaml as pyyaml
 
+from reunify.core import collector
 from reunify.core.fastloader import _FastLoader
 from reunify.core.fastloader import _nesting_is_safe
-from reunify.core.fastloader import _no_collection
 from reunify.core.files import FILE_MODE
 from reunify.core.files import TooLarge
 from reunify.core.files import UnsafeFile
@@ -198,7 +198,7 @@ def load_text(text: str, path: Path) -> LoadedFile:
     `path` is where problems point; the text need not be that file's current content.
     """
     try:
-        with _no_collection():
+        with collector.paused():
             if _nesting_is_safe(text):
                 data = pyyaml.load(text, Loader=_FastLoader)
             else:
