@@ -68,8 +68,9 @@ def load_case(folder: Path | str) -> tuple[Case | None, list[Problem]]:
 
 def evaluate(folder: Path | str, today: dt.date) -> Evaluation:
     """The case in `folder` evaluated on `today` under the workflow in force: each step's
-    state, what is next, what is overdue, the deadlines. Raises `Unreadable` (with its
-    `problems`) when the records cannot be read."""
+    state, what is next, what is overdue, the deadlines; `.to_data()` is what `status
+    --json` prints, `.to_data("next")` what `next --json` prints. Raises `Unreadable`
+    (with its `problems`) when the records cannot be read."""
     from reunify.practice.checking import Unreadable
     from reunify.practice.checking import load_evaluation
 

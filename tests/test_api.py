@@ -71,6 +71,21 @@ def test_load_evaluate_and_check_a_case(case: Path) -> None:
     assert data["not_in_a_case"] == []
 
 
+@pytest.mark.parametrize(("command", "view"), [("status", "status"), ("next", "next")])
+def test_an_evaluation_as_data_is_what_the_command_prints_as_json(case: Path, command: str, view: str) -> None:
+    evaluation = reunify.evaluate(case, TODAY)
+    data = evaluation.to_data() if view == "status" else evaluation.to_data("next")
+    printed = subprocess.run([sys.executable, "-m", "reunify", command, str(case), "--json", "--today",
+                              TODAY.isoformat()], capture_output=True, text=True, check=False)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(json.dumps(data)) == json.loads(printed.stdout)
+    assert (data["case"], data["today"]) == (str(case), "2026-11-23")
+    if view == "next":
+        assert [step["step"] for step in data["next"]] == ["planning_review", "rc2"]
+    else:
+        assert [stage["id"] for stage in data["stages"]] == [stage.id for stage in evaluation.workflow.stages]
+
+
 def test_a_case_that_cannot_be_read_raises_with_its_problems(case: Path) -> None:
     (case / "case.yaml").write_text("child: [\n", encoding="utf-8")
     with pytest.raises(reunify.Unreadable) as raised:

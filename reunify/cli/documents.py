@@ -25,7 +25,7 @@ from reunify.cli.console import table
 from reunify.core.errors import CaseError
 from reunify.core.errors import ReunifyError
 from reunify.core.files import UnsafeFile
-from reunify.practice import report
+from reunify.engine import report
 from reunify.records import case_folders
 from reunify.records import find_case_folder
 from reunify.records.family import children_of

@@ -27,11 +27,11 @@ from reunify.core.problems import Problem
 from reunify.core.yamlio import FastLocator
 from reunify.engine import Evaluation
 from reunify.engine import StepState
+from reunify.engine import report
 from reunify.engine.due import Due
 from reunify.engine.evaluate import root_causes
 from reunify.engine.summary import child_summary
 from reunify.engine.summary import key_dates
-from reunify.practice import report
 from reunify.practice.checking import check_cases
 from reunify.practice.checking import load_evaluation
 from reunify.practice.profile import load_profile
@@ -95,7 +95,7 @@ def next_command(
         return
     ev = evaluation_or_exit(case, day, as_json)
     if as_json:
-        print_json(report.next_data(ev))
+        print_json(ev.to_data("next"))
         return
     print_header(ev)
     out.print()
@@ -115,7 +115,7 @@ def _family_next(folder: Path, day: dt.date, as_json: bool) -> None:
     found = _family(folder, day)
     if as_json:
         print_json({"family": str(folder), "children": [
-            report.next_data(ev) if ev is not None else
+            ev.to_data("next") if ev is not None else
             {"case": str(child), "problems": [report.problem_data(p) for p in report.located(problems)]}
             for child, ev, problems in found]})
     else:
@@ -244,7 +244,7 @@ def status_command(
         return
     ev = evaluation_or_exit(case, day, as_json)
     if as_json:
-        print_json(report.status_data(ev))
+        print_json(ev.to_data())
         return
     print_header(ev)
     for number, stage in enumerate(ev.workflow.stages, 1):
@@ -307,7 +307,7 @@ def _family_status(folder: Path, day: dt.date, as_json: bool) -> None:
     found = _family(folder, day)
     if as_json:
         print_json({"family": str(folder), "children": [
-            report.status_data(ev) if ev is not None else
+            ev.to_data() if ev is not None else
             {"case": str(child), "problems": [report.problem_data(p) for p in report.located(problems)]}
             for child, ev, problems in found]})
     else:

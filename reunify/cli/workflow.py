@@ -28,8 +28,8 @@ from reunify.core.files import DIR_MODE
 from reunify.core.files import make_private_folder
 from reunify.core.problems import Problem
 from reunify.core.yamlio import write_new_file
+from reunify.engine import report
 from reunify.engine.gates import gate_args
-from reunify.practice import report
 from reunify.practice.in_force import workflow_in_force
 from reunify.practice.profile import PROFILE_FILE
 from reunify.workflow import Workflow

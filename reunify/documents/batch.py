@@ -60,7 +60,7 @@ class CaseRendering:
 
     def to_data(self) -> dict[str, Any]:
         """The outcome as plain data (render --json)."""
-        from reunify.practice.report import problem_data
+        from reunify.engine.report import problem_data
 
         return {
             "case": str(self.job.folder),

@@ -33,8 +33,8 @@ from reunify.documents.context import day
 from reunify.documents.context import doc_context
 from reunify.engine.asof import case_as_of
 from reunify.engine.checks import check_case
+from reunify.engine.report import located
 from reunify.practice.in_force import workflow_for
-from reunify.practice.report import located
 from reunify.records import load_case
 from reunify.records.validation import did_you_mean
 

@@ -93,6 +93,14 @@ class Evaluation(msgspec.Struct, frozen=True):
     def state(self, step_id: str) -> StepState:
         return next(s for s in self.steps if s.step.id == step_id)
 
+    def to_data(self, view: Literal["status", "next"] = "status") -> dict[str, Any]:
+        """The evaluation as plain data, as `status --json` prints it (every stage and its
+        steps, the risk history, key dates, deadlines, overrides, problems); with
+        `view="next"`, as `next --json` does (what to do now, what is overdue and coming up)."""
+        from reunify.engine import report
+
+        return report.next_data(self) if view == "next" else report.status_data(self)
+
     @property
     def attention(self) -> list[Problem]:
         """Warnings from the framework's rules that the practitioner should act on."""

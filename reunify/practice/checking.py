@@ -18,7 +18,7 @@ from reunify.core.problems import Severity
 from reunify.core.yamlio import Locator
 from reunify.engine import Evaluation
 from reunify.engine import evaluate
-from reunify.practice import report
+from reunify.engine import report
 from reunify.practice.in_force import workflow_for
 from reunify.practice.profile import PROFILE_FILE
 from reunify.practice.profile import FoundProfile
@@ -68,7 +68,7 @@ class Checked(msgspec.Struct):
         return [problem for _, problems in self.cases for problem in problems]
 
     def to_data(self) -> dict[str, Any]:
-        return {**report.check_data(self.cases), "not_in_a_case": [str(path) for path in self.not_in_a_case]}
+        return {**check_data(self.cases), "not_in_a_case": [str(path) for path in self.not_in_a_case]}
 
 
 def check_cases(paths: Sequence[Path], today: dt.date, more: MoreProblems | None = None) -> Checked:
@@ -109,3 +109,15 @@ def check_cases(paths: Sequence[Path], today: dt.date, more: MoreProblems | None
             seen.add(key)
         checked.cases[index] = (folder, kept)
     return checked
+
+
+def check_data(results: list[tuple[Path, list[Problem]]]) -> dict[str, Any]:
+    cases = [{"case": str(folder), "problems": [report.problem_data(p) for p in problems]}
+             for folder, problems in results]
+    every = [p for _, problems in results for p in problems]
+    return {
+        "cases": cases,
+        "errors": sum(1 for p in every if p.is_error),
+        "warnings": sum(1 for p in every if str(p.severity) == "warning"),
+        "notes": sum(1 for p in every if str(p.severity) == "note"),
+    }

@@ -22,11 +22,11 @@ from reunify.core.parallel import chunked
 from reunify.core.problems import Problem
 from reunify.core.problems import Severity
 from reunify.core.yamlio import FastLocator
+from reunify.engine import report
 from reunify.engine.evaluate import Evaluation
 from reunify.engine.states import CaseStatus
 from reunify.engine.summary import child_summary
 from reunify.engine.timeline import timeline
-from reunify.practice import report
 from reunify.practice.caseload import PARALLEL_FROM
 from reunify.practice.caseload import CaseRow
 from reunify.practice.caseload import initials

@@ -91,7 +91,7 @@ class SyncResult:
 
     def to_data(self) -> dict[str, object]:
         """The result as plain data (sync --json)."""
-        from reunify.practice.report import problem_data
+        from reunify.engine.report import problem_data
 
         return {"status": str(self.status), "remote": self.remote, "branch": self.branch,
                 "committed": self.committed, "not_shared": self.left, "received": self.received,
@@ -240,7 +240,7 @@ def check_cases(folders: list[Path], today: dt.date) -> list[Problem]:
     left to `reunify check`. A large change is checked in parallel processes, as
     `reunify caseload` reads cases.
     """
-    from reunify.practice import report
+    from reunify.engine import report
     from reunify.practice.caseload import PARALLEL_FROM
 
     problems = list(chunked(functools.partial(_check_chunk, today=today), folders, least=PARALLEL_FROM,

@@ -1,4 +1,6 @@
-"""Result objects as plain data, for `--json` and for anyone calling reunify from Python.
+"""An evaluation as plain data: `Evaluation.to_data()`, which `next --json` and `status
+--json` print, and the pieces the text and the site build from (a step's command, a
+problem with its place).
 
 The text output and the JSON output are built from the same evaluation.
 """
@@ -6,7 +8,6 @@ The text output and the JSON output are built from the same evaluation.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from msgspec.structs import replace
@@ -235,16 +236,4 @@ def status_data(ev: Evaluation) -> dict[str, Any]:
             for s in ev.steps if s.done is not None and s.done.override
         ],
         "problems": [problem_data(p) for p in located(ev.problems, locator)],
-    }
-
-
-def check_data(results: list[tuple[Path, list[Problem]]]) -> dict[str, Any]:
-    cases = [{"case": str(folder), "problems": [problem_data(p) for p in problems]}
-             for folder, problems in results]
-    every = [p for _, problems in results for p in problems]
-    return {
-        "cases": cases,
-        "errors": sum(1 for p in every if p.is_error),
-        "warnings": sum(1 for p in every if str(p.severity) == "warning"),
-        "notes": sum(1 for p in every if str(p.severity) == "note"),
     }
