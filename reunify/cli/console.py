@@ -36,25 +36,30 @@ _PIPED_WIDTH = 80
 
 # Characters a terminal acts on rather than shows: C0 and C1 controls (escape sequences
 # can set a window's title, clear the screen or hide text), DEL, and the bidirectional
-# overrides and isolates (which make text read other than it is).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# overrides and isolates (which make text read other than it is). Written out by
+# str.translate, which needs no regular expression compiled at start-up.
+_ACTED_ON = (*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
+             *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_BREAKS = (0x09, 0x0A, 0x2028, 0x2029)  # tab, line feed, line and paragraph separators
+
+
+def _written_out(code: int) -> str:
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+_INERT = {code: _written_out(code) for code in _ACTED_ON}
+_INERT_ON_ONE_LINE = {**_INERT, **{code: _written_out(code) for code in _BREAKS}}
 
 
 # What json.dumps(ensure_ascii=False) leaves raw that a terminal would act on.
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def _shown(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+_JSON_UNSAFE = "[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 
 
 def inert(text: str, *, one_line: bool = False) -> str:
     """`text` with every character a terminal would act on written out as an escape
     (ESC as \\x1b); with `one_line`, line breaks and tabs too, so that a value cannot
     start a line of its own (a path with a newline cannot forge a diagnostic)."""
-    return (_CONTROL_OR_BREAK if one_line else _CONTROL).sub(_shown, text)
+    return text.translate(_INERT_ON_ONE_LINE if one_line else _INERT)
 
 
 # rich.markup.escape's pattern: what rich would read as a tag, with its backslashes.
@@ -181,7 +186,7 @@ def print_json(data: Any) -> None:
     # json escapes C0 controls itself; DEL, C1 controls and bidi overrides are escaped here
     # the JSON way (\\u009b), which any reader turns back into the same text.
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    sys.stdout.write(re.sub(_JSON_UNSAFE, lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def __getattr__(name: str) -> Any:

@@ -25,8 +25,9 @@ _EMOJI_WITHOUT_LETTERS = frozenset({"100", "1234", "+1", "-1", "__1"})
 _WORD = re.compile(r"\s*\S+\s*")
 # Characters rich counts one cell wide (each is checked against rich.cells in the tests),
 # with no whitespace but the space and the line break: such text is measured by len().
-_NOT_ONE_CELL = re.compile("[^\n\x20-\x7e\u00a1-\u00ac\u00ae-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff"
-                           "\u2500-\u257f]")
+# A table that deletes them (str.translate): text is one cell a character when nothing is left.
+_ONE_CELL = dict.fromkeys((0x0A, *range(0x20, 0x7F), *range(0xA1, 0xAD), *range(0xAE, 0x250), *range(0x2010, 0x2028),
+                           *range(0x2030, 0x205F), *range(0x2190, 0x2200), *range(0x2500, 0x2580)))
 # Styles whose tags only style: a tag of other words (a link, a click handler) is rich's.
 _STYLES = frozenset({"bold", "dim", "italic", "underline", "red", "green", "yellow", "blue", "magenta",
                      "cyan", "white"})
@@ -76,7 +77,7 @@ def markup_text(markup: str) -> str | None:
         text = "".join(pieces)
     if any(_may_be_emoji(piece) for piece in pieces):  # rich replaces codes piece by piece
         return None
-    return None if _NOT_ONE_CELL.search(text) else text
+    return None if text.translate(_ONE_CELL) else text
 
 
 def wrap(line: str, width: int) -> list[str]:
