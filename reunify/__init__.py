@@ -14,8 +14,10 @@ Everything the command line does, from Python::
     rendering = reunify.render(folder, out, today, documents=["cpag_pack"])
 
 Errors are `reunify.ReunifyError` (a refusal, with its reasons: `reunify.Refused`); a
-message names the field it is about (`date`, `by`), never a command-line option. Each
-result has `to_data()`: the plain data `--json` prints.
+message (and a refusal's reason) names a field in backquotes, as it is passed here
+("`by` is not one", "no legal status is recorded on `date`"; a command's argument as its
+help names it, `MEMBER`), never as a command-line option. A wrong value's error has the
+field it begins with as `.field`. Each result has `to_data()`: the plain data `--json` prints.
 
 Importing the package costs nothing: each part is imported where it is used.
 """

@@ -121,7 +121,7 @@ def test_a_library_error_names_the_field_not_an_option(case: Path) -> None:
         reunify.record(case, "visit", date=TODAY + dt.timedelta(days=3), by="sw-mistry", today=TODAY,
                        announced=True, seen_alone=True)
     assert getattr(raised.value, "field", None) == "date"
-    assert str(raised.value).startswith("date 2026-11-26 is in the future")
+    assert str(raised.value).startswith("`date` 2026-11-26 is in the future")
     assert "--" not in str(raised.value)
     with pytest.raises(reunify.ReunifyError) as raised:
         reunify.record(case, "visit", date=TODAY, by="nobody-here", today=TODAY, announced=True, seen_alone=True)
@@ -130,7 +130,7 @@ def test_a_library_error_names_the_field_not_an_option(case: Path) -> None:
     with pytest.raises(reunify.ReunifyError) as raised:
         reunify.record(case, "team-add", "Sam Example", role="juggler", today=TODAY)
     assert getattr(raised.value, "field", None) == "role"
-    assert str(raised.value).startswith("role must be one of the workflow's roles")
+    assert str(raised.value).startswith("`role` must be one of the workflow's roles")
 
 
 def test_an_unknown_recording_is_named(case: Path) -> None:

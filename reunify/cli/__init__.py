@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 
 from reunify.cli.app import app
-from reunify.core.errors import FieldError
 from reunify.core.errors import Refused
 from reunify.core.errors import ReunifyError
 
@@ -65,17 +65,46 @@ def _say(line: str) -> None:
 
 
 # The options that do not spell their field's name: field -> option (else --field-name).
-OPTIONS: dict[str, str] = {}
+# A field is the name a caller from Python gives it (the recording function's argument).
+OPTIONS: dict[str, str] = {
+    "since": "--from", "people": "--with", "recipients": "--for", "parents": "--parent",
+    "attendees": "--attendee", "others": "--other", "factors": "--factor", "risk_factors": "--risk-factor",
+    "protective_factors": "--protective-factor", "strengths": "--strength", "concerns": "--concern",
+    "steps": "--step", "ratings": "--rating", "notes": "--note", "members": "--member", "visitors": "--visitor",
+}
+# A command that spells a field its own way: command -> {field: option}, before OPTIONS.
+COMMAND_OPTIONS: dict[str, dict[str, str]] = {
+    "new": {"child_name": "--child", "legal_status_from": "--legal-status date",
+            "placement_from": "--placement date"},
+    "relationship": {"since": "--since"},
+    "team add": {"member": "--id"},
+    "person add": {"person": "--id"},
+    "person change": {"risk_to_child": "--risk-to-child/--no-risk-to-child"},
+    "household add": {"household": "--id"},
+}
+# A field named in a message: `by`, `recommended_by`; an argument as its help names it: `MEMBER`.
+_FIELD = r"`([a-z][a-z0-9_]*|[A-Z][A-Z0-9_]*)`"  # compiled when an error is shown
 
 
-def shown(error: Exception) -> str:
-    """An error as the command line shows it: a field named by its option (`date` as
-    `--date`); an argument's name (MEMBER) as it is."""
-    if not isinstance(error, FieldError):
-        return str(error)
-    name = error.field
-    option = name if name.isupper() else OPTIONS.get(name, "--" + name.replace("_", "-"))
-    return option + error.rest
+def shown(error: Exception | str, command: str = "") -> str:
+    """An error (or a refusal's reason) as the command line shows it: each field it names
+    as `command`'s option for it (`date` as `--date`, `since` as `--from`); an argument's
+    name (MEMBER) as it is."""
+    own = COMMAND_OPTIONS.get(command, {})
+
+    def option(found: re.Match[str]) -> str:
+        name = found[1]
+        if name.isupper():
+            return name
+        return own.get(name) or OPTIONS.get(name) or "--" + name.replace("_", "-")
+
+    return re.sub(_FIELD, option, str(error))
+
+
+def _command(argv: list[str]) -> str:
+    """The command being run, as COMMAND_OPTIONS names it: "relationship", "team add"."""
+    words = [word for word in argv if not word.startswith("-")][:2]
+    return " ".join(words) if " ".join(words) in COMMAND_OPTIONS else "".join(words[:1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
     _prepare_process()
     command = typer.main.get_command(app)
+    running = _command(sys.argv[1:] if argv is None else argv)
     try:
         result = command.main(args=argv, prog_name="reunify", standalone_mode=False)
     except Refused as exc:
@@ -92,15 +122,15 @@ def main(argv: list[str] | None = None) -> int:
         from reunify.cli.console import escape
         from reunify.cli.console import escape_line
 
-        err.print(f"refused: {escape_line(str(exc))}", soft_wrap=True)
+        err.print(f"refused: {escape_line(shown(exc, running))}", soft_wrap=True)
         for reason in exc.reasons:
-            err.print(f"  - {escape(reason)}", soft_wrap=True)
+            err.print(f"  - {escape(shown(reason, running))}", soft_wrap=True)
         code = exc.exit_code
     except ReunifyError as exc:
         from reunify.cli.console import err
         from reunify.cli.console import escape_line
 
-        err.print(f"error: {escape_line(shown(exc))}", soft_wrap=True)
+        err.print(f"error: {escape_line(shown(exc, running))}", soft_wrap=True)
         code = exc.exit_code
     except typer.Exit as exc:
         code = exc.exit_code

@@ -131,8 +131,8 @@ def outcomes_command(
               "--by", choices=choices.team)
     assert who is not None
     tool = _tool(case, day)
-    ratings = outcomes.parse_pairs(rating or [], "--rating")
-    notes = outcomes.parse_pairs(note or [], "--note")
+    ratings = outcomes.parse_pairs(rating or [], "ratings")
+    notes = outcomes.parse_pairs(note or [], "notes")
     if tool is not None:
         if at is None and at_terminal():
             at = ask(None, "When in the episode (blank: the point the case has reached)", "--at", required=False,

@@ -18,6 +18,7 @@ from typing import ParamSpec
 
 import typer
 
+from reunify.cli import shown
 from reunify.cli.app import By
 from reunify.cli.app import CaseFolder
 from reunify.cli.app import Today
@@ -79,7 +80,7 @@ def _confirm(done: recording.Recorded, case: Path, commit: bool | None, action: 
     written = ", ".join(escape_line(str(file)) for file in done.files)
     out.print(f"{escape(done.summary)} [dim]({written})[/]", soft_wrap=True)
     if done.hint:
-        out.print(f"[dim]{escape(done.hint)}[/]", soft_wrap=True)
+        out.print(f"[dim]{escape(shown(done.hint, action))}[/]", soft_wrap=True)
     _commit(case, done.files, commit, action, by)
 
 

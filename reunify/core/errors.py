@@ -1,7 +1,14 @@
 """The errors that stop a command: it could not run (exit status 2), or a recording was
 refused (exit status 1). Problems found in files are data, not errors
 (`reunify.core.problems`); this module imports nothing, so that `reunify --help` and the
-command line's error handling load nothing else."""
+command line's error handling load nothing else.
+
+A message names a field in backquotes: the name a caller from Python passes
+("`by` is not one", "no legal status is recorded on `date`"), or a command's argument as
+its help names it (`MEMBER`). The command line shows each as its option (`--by`,
+`--date`; `reunify.cli.shown`). Only the code's own words are quoted so: a value given
+is never put in backquotes.
+"""
 
 from __future__ import annotations
 
@@ -32,17 +39,15 @@ class Refused(ReunifyError):
 
 
 class FieldError(ReunifyError):
-    """A value given for a field is wrong: the message begins with the field's name (`date`,
-    `by`), which the command line shows as its option (`--date`, `--by`).
+    """A value given for a field is wrong: the message begins with the field, in
+    backquotes ("`date` is in the future"), which the command line shows as its option
+    (`--date is in the future`).
 
-    `rest` is the message after the field's name (with its leading space or colon). A
-    field given as an option (`--recommended-by`) is kept as the field (`recommended_by`); an
-    argument's name (`MEMBER`) as it is.
+    `field` is the field's name (`date`, `recommended_by`), or an argument's (`MEMBER`);
+    `rest` is the message after it (with its leading space or colon).
     """
 
     def __init__(self, field: str, rest: str) -> None:
-        if field.startswith("--"):  # an option's name, said as the field's
-            field = field[2:].replace("-", "_")
-        super().__init__(f"{field}{rest}")
+        super().__init__(f"`{field}`{rest}")
         self.field = field
         self.rest = rest

@@ -57,7 +57,7 @@ def record_decision(folder: Path, decision_id: str, *, outcome: str, date: dt.da
     check_date(case, date, today)
     required = workflow.roles[definition.by]
     if member.role != definition.by:
-        raise Refused(f"{decision_id} is made by the {required.title.lower()}; --by is not one")
+        raise Refused(f"{decision_id} is made by the {required.title.lower()}; `by` is not one")
     facts = Facts(case, workflow, today)
     if decision_id in facts.decisions:
         raise Refused(f"{decision_id} is already recorded; change decisions.yaml by hand if it was wrong")
@@ -97,12 +97,12 @@ def _confirming(case: Case, workflow: Workflow, member: m.TeamMember,
     items = list(case.risk.classifications)
     open_ = [(i, c) for i, c in enumerate(items) if c.confirmed is None and c.date <= date]
     if not open_:
-        raise Refused("--confirm: there is no risk classification waiting for confirmation on that date")
+        raise Refused("`confirm`: there is no risk classification waiting for confirmation on that date")
     index, item = max(open_, key=lambda pair: (pair[1].date, pair[0]))
     definition = workflow.classification(item.id)
     wanted = definition.confirmed_by if definition is not None else None
     if wanted in workflow.roles and member.role != wanted:
-        raise Refused(f"{item.id} is confirmed by the {workflow.roles[wanted].title.lower()}; --by is not one")
+        raise Refused(f"{item.id} is confirmed by the {workflow.roles[wanted].title.lower()}; `by` is not one")
     if wanted is None and member.role not in workflow.managers():
         raise Refused("a risk classification is confirmed by a manager")
     items[index] = item.model_copy(update={"confirmed_by": member.id, "confirmed": date})
@@ -150,7 +150,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
         raise FieldError("level", " must be one of: " + ", ".join(v.label for v in workflow.risk_levels.values()))
     if not rationale.strip():
         raise FieldError("rationale", " must say why this level was chosen")
-    members = [team_member(case, who, "--recommended-by").id for who in recommended_by]
+    members = [team_member(case, who, "recommended_by").id for who in recommended_by]
     if not members:
         raise FieldError("recommended_by", " must name who recommended the level")
     found = _risk_factors(workflow, factors or [])
@@ -158,7 +158,7 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
     facts = Facts(case, workflow, today)
     if classification_id in facts.classifications:
         raise Refused(f"{classification_id} is already recorded; change risk.yaml by hand if it was wrong "
-                      "(--for-child on its own adds or changes what the child is told)")
+                      "(`for_child` on its own adds or changes what the child is told)")
     step = workflow.step_for("classification", classification_id)
     if step is not None:
         reasons = _blockers(case, workflow, step, folder, date, today)
@@ -178,14 +178,14 @@ def record_classification(folder: Path, classification_id: str, *, level: str, r
 
 
 def _risk_factors(workflow: Workflow, given: list[str]) -> list[str]:
-    """The factor ids of the risk classification table given with --factor, each once."""
+    """The factor ids of the risk classification table given as `factors`, each once."""
     from reunify.workflow.domains import factor_levels
 
     known = factor_levels(workflow.risk_levels)
     found = list(dict.fromkeys(f.strip() for f in given if f.strip()))
     for factor in found:
         if factor not in known:
-            raise FieldError("factor", f": unknown risk factor '{factor}'" + did_you_mean(factor, list(known))
+            raise FieldError("factors", f": unknown risk factor '{factor}'" + did_you_mean(factor, list(known))
                                + ("; 'reunify workflow show' lists each level's factors" if known
                                   else "; the workflow's risk levels define no factors"))
     return found
@@ -206,7 +206,7 @@ def confirm_classification(folder: Path, classification_id: str, *, by: str, dat
     wanted = definition.confirmed_by if definition is not None else None
     if wanted in workflow.roles and member.role != wanted:
         raise Refused(f"{classification_id} is confirmed by the {workflow.roles[wanted].title.lower()}; "
-                      "--by is not one")
+                      "`by` is not one")
     if wanted is None and member.role not in workflow.managers():
         raise Refused("a risk classification is confirmed by a manager")
     if found[1].confirmed is not None:

@@ -133,14 +133,14 @@ def open_case(folder: Path, today: dt.date) -> tuple[Case, Workflow]:
     return case, workflow
 
 
-def team_member(case: Case, who: str, option: str = "by") -> m.TeamMember:
-    """A team member by id or by name (any case); `option` is the field given it."""
+def team_member(case: Case, who: str, field: str = "by") -> m.TeamMember:
+    """A team member by id or by name (any case); `field` is the field given it."""
     for member in case.case.team:
         if who == member.id or who.casefold() == member.name.casefold():
             return member
     # The team's ids are not offered: an id from the records is never repeated in a message.
     where = "family.yaml" if case.family is not None else "case.yaml"
-    raise FieldError(option, f" '{who}' is not in the case team (give the id or the name of a team "
+    raise FieldError(field, f" '{who}' is not in the case team (give the id or the name of a team "
                      f"member in {where}, or add one with 'reunify team add'; ids are case-sensitive)"
                      if case.case.team else f" '{who}' is not in the case team: {where} has no team yet "
                      "(add one with 'reunify team add NAME --role ROLE')")
@@ -228,7 +228,7 @@ def record_step(folder: Path, step_id: str, *, date: dt.date, by: str, today: dt
             raise FieldError("override", " needs the reason for the professional judgement")
         if member.role not in workflow.managers():
             role = workflow.roles.get(member.role)
-            raise Refused("only a manager can override a gate; --by is "
+            raise Refused("only a manager can override a gate; `by` is "
                           + (f"a {role.title.lower()}" if role else "not a manager"))
     # An override stands in for missing artefacts, never for the steps that come first.
     reasons = _blockers(case, workflow, step, folder, date, today, gates=override is None)
@@ -267,7 +267,7 @@ def record_exit(folder: Path, *, reason: str, date: dt.date, by: str, today: dt.
         raise ReunifyError(f"unknown exit reason '{reason}'" + did_you_mean(reason, list(workflow.exit_reasons))
                            + " (reasons: " + ", ".join(workflow.exit_reasons) + ")")
     if reason == "other" and not note:
-        raise ReunifyError("an exit for another reason needs --note saying which")
+        raise ReunifyError("an exit for another reason needs `note` saying which")
     member = team_member(case, by)
     check_date(case, date, today)
     if case.events.exit is not None:
@@ -343,16 +343,16 @@ def _doer(case: Case, step: Step, by: str | None, among: list[str] | None, date:
     return found[0] if len(found) == 1 else None
 
 
-def validated(model: type[m.Record], entry: dict[str, Any], options: dict[str, str]) -> None:
-    """Refuse an entry its record model would refuse, naming the option at fault."""
+def validated(model: type[m.Record], entry: dict[str, Any], fields: dict[str, str] | None = None) -> None:
+    """Refuse an entry its record model would refuse, naming the field at fault: the
+    caller's name for it, from `fields` (the record's key -> the field) where the two differ."""
     try:
         model.model_validate({k: v for k, v in entry.items() if v is not None})
     except SchemaError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else ""
-        option = options.get(field, f"--{field.replace('_', '-')}")
         message = first["msg"]
-        raise FieldError(option, f": {message[:1].lower()}{message[1:]}") from None
+        raise FieldError((fields or {}).get(field, field), f": {message[:1].lower()}{message[1:]}") from None
 
 
 def text_or_none(value: str | None) -> str | None:

@@ -46,7 +46,7 @@ def record_chronology(folder: Path, *, date: dt.date, event: str, source: str, t
     entry: dict[str, Any] = {"date": date, "event": text_or_none(event), "source": text_or_none(source),
                              "factors": CommentedSeq(f.strip() for f in factors or [] if f.strip()) or None,
                              "impact": text_or_none(impact), "response": text_or_none(response), "analysis": text_or_none(analysis)}
-    validated(m.ChronologyEntry, entry, {"event": "--event", "source": "--source", "factors": "--factor"})
+    validated(m.ChronologyEntry, entry)
     path = target(folder, "chronology.yaml", "entries")
     _append(path, "entries", entry, CHRONOLOGY_HEADER, by_date=True)
     return Recorded(path, f"added a chronology entry dated {date.isoformat()}")
@@ -60,8 +60,8 @@ def _attendee(case: Case, who: str) -> str:
     for person in case.people.people:
         if who == person.id or who.casefold() == person.name.casefold():
             return person.id
-    raise FieldError("attendee", f" '{who}' is neither in the case team nor in people.yaml "
-                       "(give an id or a name from either; use --other for anyone else)")
+    raise FieldError("attendees", f" '{who}' is neither in the case team nor in people.yaml "
+                       "(give an id or a name from either; use `others` for anyone else)")
 
 
 @locked
@@ -77,7 +77,7 @@ def record_meeting(folder: Path, kind: str, *, date: dt.date, today: dt.date, at
     entry: dict[str, Any] = {"meeting": kind, "date": date, "attendees": CommentedSeq(ids) or None,
                              "others": CommentedSeq(o.strip() for o in others or [] if o.strip()) or None,
                              "decided": text_or_none(decided)}
-    validated(m.Meeting, entry, {"others": "--other", "decided": "--decided"})
+    validated(m.Meeting, entry)
     path = target(folder, "events.yaml", "meetings")
     _append(path, "meetings", entry, EVENTS_HEADER, by_date=True)
     summary = f"recorded the {definition.title.lower()} on {date.isoformat()}"
@@ -98,7 +98,7 @@ def record_visit(folder: Path, *, date: dt.date, by: str, announced: bool, seen_
     check_date(case, date, today)
     entry: dict[str, Any] = {"date": date, "by": member.id, "announced": announced, "seen_alone": seen_alone,
                              "note": text_or_none(note)}
-    validated(m.Visit, entry, {"note": "--note"})
+    validated(m.Visit, entry)
     path = target(folder, "events.yaml", "visits")
     _append(path, "visits", entry, EVENTS_HEADER, by_date=True)
     how = ("announced" if announced else "unannounced") + ", child " + ("seen alone" if seen_alone else "NOT seen alone")
@@ -136,7 +136,7 @@ def record_goal_review(folder: Path, *, parent: str, goal: int, rating: str, dat
     if agreement.signed is not None and date < agreement.signed:
         raise FieldError("date", " is before the agreement was signed")
     entry: dict[str, Any] = {"date": date, "rating": rating.strip().lower(), "evidence": text_or_none(evidence)}
-    validated(m.GoalReview, entry, {"rating": "--rating", "evidence": "--evidence"})
+    validated(m.GoalReview, entry)
     path, (_, at) = case.source("agreement.yaml", ("parents", index))
     with edit_file(path) as edit:
         add_entry(edit.data["parents"][at]["goals"][goal - 1], "reviews", entry)
@@ -155,7 +155,7 @@ def record_sdq(folder: Path, *, total: int, date: dt.date, today: dt.date, infor
         raise FieldError("informant", " must be one of: " + ", ".join(m.SDQ_INFORMANTS))
     entry: dict[str, Any] = {"date": date, "total": total, "informant": informant,
                              "by": member.id if member else None}
-    validated(m.SdqScore, entry, {"total": "--total"})
+    validated(m.SdqScore, entry)
     path = target(folder, "events.yaml", "sdq")
     _append(path, "sdq", entry, EVENTS_HEADER, by_date=True)
     band = sdq_band(Facts(case, workflow, today), m.SdqScore.model_validate(entry))
@@ -173,7 +173,7 @@ def record_police_check(folder: Path, person: str, *, date: dt.date, result: str
     if date > today:
         raise FieldError("date", f" {date.isoformat()} is in the future (today is {today.isoformat()})")
     entry: dict[str, Any] = {"person": found.id, "date": date, "result": text_or_none(result)}
-    validated(m.PoliceCheck, entry, {"result": "--result"})
+    validated(m.PoliceCheck, entry)
     path = target(folder, "assessment.yaml", "police_checks")
     _append(path, "police_checks", entry, ASSESSMENT_HEADER, by_date=True)
     return Recorded(path, f"recorded a police check dated {date.isoformat()}")

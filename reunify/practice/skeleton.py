@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reunify.core import codes
+from reunify.core.errors import FieldError
 from reunify.core.errors import ReunifyError
 from reunify.core.files import DIR_MODE
 from reunify.core.files import make_private_folder
@@ -88,20 +89,20 @@ def _q(text: str) -> str:
 
 
 def _check(essentials: Essentials, today: dt.date) -> None:
-    for option, day in (("--born", essentials.born), ("--legal-status date", essentials.legal_status_from),
-                        ("--placement date", essentials.placement_from)):
+    for field, day in (("born", essentials.born), ("legal_status_from", essentials.legal_status_from),
+                       ("placement_from", essentials.placement_from)):
         if day is not None and day > today:
-            raise ReunifyError(f"{option} is in the future (today is {today.isoformat()})")
+            raise FieldError(field, f" is in the future (today is {today.isoformat()})")
     if not essentials.reference.strip():
-        raise ReunifyError("--reference must not be empty")
+        raise FieldError("reference", " must not be empty")
     if not essentials.child_name.strip():
-        raise ReunifyError("--child must not be empty")
+        raise FieldError("child_name", " must not be empty")
     if essentials.legal_status and essentials.legal_status not in codes.LEGAL_STATUS:
-        raise ReunifyError("--legal-status must be an SSDA903 code: " + ", ".join(codes.LEGAL_STATUS))
+        raise FieldError("legal_status", " must be an SSDA903 code: " + ", ".join(codes.LEGAL_STATUS))
     if essentials.placement and essentials.placement not in codes.PLACEMENT:
-        raise ReunifyError("--placement must be an SSDA903 code: " + ", ".join(codes.PLACEMENT))
+        raise FieldError("placement", " must be an SSDA903 code: " + ", ".join(codes.PLACEMENT))
     if essentials.sex not in ("male", "female", "unknown"):
-        raise ReunifyError("--sex must be male, female or unknown")
+        raise FieldError("sex", " must be male, female or unknown")
 
 
 def skeleton_files(e: Essentials, today: dt.date, child_id: str | None = None) -> dict[str, str]:
@@ -197,7 +198,7 @@ def _team(e: Essentials) -> str:
 def new_family(folder: Path, essentials: Essentials, today: dt.date) -> list[Path]:
     """Create a family folder (owner-only): family.yaml and the records the children share."""
     if not essentials.reference.strip():
-        raise ReunifyError("--reference must not be empty")
+        raise FieldError("reference", " must not be empty")
     whole = skeleton_files(essentials, today)
     files = {
         FAMILY_FILE: FAMILY_HEADER + f"reference: {_q(essentials.reference)}\nworkflow: reference\n"

@@ -64,7 +64,7 @@ def agreement_parent(folder: Path, person: str, *, today: dt.date, strengths: li
     if not (new_strengths or new_concerns):
         raise Refused("nothing new: the parent is already in the agreement with those strengths and concerns"
                       if added_strengths or added_concerns else
-                      "the parent is already in the agreement; give --strength or --concern to add to it")
+                      "the parent is already in the agreement; give `strengths` or `concerns` to add to it")
     path, (_, at) = case.source(AGREEMENT, ("parents", index))
     with edit_file(path) as edit:
         item = edit.data["parents"][at]
@@ -84,13 +84,13 @@ def add_goal(folder: Path, *, parent: str, change: str, evidence: str, due: dt.d
     by when (a planned date) and the support offered. A parent not yet in the agreement
     is added to it."""
     case, _ = open_case(folder, today)
-    found = _parent(case, parent, "--parent")
+    found = _parent(case, parent, "parent")
     goal: dict[str, Any] = {"change": text_or_none(change), "steps": CommentedSeq(_texts(steps)) or None,
                             "evidence": text_or_none(evidence), "due": due, "support": text_or_none(support)}
-    for key, option in (("change", "--change"), ("evidence", "--evidence"), ("support", "--support")):
+    for key in ("change", "evidence", "support"):
         if goal[key] is None:
-            raise FieldError(option, " must not be empty")
-    validated(m.Goal, goal, {"due": "--due"})
+            raise FieldError(key, " must not be empty")
+    validated(m.Goal, goal)
     index = _agreement_index(case, found)
     if index is None:
         path = target(folder, AGREEMENT, "parents")
@@ -111,7 +111,7 @@ def set_review_date(folder: Path, date: dt.date, *, today: dt.date) -> Recorded:
     validated(m.AgreementFile, {"review_date": date}, {"review_date": "DATE"})
     agreed = case.agreement.agreed
     if agreed is not None and date < agreed:
-        raise ReunifyError("DATE is before the agreement was made")
+        raise FieldError("DATE", " is before the agreement was made")
     current = case.agreement.review_date
     path = _where(case, folder, AGREEMENT, "review_date", current is not None)
     _set(path, AGREEMENT, {"review_date": date})
@@ -128,8 +128,8 @@ def sign_agreement(folder: Path, *, date: dt.date, today: dt.date, by: str | Non
     check_date(case, date, today)
     if parent is not None:
         if by is not None:
-            raise ReunifyError("--by goes with the agreement as a whole, not with --parent")
-        found = _parent(case, parent, "--parent")
+            raise ReunifyError("`by` goes with the agreement as a whole, not with `parent`")
+        found = _parent(case, parent, "parent")
         index = _agreement_index(case, found)
         if index is None:
             raise FieldError("parent", f" '{parent}' is not in the agreement yet (add them with "

@@ -106,7 +106,7 @@ def answer_domain(folder: Path, domain_id: str, text: str, *, today: dt.date,
 
 def _answer_for_parent(folder: Path, case: Case, domain_id: str, domain: AssessmentDomain, value: str,
                        who: str) -> Recorded:
-    person = _parent(case, who, "--parent")
+    person = _parent(case, who, "parent")
     index = next((i for i, p in enumerate(case.assessment.parents) if p.person == person.id), None)
     if index is None:
         path = _file_for(folder, domain)

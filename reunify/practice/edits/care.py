@@ -12,7 +12,6 @@ from typing import Any
 from reunify.core import codes
 from reunify.core.errors import FieldError
 from reunify.core.errors import Refused
-from reunify.core.errors import ReunifyError
 from reunify.core.yamlio import CommentedMap
 from reunify.core.yamlio import edit_file
 from reunify.practice import recording
@@ -48,7 +47,7 @@ def set_trusted_adult(folder: Path, who: str, *, today: dt.date) -> Recorded:
     case, _ = open_case(folder, today)
     person = find_person(case, who, "PERSON")
     if person.id == case.case.child:
-        raise ReunifyError("PERSON is the child: the trusted adult is someone else")
+        raise FieldError("PERSON", " is the child: the trusted adult is someone else")
     if case.case.trusted_adult == person.id:
         raise Refused("that person is already the child's trusted adult; nothing was changed")
     path = _case_file(folder, "trusted_adult")
@@ -64,9 +63,9 @@ def set_proceedings(folder: Path, court: str, case_number: str, *, since: dt.dat
     reads carry them); given again, they are corrected."""
     recording.one_child(folder, "proceedings")
     open_case(folder, today)
-    not_future("--from", since, today)
+    not_future("since", since, today)
     entry: dict[str, Any] = {"court": court.strip(), "case_number": case_number.strip(), "from": since}
-    validated(m.Proceedings, entry, {"court": "COURT", "case_number": "CASE_NUMBER"})
+    validated(m.Proceedings, entry, {"court": "COURT", "case_number": "CASE_NUMBER", "from": "since"})
     path = _case_file(folder, "proceedings")
     with edit_file(path) as edit:
         _set_in_order(edit.data, "proceedings", CommentedMap({k: v for k, v in entry.items() if v is not None}),
@@ -87,8 +86,8 @@ def add_legal_status(folder: Path, code: str, *, since: dt.date, today: dt.date)
     recording.one_child(folder, "legal status")
     case, _ = open_case(folder, today)
     code = _code(codes.LEGAL_STATUS, code, "CODE", "legal status")
-    not_future("--from", since, today)
-    _not_before_birth(case, "--from", since)
+    not_future("since", since, today)
+    _not_before_birth(case, "since", since)
     if any(s.code == code and s.since == since for s in case.case.legal_status):
         raise Refused("that legal status is already recorded from that day")
     path = _case_file(folder, "legal_status")
@@ -103,9 +102,9 @@ def add_placement(folder: Path, code: str, *, since: dt.date, today: dt.date, ca
     recording.one_child(folder, "a placement")
     case, _ = open_case(folder, today)
     code = _code(codes.PLACEMENT, code, "CODE", "placement")
-    not_future("--from", since, today)
-    _not_before_birth(case, "--from", since)
-    carer_id = find_person(case, carer, "--carer").id if carer and carer.strip() else None
+    not_future("since", since, today)
+    _not_before_birth(case, "since", since)
+    carer_id = find_person(case, carer, "carer").id if carer and carer.strip() else None
     if any(p.code == code and p.since == since for p in case.case.placements):
         raise Refused("that placement is already recorded from that day")
     path = _case_file(folder, "placements")
@@ -127,7 +126,7 @@ def _reason(reason: str | None, default: str | None) -> str:
 def _left_care(case: Case, date: dt.date) -> None:
     if case.case.left_care is not None:
         raise Refused("the child's leaving care is already recorded (left_care in case.yaml)")
-    _not_before_birth(case, "--date", date)
+    _not_before_birth(case, "date", date)
 
 
 @locked
@@ -135,7 +134,7 @@ def record_leaving_care(folder: Path, *, date: dt.date, reason: str, today: dt.d
     recording.one_child(folder, "leaving care")
     case, _ = open_case(folder, today)
     code = _reason(reason, None)
-    not_future("--date", date, today)
+    not_future("date", date, today)
     _left_care(case, date)
     path = _case_file(folder, "left_care")
     with edit_file(path) as edit:
@@ -158,13 +157,13 @@ def record_return_home(folder: Path, *, date: dt.date, today: dt.date, by: str |
     care when accommodated under section 20; then the workflow's return step is done."""
     recording.one_child(folder, "the return home")
     case, workflow = open_case(folder, today)
-    not_future("--date", date, today)
-    _not_before_birth(case, "--date", date)
+    not_future("date", date, today)
+    _not_before_birth(case, "date", date)
     if by:
         team_member(case, by)
     statuses = [s for s in case.case.legal_status if s.since <= date]
     if not statuses:
-        raise Refused("no legal status is recorded on --date; add it first with "
+        raise Refused("no legal status is recorded on `date`; add it first with "
                       "'reunify legal-status CODE --from YYYY-MM-DD'")
     status = statuses[-1].code
     path = _case_file(folder, "placements")
@@ -180,7 +179,7 @@ def record_return_home(folder: Path, *, date: dt.date, today: dt.date, by: str |
                                "under an order the child is placed with parents (P1)")
         placed = [p for p in case.case.placements if p.since <= date]
         if placed and placed[-1].code == codes.PLACED_WITH_PARENTS:
-            raise Refused("the child is already placed with parents (P1) on --date")
+            raise Refused("the child is already placed with parents (P1) on `date`")
         with edit_file(path) as edit:
             _add_dated(edit.data, "placements", {"code": codes.PLACED_WITH_PARENTS, "from": date})
         summary = f"recorded the return home on {date.isoformat()}: placed with parents (P1) under the order"

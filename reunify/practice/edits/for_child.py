@@ -35,8 +35,8 @@ def set_for_child(folder: Path, classification_id: str, text: str, *, today: dt.
         raise FieldError("for_child", " is empty: say what the child is told, in words for them")
     found = Facts(case, workflow, today).classifications.get(classification_id)
     if found is None:
-        raise Refused(f"{classification_id} is not recorded yet: record it with --level, --rationale and "
-                      "--recommended-by (and --for-child)")
+        raise Refused(f"{classification_id} is not recorded yet: record it with `level`, `rationale` and "
+                      "`recommended_by` (and `for_child`)")
     had = found[1].for_child is not None
     path, (key, index) = case.source("risk.yaml", ("classifications", found[0]))
     with edit_file(path) as edit:

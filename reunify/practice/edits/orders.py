@@ -49,17 +49,16 @@ def record_order(folder: Path, kind: str, *, made: dt.date, terms: str, today: d
     one_child(folder, "a court order")
     case, _ = open_case(folder, today)
     kind = order_kind(kind)
-    ids = list(dict.fromkeys(find_person(case, who, "--with").id for who in people or [] if who.strip()))
+    ids = list(dict.fromkeys(find_person(case, who, "people").id for who in people or [] if who.strip()))
     if kind != "other" and not ids:
-        raise ReunifyError(f"a {KIND_WORDS[kind]} needs --with: who the contact is with (a person in people.yaml)")
+        raise ReunifyError(f"a {KIND_WORDS[kind]} needs `people`: who the contact is with (a person in people.yaml)")
     if made > today:
         raise FieldError("made", f" {made.isoformat()} is in the future (today is {today.isoformat()})")
     if until is not None and until < made:
         raise FieldError("until", " is before the order was made")
     entry: dict[str, Any] = {"kind": kind, "with": CommentedSeq(ids) or None, "made": made,
                              "court": text_or_none(court), "terms": text_or_none(terms), "until": until}
-    validated(m.CourtOrder, {**entry, "with": list(ids) or None},
-              {"terms": "--terms", "court": "--court", "made": "--made", "until": "--until"})
+    validated(m.CourtOrder, {**entry, "with": list(ids) or None}, {"with": "people"})
     path = target(folder, "case.yaml", "orders")
     with edit_file(path) as edit:
         add_entry(edit.data, "orders", entry)

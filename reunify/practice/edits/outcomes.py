@@ -48,23 +48,23 @@ def tool_of(workflow_tool: OutcomesTool | None) -> OutcomesTool:
     return workflow_tool
 
 
-def parse_pairs(values: list[str], option: str) -> dict[str, str]:
-    """'AREA=VALUE' options as a mapping; an area given twice is an error."""
+def parse_pairs(values: list[str], field: str) -> dict[str, str]:
+    """'AREA=VALUE' texts given for `field` as a mapping; an area given twice is an error."""
     found: dict[str, str] = {}
     for value in values:
         area, sep, rest = value.partition("=")
         area = area.strip()
         if not sep or not area:
-            raise FieldError(option, f" takes AREA=VALUE, e.g. {option} safety=4")
+            raise FieldError(field, f" takes AREA=VALUE, e.g. `{field}` safety=4")
         if area in found:
-            raise FieldError(option, f": the area '{area}' is given twice")
+            raise FieldError(field, f": the area '{area}' is given twice")
         found[area] = rest.strip()
     return found
 
 
-def _area(tool: OutcomesTool, area: str, option: str) -> str:
+def _area(tool: OutcomesTool, area: str, field: str) -> str:
     if area not in tool.areas:
-        raise FieldError(option, f": unknown area '{area}'" + did_you_mean(area, list(tool.areas))
+        raise FieldError(field, f": unknown area '{area}'" + did_you_mean(area, list(tool.areas))
                            + " (areas: " + ", ".join(tool.areas) + ")")
     return area
 
@@ -73,7 +73,7 @@ def _rating(tool: OutcomesTool, area: str, value: str) -> int:
     low, high = min(tool.scale), max(tool.scale)
     text = value.strip()
     if not text.isdigit() or int(text) not in tool.scale:
-        raise FieldError("rating", f" {area}: the rating must be a whole number on the scale {low}-{high} "
+        raise FieldError("ratings", f" {area}: the rating must be a whole number on the scale {low}-{high} "
                            f"({scale_text(tool)})")
     return int(text)
 
@@ -93,12 +93,12 @@ def record_outcomes(folder: Path, *, date: dt.date, by: str, today: dt.date, rat
                            + " (points: " + ", ".join(tool.points) + ")")
     member = team_member(case, by)
     check_date(case, date, today)
-    rated = {_area(tool, area, "--rating"): _rating(tool, area, value) for area, value in ratings.items()}
-    written = {_area(tool, area, "--note"): text for area, text in (notes or {}).items() if text_or_none(text)}
+    rated = {_area(tool, area, "ratings"): _rating(tool, area, value) for area, value in ratings.items()}
+    written = {_area(tool, area, "notes"): text for area, text in (notes or {}).items() if text_or_none(text)}
     left = [area for area in tool.areas if area not in rated]
     if left:
-        raise FieldError("rating", " is needed for every area of the outcomes tool; not rated: " + ", ".join(left))
-    ids = list(dict.fromkeys(find_person(case, who, "--with").id for who in people or [] if who.strip()))
+        raise FieldError("ratings", " is needed for every area of the outcomes tool; not rated: " + ", ".join(left))
+    ids = list(dict.fromkeys(find_person(case, who, "people").id for who in people or [] if who.strip()))
     areas = CommentedMap()
     for area in tool.areas:  # in the workflow's order, whatever order they were given in
         rating = CommentedMap([("rating", rated[area])])
@@ -109,7 +109,7 @@ def record_outcomes(folder: Path, *, date: dt.date, by: str, today: dt.date, rat
     entry: dict[str, Any] = {"date": date, "at": point, "by": member.id, "with": CommentedSeq(ids) or None,
                              "areas": areas}
     validated(m.OutcomesCompletion, {**entry, "areas": {k: dict(v) for k, v in areas.items()},
-                                     "with": list(ids) or None}, {"at": "--at", "with": "--with"})
+                                     "with": list(ids) or None}, {"with": "people"})
     path = target(folder, "events.yaml", "outcomes")
     if not path.exists():
         write_new_file(path, EVENTS_HEADER)

@@ -61,38 +61,38 @@ TIE_QUALITIES = ("close", "conflict", "cut_off")
 # -- small helpers ----------------------------------------------------------------------
 
 
-def not_future(option: str, day: dt.date | None, today: dt.date) -> None:
+def not_future(field: str, day: dt.date | None, today: dt.date) -> None:
     if day is not None and day > today:
-        raise FieldError(option, f" {day.isoformat()} is in the future (today is {today.isoformat()})")
+        raise FieldError(field, f" {day.isoformat()} is in the future (today is {today.isoformat()})")
 
 
-def _not_before_birth(case: Case, option: str, day: dt.date) -> None:
+def _not_before_birth(case: Case, field: str, day: dt.date) -> None:
     child = case.child
     if child is not None and child.born is not None and day < child.born:
-        raise FieldError(option, " is before the child was born")
+        raise FieldError(field, " is before the child was born")
 
 
 def _matches(who: str, item_id: str, name: str) -> bool:
     return who == item_id or who.casefold() == name.casefold()
 
 
-def find_person(case: Case, who: str, option: str) -> m.Person:
-    """A person of people.yaml by id or by name (any case)."""
+def find_person(case: Case, who: str, field: str) -> m.Person:
+    """A person of people.yaml by id or by name (any case); `field` is the field given it."""
     who = who.strip()
     for person in case.people.people:
         if _matches(who, person.id, person.name):
             return person
     # The people's ids are not offered: an id from the records is never repeated in a message.
-    raise FieldError(option, f" '{who}' is not in people.yaml (give the id or the name of someone there; "
+    raise FieldError(field, f" '{who}' is not in people.yaml (give the id or the name of someone there; "
                        "'reunify person add' adds someone)")
 
 
-def find_household(case: Case, which: str, option: str = "HOUSEHOLD") -> tuple[int, m.Household]:
+def find_household(case: Case, which: str, field: str = "HOUSEHOLD") -> tuple[int, m.Household]:
     which = which.strip()
     for index, household in enumerate(case.people.households):
         if _matches(which, household.id, household.name):
             return index, household
-    raise FieldError(option, f" '{which}' is not a household in people.yaml (give its id or its name; "
+    raise FieldError(field, f" '{which}' is not a household in people.yaml (give its id or its name; "
                        "'reunify household add' adds one)")
 
 
@@ -114,15 +114,15 @@ def _person_values(case: Case, *, name: str | None, sex: str | None, born: dt.da
         raise FieldError("sex", " must be one of: " + ", ".join(SEXES))
     if parent_link is not None and parent_link.strip().lower() not in PARENT_LINKS:
         raise FieldError("parent_link", " must be one of: " + ", ".join(PARENT_LINKS))
-    not_future("--born", born, today)
-    not_future("--died", died, today)
+    not_future("born", born, today)
+    not_future("died", died, today)
     ids = None
     if parents is not None:
-        ids = list(dict.fromkeys(find_person(case, p, "--parent").id for p in parents if p.strip()))
+        ids = list(dict.fromkeys(find_person(case, p, "parents").id for p in parents if p.strip()))
         if self_id is not None and self_id in ids:
-            raise FieldError("parent", " names the person themselves")
+            raise FieldError("parents", " names the person themselves")
         if len(ids) > 2:
-            raise FieldError("parent", " may be given at most twice")
+            raise FieldError("parents", " may be given at most twice")
     return {"name": name.strip() if name is not None else None,
             "sex": sex.strip().lower() if sex is not None else None,
             "born": born, "died": died, "relationship": recording.text_or_none(relationship),
@@ -131,8 +131,7 @@ def _person_values(case: Case, *, name: str | None, sex: str | None, born: dt.da
 
 
 def _check_person(entry: dict[str, Any]) -> None:
-    validated(m.Person, _entry(entry), {"id": "--id", "name": "NAME", "relationship": "--relationship",
-                                        "parents": "--parent", "parent_link": "--parent-link"})
+    validated(m.Person, _entry(entry), {"id": "person", "name": "NAME"})
     born, died = entry.get("born"), entry.get("died")
     if isinstance(born, dt.date) and isinstance(died, dt.date) and died < born:
         raise FieldError("died", " is before the date of birth")
@@ -171,7 +170,7 @@ def add_person(folder: Path, name: str, *, today: dt.date, person: str | None = 
     if person and person.strip():
         new_id = person.strip()
         if new_id in taken:
-            raise Refused("--id is already used by someone in people.yaml (ids are unique)")
+            raise Refused("`person` is already used by someone in people.yaml (ids are unique)")
     else:
         words = name.split()
         first = slug(words[0]) if words else ""
@@ -182,8 +181,8 @@ def add_person(folder: Path, name: str, *, today: dt.date, person: str | None = 
     entry = _entry({"id": new_id, **values, "risk_to_child": True if risk_to_child else None})
     _check_person(entry)
     if visitor and not household:
-        raise ReunifyError("--visitor needs --household (the household they visit)")
-    at = find_household(case, household, "--household")[0] if household else None
+        raise ReunifyError("`visitor` needs `household` (the household they visit)")
+    at = find_household(case, household, "household")[0] if household else None
     path = _people_file(folder, "people")
     with edit_file(path) as edit:
         _append(edit.data, "people", entry)
@@ -204,7 +203,7 @@ def change_person(folder: Path, who: str, *, today: dt.date, name: str | None = 
     values = _person_values(case, name=name, sex=sex, born=born, died=died, relationship=relationship,
                             parents=parents or None, parent_link=parent_link, today=today, self_id=found.id)
     changes = _entry(values)
-    # A risk to the child is written as `risk_to_child: true`; --no-risk-to-child takes it away.
+    # A risk to the child is written as `risk_to_child: true`; `risk_to_child=False` takes it away.
     unmark = risk_to_child is False and found.risk_to_child
     if risk_to_child and not found.risk_to_child:
         changes["risk_to_child"] = True
@@ -212,14 +211,14 @@ def change_person(folder: Path, who: str, *, today: dt.date, name: str | None = 
         raise Refused("that person is already " + ("" if risk_to_child else "not ")
                       + "recorded as a risk to the child")
     if not changes and not household and not unmark:
-        raise ReunifyError("nothing to change: give --name, --sex, --born, --died, --relationship, --parent, "
-                           "--parent-link, --household or --risk-to-child/--no-risk-to-child")
+        raise ReunifyError("nothing to change: give `name`, `sex`, `born`, `died`, `relationship`, `parents`, "
+                           "`parent_link`, `household` or `risk_to_child`")
     if visitor and not household:
-        raise ReunifyError("--visitor needs --household (the household they visit)")
+        raise ReunifyError("`visitor` needs `household` (the household they visit)")
     kept = {name: value for name in found.__struct_fields__ if (value := getattr(found, name)) is not None}
     merged = {**kept, **changes}
     _check_person(merged)
-    at = find_household(case, household, "--household")[0] if household else None
+    at = find_household(case, household, "household")[0] if household else None
     index = next(i for i, p in enumerate(case.people.people) if p.id == found.id)
     path, (_, position) = case.source("people.yaml", ("people", index))
     with edit_file(path) as edit:
@@ -248,14 +247,14 @@ def set_relationship(folder: Path, first: str, second: str, *, today: dt.date, c
                      since: dt.date | None = None, tie: str | None = None) -> Recorded:
     case, _ = open_case(folder, today)
     if (couple is None) == (tie is None):
-        raise ReunifyError("give one of --couple (married, cohabiting, separated, divorced) "
-                           "or --tie (close, conflict, cut_off)")
+        raise ReunifyError("give one of `couple` (married, cohabiting, separated, divorced) "
+                           "or `tie` (close, conflict, cut_off)")
     if tie is not None and since is not None:
         raise FieldError("since", " is for a couple; a tie has no date")
     a, b = find_person(case, first, "A").id, find_person(case, second, "B").id
     if a == b:
-        raise ReunifyError("A and B are the same person")
-    not_future("--since", since, today)
+        raise ReunifyError("`A` and `B` are the same person")
+    not_future("since", since, today)
     pair = {a, b}
     if couple is not None:
         status = couple.strip().lower()
@@ -302,17 +301,17 @@ def add_household(folder: Path, name: str, *, today: dt.date, household: str | N
     if household and household.strip():
         new_id = household.strip()
         if new_id in taken:
-            raise Refused("--id is already used by a household in people.yaml")
+            raise Refused("`household` is already used by a household in people.yaml")
     else:
         new_id = unique(slug(name) or "household", taken)
-    member_ids = list(dict.fromkeys(find_person(case, p, "--member").id for p in members or [] if p.strip()))
-    visitor_ids = list(dict.fromkeys(find_person(case, p, "--visitor").id for p in visitors or [] if p.strip()))
+    member_ids = list(dict.fromkeys(find_person(case, p, "members").id for p in members or [] if p.strip()))
+    visitor_ids = list(dict.fromkeys(find_person(case, p, "visitors").id for p in visitors or [] if p.strip()))
     if set(member_ids) & set(visitor_ids):
         raise ReunifyError("a person is a member or a regular visitor of a household, not both")
     entry = _entry({"id": new_id, "name": name.strip(), "address": recording.text_or_none(address),
                     "members": _flow(member_ids) if member_ids else None,
                     "regular_visitors": _flow(visitor_ids) if visitor_ids else None})
-    validated(m.Household, entry, {"id": "--id", "name": "NAME", "address": "--address"})
+    validated(m.Household, entry, {"id": "household", "name": "NAME"})
     path = _people_file(folder, "households")
     homes = _home_files(folder) if home else []
     with edit_file(path) as edit:

@@ -78,20 +78,20 @@ def _header(name: str, path: Path) -> str:
     return skeleton_files(Essentials(reference="", child_name=""), FIRST_DATE)[name]
 
 
-def _person(case: Case, who: str, option: str) -> m.Person:
+def _person(case: Case, who: str, field: str) -> m.Person:
     """A person in people.yaml by id or by name (any case)."""
     who = who.strip()
     for person in case.people.people:
         if who == person.id or who.casefold() == person.name.casefold():
             return person
-    raise FieldError(option, f" '{who}' is not in people.yaml (give the id or the name of someone there; "
+    raise FieldError(field, f" '{who}' is not in people.yaml (give the id or the name of someone there; "
                        "ids are case-sensitive)")
 
 
-def _parent(case: Case, who: str, option: str) -> m.Person:
-    person = _person(case, who, option)
+def _parent(case: Case, who: str, field: str) -> m.Person:
+    person = _person(case, who, field)
     if person.id in case.group:
-        raise FieldError(option, f" '{who}' is a child of the case, not a parent")
+        raise FieldError(field, f" '{who}' is a child of the case, not a parent")
     return person
 
 
@@ -150,15 +150,14 @@ def assessment_parent(folder: Path, person: str, *, today: dt.date, risk_factors
     risks, protective = _texts(risk_factors), _texts(protective_factors)
     interaction, capacity = text_or_none(interaction), text_or_none(capacity_to_change)
     if not (risks or protective or interaction or capacity):
-        raise ReunifyError("give at least one of --risk-factor, --protective-factor, --interaction, "
-                           "--capacity-to-change")
+        raise ReunifyError("give at least one of `risk_factors`, `protective_factors`, `interaction`, "
+                           "`capacity_to_change`")
     index = next((i for i, p in enumerate(case.assessment.parents) if p.person == found.id), None)
     if index is None:
         entry: dict[str, Any] = {"person": found.id, "risk_factors": CommentedSeq(risks) or None,
                                  "protective_factors": CommentedSeq(protective) or None,
                                  "interaction": interaction, "capacity_to_change": capacity}
-        validated(m.ParentAssessment, entry, {"interaction": "--interaction",
-                                              "capacity_to_change": "--capacity-to-change"})
+        validated(m.ParentAssessment, entry)
         path = target(folder, ASSESSMENT, "parents")
         _append(path, ASSESSMENT, "parents", entry)
         return Recorded(path, "added a parent's section to the assessment")
@@ -267,7 +266,7 @@ def sign_off_assessment(folder: Path, *, by: str, date: dt.date, today: dt.date)
         member = team_member(case, by)
         if member.role not in workflow.managers():
             role = workflow.roles.get(member.role)
-            raise Refused("the assessment is signed off by a manager; --by is "
+            raise Refused("the assessment is signed off by a manager; `by` is "
                           + (f"a {role.title.lower()}" if role else "not a manager"))
         check_date(case, date, today)
         if case.assessment.started is not None and date < case.assessment.started:
@@ -292,8 +291,8 @@ def sign_off_assessment(folder: Path, *, by: str, date: dt.date, today: dt.date)
 # -- the reunification plan -----------------------------------------------------------------
 
 
-def _people(case: Case, names: list[str] | None, option: str) -> list[str]:
-    return list(dict.fromkeys(_person(case, who, option).id for who in names or [] if who.strip()))
+def _people(case: Case, names: list[str] | None, field: str) -> list[str]:
+    return list(dict.fromkeys(_person(case, who, field).id for who in names or [] if who.strip()))
 
 
 @locked
@@ -304,13 +303,13 @@ def add_service(folder: Path, service: str, *, today: dt.date, provider: str | N
     """A support service in the plan (or in the support after the return)."""
     case, _ = open_case(folder, today)
     entry: dict[str, Any] = {"service": text_or_none(service), "provider": text_or_none(provider),
-                             "for": CommentedSeq(_people(case, recipients, "--for")) or None,
+                             "for": CommentedSeq(_people(case, recipients, "recipients")) or None,
                              "frequency": text_or_none(frequency), "from": since, "until": until}
     if entry["service"] is None:
-        raise ReunifyError("SERVICE must not be empty")
-    validated(m.Service, entry, {"service": "SERVICE", "for": "--for", "from": "--from", "since": "--from"})
+        raise FieldError("SERVICE", " must not be empty")
+    validated(m.Service, entry, {"service": "SERVICE", "for": "recipients", "from": "since"})
     if since is not None and until is not None and until < since:
-        raise ReunifyError("--until is before --from")
+        raise ReunifyError("`until` is before `since`")
     key = "after_return" if after_return else "support"
     path = target(folder, PLAN, key)
     _append(path, PLAN, key, entry)
@@ -322,14 +321,14 @@ def add_service(folder: Path, service: str, *, today: dt.date, provider: str | N
 def add_contact(folder: Path, *, people: list[str], arrangement: str, today: dt.date, supervised: bool = False,
                 since: dt.date | None = None) -> Recorded:
     case, _ = open_case(folder, today)
-    ids = _people(case, people, "--with")
+    ids = _people(case, people, "people")
     if not ids:
-        raise FieldError("with", " must name who the contact is with")
+        raise FieldError("people", " must name who the contact is with")
     entry: dict[str, Any] = {"with": CommentedSeq(ids), "arrangement": text_or_none(arrangement),
                              "supervised": supervised or None, "from": since}
     if entry["arrangement"] is None:
         raise FieldError("arrangement", " must not be empty")
-    validated(m.ContactArrangement, entry, {"with": "--with", "from": "--from", "since": "--from"})
+    validated(m.ContactArrangement, entry, {"with": "people", "from": "since"})
     path = target(folder, PLAN, "contact")
     _append(path, PLAN, "contact", entry)
     return Recorded(path, "added a " + ("supervised " if supervised else "") + "contact arrangement to the plan")
@@ -341,12 +340,12 @@ def add_transition(folder: Path, step: str, *, today: dt.date, date: dt.date | N
     open_case(folder, today)
     entry: dict[str, Any] = {"step": text_or_none(step), "date": date}
     if entry["step"] is None:
-        raise ReunifyError("STEP_TEXT must not be empty")
+        raise FieldError("STEP_TEXT", " must not be empty")
     if for_child is not None:
         entry["for_child"] = text_or_none(for_child)
         if entry["for_child"] is None:
             raise FieldError("for_child", " must not be empty")
-    validated(m.TransitionStep, entry, {"step": "STEP_TEXT", "date": "--date", "for_child": "--for-child"})
+    validated(m.TransitionStep, entry, {"step": "STEP_TEXT"})
     path = target(folder, PLAN, "transition")
     _append(path, PLAN, "transition", entry, by_date=date is not None)
     return Recorded(path, "added a transition step to the plan" + (f", dated {date.isoformat()}" if date else ""))

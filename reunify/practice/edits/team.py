@@ -66,20 +66,20 @@ def add_team_member(folder: Path, name: str, *, role: str, today: dt.date, membe
                     since: dt.date | None = None) -> Recorded:
     case, workflow = open_case(folder, today)
     role = _role(workflow, role)
-    not_future("--from", since, today)
+    not_future("since", since, today)
     taken = [t.id for t in case.case.team]
     new_id = member.strip() if member and member.strip() else member_id(name, role, taken)
     entry = _entry({"id": new_id, "name": name.strip(), "role": role, "from": since})
-    validated(m.TeamMember, entry, {"id": "--id", "name": "NAME", "role": "--role", "from": "--from"})
+    validated(m.TeamMember, entry, {"id": "member", "name": "NAME", "from": "since"})
     if new_id in taken:
-        raise Refused("--id is already used by a team member (ids stay unique, even after a transfer)")
+        raise Refused("`member` is already used by a team member (ids stay unique, even after a transfer)")
     if any(t.name.casefold() == name.strip().casefold() and t.active_on(since or today) for t in case.case.team):
         raise Refused("someone of that name is already in the team (use 'reunify team role' to change a role)")
     path = target(folder, "case.yaml", "team")
     with edit_file(path) as edit:
         _append(edit.data, "team", entry)
     return Recorded(path, f"added a {_title(workflow, role)} to the team as '{new_id}'",
-                    f"record what they do with --by {new_id}")
+                    f"record what they do with `by` {new_id}")
 
 
 @locked
@@ -102,7 +102,7 @@ def transfer_team_member(folder: Path, who: str, *, to: str, date: dt.date, toda
     """End `who`'s time on the case on `date`; the successor takes the role from that day."""
     case, workflow = open_case(folder, today)
     leaving = team_member(case, who, "FROM")
-    not_future("--date", date, today)
+    not_future("date", date, today)
     if leaving.until is not None:
         raise Refused("that team member has already left the case (their 'until' is set)")
     if leaving.since is not None and date < leaving.since:
@@ -113,17 +113,17 @@ def transfer_team_member(folder: Path, who: str, *, to: str, date: dt.date, toda
         if successor.id == leaving.id:
             raise FieldError("to", " names the team member who is leaving")
         if successor.role != leaving.role:
-            raise Refused("--to is in the team with another role; change it first with 'reunify team role'")
+            raise Refused("`to` is in the team with another role; change it first with 'reunify team role'")
         if not successor.active_on(date):
-            raise Refused("--to is not on the case on --date (see their 'from' and 'until')")
+            raise Refused("`to` is not on the case on `date` (see their 'from' and 'until')")
         entry = None
     else:
         taken = [t.id for t in case.case.team]
         new_id = to_id.strip() if to_id and to_id.strip() else member_id(to, leaving.role, taken)
         if new_id in taken:
-            raise Refused("--to-id is already used by a team member (ids stay unique)")
+            raise Refused("`to_id` is already used by a team member (ids stay unique)")
         entry = {"id": new_id, "name": to.strip(), "role": leaving.role, "from": date}
-        validated(m.TeamMember, entry, {"id": "--to-id", "name": "--to"})
+        validated(m.TeamMember, entry, {"id": "to_id", "name": "to"})
     path, (_, index) = case.source("case.yaml", ("team", _member_index(case, leaving)))
     new_path = target(folder, "case.yaml", "team")
     with edit_file(path) as edit:
@@ -139,7 +139,7 @@ def transfer_team_member(folder: Path, who: str, *, to: str, date: dt.date, toda
     new = str(entry["id"]) if entry is not None else successor.id if successor is not None else ""
     return Recorded(path, f"transferred the {_title(workflow, leaving.role)}'s work from '{leaving.id}' to "
                           f"'{new}' on {date.isoformat()}",
-                    "past records keep who made them; record new work with --by " + new, also)
+                    "past records keep who made them; record new work with `by` " + new, also)
 
 
 def team_of(folder: Path, today: dt.date) -> tuple[list[m.TeamMember], Workflow]:
