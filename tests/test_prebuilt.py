@@ -9,6 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
+import pytest
+
 from reunify.core.schema import Model
 from reunify.engine.gates import gate_args
 from reunify.workflow import prebuilt
@@ -24,11 +27,19 @@ class Elsewhere(Model):
 OUT_OF_DATE = "reunify/workflow/reference.prebuilt is out of date: run `make reference`"
 
 
-def test_the_prebuilt_reference_is_up_to_date_and_the_same_as_its_yaml() -> None:
-    found = prebuilt.read(REFERENCE, gate_args())
-    assert found is not None, OUT_OF_DATE
+def test_the_prebuilt_reference_is_up_to_date_and_the_same_as_its_yaml(tmp_path: Path) -> None:
+    source, version = prebuilt.built_from()
+    assert source == prebuilt.fingerprint(REFERENCE, gate_args()), OUT_OF_DATE
     fresh, problems = load_workflow_yaml(REFERENCE, gate_args())
     assert problems == []
+    if version != msgspec.__version__:
+        # Built with another msgspec than the one installed here: read from its YAML, as
+        # on any install with a later msgspec; built with this one, it reads the same.
+        assert prebuilt.read(REFERENCE, gate_args()) is None
+        prebuilt.write(fresh, REFERENCE, gate_args(), tmp_path / "reference.prebuilt")
+    found = prebuilt.read(REFERENCE, gate_args(), tmp_path / "reference.prebuilt"
+                          if version != msgspec.__version__ else prebuilt.PREBUILT)
+    assert found is not None, OUT_OF_DATE
     assert found == fresh, OUT_OF_DATE
     # What the engine works out from it is the same too.
     assert found.steps.keys() == fresh.steps.keys()
@@ -79,6 +90,8 @@ print(code, read, "Reunification planning review" in out.getvalue())
 
 
 def test_next_uses_the_prebuilt_reference() -> None:
+    if prebuilt.built_from()[1] != msgspec.__version__:
+        pytest.skip("the prebuilt reference was built with another msgspec; here it reads the YAML")
     result = subprocess.run([sys.executable, "-c", READS, str(SAMPLES / "03-medium-agreement-review")],
                             capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["0", "[]", "True"], result.stdout + result.stderr

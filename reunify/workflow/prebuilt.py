@@ -36,22 +36,35 @@ GateArgs = Mapping[str, type[Model] | None]
 
 def fingerprint(reference: Path, gates: GateArgs) -> bytes:
     """A hash of the reference, the code that reads and checks it (the modules of the gates'
-    argument models too), the gates' names and msgspec's version."""
+    argument models too) and the gates' names."""
     digest = hashlib.sha256(reference.read_bytes())
     gate_modules = {sys.modules[args.__module__].__file__ for args in gates.values() if args is not None}
     sources = [*sorted(WORKFLOWS.glob("*.py")), *(bundled(*name.split("/")) for name in _SOURCES),
                *sorted(Path(found) for found in gate_modules if found)]
     for source in sources:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    digest.update("\0".join(sorted(gates)).encode() + b"\0" + msgspec.__version__.encode())
+    digest.update("\0".join(sorted(gates)).encode())
     return digest.hexdigest().encode()
+
+
+def _head(reference: Path, gates: GateArgs) -> bytes:
+    """The file's first line: the fingerprint, and the msgspec that wrote it (another reads
+    the YAML: an install may have a later msgspec than the one the file was built with)."""
+    return fingerprint(reference, gates) + b" msgspec " + msgspec.__version__.encode()
+
+
+def built_from(prebuilt: Path = PREBUILT) -> tuple[bytes, str]:
+    """The fingerprint `prebuilt` was built behind, and the msgspec version that wrote it."""
+    head = prebuilt.read_bytes().partition(b"\n")[0]
+    found, _, version = head.partition(b" msgspec ")
+    return found, version.decode(errors="replace")
 
 
 def read(reference: Path, gates: GateArgs, prebuilt: Path = PREBUILT) -> Workflow | None:
     """The prebuilt workflow, if it was built from what there is now; else None."""
     try:
         data = prebuilt.read_bytes()
-        expected = fingerprint(reference, gates)
+        expected = _head(reference, gates)
     except OSError:
         return None
     head, _, body = data.partition(b"\n")
@@ -67,5 +80,5 @@ def write(workflow: Workflow, reference: Path, gates: GateArgs, prebuilt: Path =
     """Write `workflow`, read and checked from `reference` with no problem, as prebuilt."""
     from reunify.core.files import write_atomic
 
-    data = fingerprint(reference, gates) + b"\n" + msgspec.msgpack.encode(workflow)
+    data = _head(reference, gates) + b"\n" + msgspec.msgpack.encode(workflow)
     write_atomic(prebuilt, data, mode=0o644)  # package data, read by whoever runs reunify
