@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SAMPLE ?= reunify/sample_cases/03-medium-agreement-review
 TODAY ?= 2026-11-23
 
-.PHONY: demo test check lint typecheck pytest bench golden templates reference clean
+.PHONY: demo test check lint typecheck pytest bench golden templates precompiled reference clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench: $(STAMP)
 
 templates: $(STAMP)
 	$(BIN)/python tools/build_templates.py
+	$(BIN)/python -m reunify.documents.precompiled
+
+precompiled: $(STAMP)
+	$(BIN)/python -m reunify.documents.precompiled
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache

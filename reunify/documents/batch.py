@@ -119,15 +119,21 @@ def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRen
 def _prepare(jobs: list[Job]) -> bool:
     """What each worker would do for itself before its first case, done once here, where
     workers are forked from this process and start with it: the Word and drawing libraries
-    imported, and the templates the jobs use read and compiled. What this process holds
+    imported (Pillow's picture formats and the genogram's font loaded), and the templates the jobs use read and compiled. What this process holds
     is then frozen (gc.freeze), out of the collector's way in the workers (each collection
     would otherwise visit, and so copy, every page of it): True when workers are forked."""
     import multiprocessing
 
     if multiprocessing.get_start_method() != "fork":
         return False
+    from PIL import Image
+
     import reunify.documents.genogram  # noqa: F401
+    from reunify.documents.genogram.text import text_width
     from reunify.documents.templating import TemplateProblem
+
+    Image.preinit()  # the picture formats Pillow loads when it first saves a PNG
+    text_width("", 1.0)  # the font the genogram's text is measured in, read
     from reunify.documents.templating import compiled_template
 
     paths = {template_path(name, job.templates) for job in jobs for name in job.documents or DOCUMENTS

@@ -19,7 +19,6 @@ docxtpl does the Word part; this module decides how Jinja runs and what may go i
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime as dt
 import functools
 import io
@@ -33,13 +32,9 @@ from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.package import Unmarshaller
-from docx.opc.part import Part
-from docx.opc.part import PartFactory
-from docx.opc.part import XmlPart
 from docx.opc.pkgreader import PackageReader
 from docx.oxml.ns import nsmap
 from docx.oxml.parser import element_class_lookup
-from docx.oxml.parser import parse_xml
 from docx.package import Package
 from docx.shared import Mm
 from docxtpl import DocxTemplate
@@ -56,11 +51,16 @@ from reunify.core.errors import ReunifyError
 from reunify.core.files import FileCache
 from reunify.documents.context import Picture
 from reunify.documents.context import clean_text
+from reunify.documents.precompiled import ready_made
 from reunify.documents.word_body import in_document
+from reunify.documents.word_breaks import resolve_breaks
 from reunify.documents.word_package import Made
 from reunify.documents.word_package import Packed
 from reunify.documents.word_package import pack
 from reunify.documents.word_package import save_package
+from reunify.documents.word_parts import FOOTNOTES
+from reunify.documents.word_parts import REPLACED
+from reunify.documents.word_parts import template_part
 
 
 class TemplateProblem(ReunifyError):
@@ -82,40 +82,34 @@ class Properties:
     identifier: str = ""  # "reunify:<document>:<version>": what the document showed
 
 
+_DICT_NAMES = frozenset(dir(dict))  # what getattr finds on a dict: its methods
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with `a.b` on a plain dict (nearly every one a context holds) looked
+    up without first raising and catching AttributeError: the same value, or the same undefined."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-
-
-# Parts a rendering never changes: kept as the template's bytes, never parsed or
-# re-serialised (most of the time python-docx spends opening and saving a document).
-_PASSIVE = frozenset({CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_SETTINGS, CT.WML_FONT_TABLE, CT.WML_WEB_SETTINGS,
-                      CT.OFC_THEME, "application/vnd.ms-word.stylesWithEffects+xml"})
-
-
-_XML_LOAD = getattr(XmlPart.load, "__func__", None)  # how an XML part is made from its bytes: parsed
-
-
-def _part(partname: Any, content_type: str, reltype: str, blob: bytes, package: Any, parsed: dict[str, Any]) -> Any:
-    if content_type in _PASSIVE:
-        return Part.load(partname, content_type, blob, package)
-    selector = PartFactory.part_class_selector  # python-docx's: pictures, by their relationship
-    kind = PartFactory.part_type_for.get(content_type) if selector is None or selector(content_type, reltype) is None \
-        else None
-    if kind is not None and issubclass(kind, XmlPart) and getattr(kind.load, "__func__", None) is _XML_LOAD:
-        # An XML part (the document, its headers and footers, its properties) is parsed once
-        # per template; each rendering has a copy of its own, made in a third of the time.
-        name = str(partname)
-        if name not in parsed:
-            parsed[name] = parse_xml(blob)
-        return kind(partname, content_type, copy.deepcopy(parsed[name]), package)
-    return PartFactory(partname, content_type, reltype, blob, package)
+    return _Sandbox(autoescape=True, undefined=StrictUndefined)
 
 
 _TAG = re.compile(r"<[^>]*>")
 _COLUMN_TAG = re.compile(r"\{%-?\s*tc\s")
 _PARAGRAPH = re.compile(r"<w:p([ >])")
-_WHOLE_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl finds them
-_LISTING = re.compile("[\t\n\a\f]")  # what docxtpl turns into tabs, breaks, paragraphs and pages
+
+
+def for_jinja(xml: str) -> str:
+    """A part's XML as Jinja compiles it: each paragraph on a line of its own (see render_xml_part)."""
+    return _PARAGRAPH.sub(r"\n<w:p\1", xml)
 _WHOLE = etree.XMLParser()  # strict, as etree.fromstring parses, with python-docx's element classes
 _WHOLE.set_element_class_lookup(element_class_lookup)
 
@@ -132,23 +126,34 @@ class CompiledTemplate:
     reader: Any = None
     parsed: dict[str, Any] = field(default_factory=dict)  # its XML parts, parsed (see _part)
     columns: bool | None = None  # whether it loops over table columns (see loops_columns)
+    notes: bool | None = None  # whether it has footnotes
     packed: Packed = field(default_factory=dict)  # its parts a rendering leaves alone, deflated
     made: Made = field(default_factory=dict)  # its content types and relationships as written
     around: tuple[str, str, dict[str | None, str]] | None = None  # see around_body
     stories: dict[str, tuple[str, str] | None] = field(default_factory=dict)  # headers, footers: (xml, encoding)
+    code: dict[str, str] = field(default_factory=dict)  # its parts as Jinja compiled them when it was built
 
     @classmethod
-    def load(cls, path: Path) -> CompiledTemplate:
+    def load(cls, path: Path, ready: bool = True) -> CompiledTemplate:
+        """The template at `path`, with its parts made ready when it was built (`ready`, for
+        a bundled one: see precompiled.py)."""
         try:
-            return cls(path, path.read_bytes())
+            template = cls(path, path.read_bytes())
         except OSError as exc:
             raise TemplateProblem(f"{path}: cannot read the template ({exc.strerror})") from None
+        made = ready_made(template.source) if ready else None
+        if made is not None:
+            template.body, template.code = made["body"], made["code"]
+            template.stories = {name: tuple(story) if story else None for name, story in made["stories"].items()}
+        return template
 
     def compiled(self, src_xml: str) -> Template:
         found = self.parts.get(src_xml)
         if found is None:
+            code = self.code.get(src_xml)
             try:
-                found = self.env.from_string(_PARAGRAPH.sub(r"\n<w:p\1", src_xml))
+                found = self.env.from_string(for_jinja(src_xml)) if code is None else self.env.template_class.from_code(
+                    self.env, compile(code, "<template>", "exec"), self.env.make_globals(None), None)
             except TemplateSyntaxError as exc:
                 raise TemplateProblem(f"{self.path}: template error: {exc.message}") from None
             self.parts[src_xml] = found
@@ -159,8 +164,10 @@ class CompiledTemplate:
         if self.reader is None:
             self.reader = PackageReader.from_file(io.BytesIO(self.source))  # type: ignore[no-untyped-call]
         package = Package()
+        # docxtpl's fix-up of column loops changes the body in place: then it is a copy too.
+        shared = frozenset() if self.loops_columns() else REPLACED
         Unmarshaller.unmarshal(self.reader, package,  # type: ignore[no-untyped-call]
-                               functools.partial(_part, parsed=self.parsed))
+                               functools.partial(template_part, parsed=self.parsed, shared=shared))
         document = package.main_document_part
         if document.content_type != CT.WML_DOCUMENT_MAIN:
             raise ValueError("not a Word document")
@@ -276,12 +283,9 @@ class _Rendering(DocxTemplate):  # type: ignore[misc]
             yield key, stories[name]
 
     def resolve_listing(self, xml: str) -> str:
-        """docxtpl's, paragraph by paragraph, only where a text holds a tab, a new line, a new
-        paragraph or a page break: on any other it changes nothing, and costs most of a rendering."""
-        if _LISTING.search(xml) is None:
-            return xml
-        resolve = super().resolve_listing
-        return _WHOLE_PARAGRAPH.sub(lambda m: m[0] if _LISTING.search(m[0]) is None else resolve(m[0]), xml)
+        """docxtpl's, only where a text holds a tab, a new line, a new paragraph or a page
+        break: on any other it changes nothing, and costs most of a rendering (word_breaks)."""
+        return resolve_breaks(xml)
 
     def fix_tables(self, xml: str) -> Any:
         # The rendered body is parsed within the template's document element, so that it need
@@ -323,6 +327,15 @@ class _Rendering(DocxTemplate):  # type: ignore[misc]
 
     def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
         """Properties are never templates: they are set from data after rendering."""
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+        """docxtpl's (which looks through every part for them, once for each section), only
+        for a template that has footnotes."""
+        template = self._template
+        if template.notes is None:
+            template.notes = any(part[1] == FOOTNOTES for part in template.reader.iter_sparts())
+        if template.notes:
+            super().render_footnotes(context, jinja_env)
 
 
 def _prepare(value: Any, document: _Rendering) -> Any:

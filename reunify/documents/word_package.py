@@ -59,9 +59,20 @@ class _Zip:
         self._zip.close()
 
 
+# Parts deflated lately, by their bytes: an authority's templates, made alike, hold the same
+# styles (most of a template), deflated once for them all.
+_DEFLATED: dict[bytes, tuple[int, bytes]] = {}
+
+
 def _deflated(blob: bytes) -> tuple[bytes, int, bytes]:
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
-    return blob, zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
+    found = _DEFLATED.get(blob)
+    if found is None:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile deflates
+        found = zlib.crc32(blob), compressor.compress(blob) + compressor.flush()
+        if len(_DEFLATED) >= 64:
+            _DEFLATED.clear()
+        _DEFLATED[blob] = found
+    return blob, *found
 
 
 def pack(parts: Iterable[Any], reader: Any, packed: Packed) -> None:

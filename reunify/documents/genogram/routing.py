@@ -100,8 +100,6 @@ def _walls(xs: Sequence[float], ys: Sequence[float], obstacles: Sequence[Box],
 
 
 Spot = tuple[Point, int] | tuple[Point, int, float]  # a point, a heading, and what starting or ending there costs
-# The headings a line may take next, in the order they are tried: any but back.
-_TURNS = {d: tuple(nd for nd in STEPS if nd != OPPOSITE[d]) for d in STEPS}
 
 
 def route(starts: Sequence[Spot], ends: Sequence[Spot], obstacles: Sequence[Box],
@@ -197,9 +195,14 @@ class _Grid:
                 heapq.heappush(heap, (extra + estimate(n), pushed, extra, n, d))
                 pushed += 1
         finish_cost, finish = inf, -1
+        push, pop = heapq.heappush, heapq.heappop
+        level_cost, upright_cost = lines.level_cost, lines.upright_cost
+        # Each way on, in the order RIGHT, LEFT, DOWN, UP, written out: a line never turns
+        # back; the cost of an edge's soft lines is worked out when first needed; a sum is
+        # made in one order (what a hug or a bend does not add is left out, not added as 0).
         while heap:
-            bound, _, cost, n, d = heapq.heappop(heap)
-            if finish >= 0 and bound >= finish_cost:
+            bound, _, cost, n, d = pop(heap)
+            if bound >= finish_cost:  # inf until a goal is reached
                 break
             state = 4 * n + d
             if cost > best[state] + EPSILON:
@@ -210,40 +213,63 @@ class _Grid:
                 if finish < 0 or total < finish_cost:
                     finish_cost, finish = total, state
             i, j = divmod(n, ny)
-            for nd in _TURNS[d]:
-                if nd == RIGHT:
-                    if i + 1 >= nx:
-                        continue
-                    m, edge, level, step, hugging = n + ny, n, True, gap_x[i], hug_y[j]
-                elif nd == LEFT:
-                    if i == 0:
-                        continue
-                    m, edge, level, step, hugging = n - ny, n - ny, True, gap_x[i - 1], hug_y[j]
-                elif nd == DOWN:
-                    if j + 1 >= ny:
-                        continue
-                    m, edge, level, step, hugging = n + 1, n, False, gap_y[j], hug_x[i]
-                else:
-                    if j == 0:
-                        continue
-                    m, edge, level, step, hugging = n - 1, n - 1, False, gap_y[j - 1], hug_x[i]
-                if blocked[m] or (cut_level[edge] if level else cut_upright[edge]):
-                    continue
-                penalty = soft_level[edge] if level else soft_upright[edge]
-                if penalty < 0:  # what crossing and running along other lines costs on this edge
-                    if level:
-                        low = i if edge == n else i - 1
-                        penalty = soft_level[edge] = lines.level_cost(ys[j], xs[low], xs[low + 1])
-                    else:
-                        low = j if edge == n else j - 1
-                        penalty = soft_upright[edge] = lines.upright_cost(xs[i], ys[low], ys[low + 1])
-                total = cost + step + (step * HUG if hugging else 0.0) + (BEND if nd != d else 0.0) + penalty
-                next_state = 4 * m + nd
-                if total < best[next_state] - EPSILON:
-                    best[next_state] = total
-                    came[next_state] = state
-                    left = ahead[m]
-                    heapq.heappush(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, nd))
+            if d != LEFT and i + 1 < nx and not blocked[n + ny] and not cut_level[n]:
+                m, penalty, step = n + ny, soft_level[n], gap_x[i]
+                if penalty < 0:
+                    penalty = soft_level[n] = level_cost(ys[j], xs[i], xs[i + 1])
+                total = cost + step
+                if hug_y[j]:
+                    total += step * HUG
+                if d != RIGHT:
+                    total += BEND
+                total += penalty
+                if total < best[4 * m] - EPSILON:
+                    best[4 * m], came[4 * m], left = total, state, ahead[m]
+                    push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, RIGHT))
+                    pushed += 1
+            if d != RIGHT and i > 0 and not blocked[n - ny] and not cut_level[n - ny]:
+                m, step = n - ny, gap_x[i - 1]
+                penalty = soft_level[m]
+                if penalty < 0:
+                    penalty = soft_level[m] = level_cost(ys[j], xs[i - 1], xs[i])
+                total = cost + step
+                if hug_y[j]:
+                    total += step * HUG
+                if d != LEFT:
+                    total += BEND
+                total += penalty
+                if total < best[4 * m + LEFT] - EPSILON:
+                    best[4 * m + LEFT], came[4 * m + LEFT], left = total, state, ahead[m]
+                    push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, LEFT))
+                    pushed += 1
+            if d != UP and j + 1 < ny and not blocked[n + 1] and not cut_upright[n]:
+                m, penalty, step = n + 1, soft_upright[n], gap_y[j]
+                if penalty < 0:
+                    penalty = soft_upright[n] = upright_cost(xs[i], ys[j], ys[j + 1])
+                total = cost + step
+                if hug_x[i]:
+                    total += step * HUG
+                if d != DOWN:
+                    total += BEND
+                total += penalty
+                if total < best[4 * m + DOWN] - EPSILON:
+                    best[4 * m + DOWN], came[4 * m + DOWN], left = total, state, ahead[m]
+                    push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, DOWN))
+                    pushed += 1
+            if d != DOWN and j > 0 and not blocked[n - 1] and not cut_upright[n - 1]:
+                m, step = n - 1, gap_y[j - 1]
+                penalty = soft_upright[m]
+                if penalty < 0:
+                    penalty = soft_upright[m] = upright_cost(xs[i], ys[j - 1], ys[j])
+                total = cost + step
+                if hug_x[i]:
+                    total += step * HUG
+                if d != UP:
+                    total += BEND
+                total += penalty
+                if total < best[4 * m + UP] - EPSILON:
+                    best[4 * m + UP], came[4 * m + UP], left = total, state, ahead[m]
+                    push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, UP))
                     pushed += 1
         if finish < 0:
             return None

@@ -122,13 +122,19 @@ class Label:
 def person_label(person: m.Person, today: dt.date, scale: float = 1.0, note_lines: int | None = None) -> Label:
     """Name, age (or years of life) and relationship, each wrapped to the label's width;
     the relationship in at most `note_lines` lines (the table of people holds it whole)."""
+    return _label(person.name, age_label(person, today), person.relationship or "", scale, note_lines)
+
+
+# The same labels are wrapped for each way of drawing a family tried, and for each day its
+# documents show: each is wrapped once.
+@functools.lru_cache(maxsize=2048)
+def _label(name_text: str, age: str, relationship: str, scale: float, note_lines: int | None) -> Label:
     name, age_size, note = NAME_SIZE * scale, AGE_SIZE * scale, NOTE_SIZE * scale
-    lines = [(line, name, INK, "name") for line in wrap(person.name, name, LABEL_WIDTH)]
-    age = age_label(person, today)
+    lines = [(line, name, INK, "name") for line in wrap(name_text, name, LABEL_WIDTH)]
     if age:
         lines += [(line, age_size, INK, "age") for line in wrap(age, age_size, LABEL_WIDTH)]
-    if person.relationship:
-        lines += [(line, note, GREY, "relationship") for line in _relationship(person.relationship, note, note_lines)]
+    if relationship:
+        lines += [(line, note, GREY, "relationship") for line in _relationship(relationship, note, note_lines)]
     return Label(tuple(lines))
 
 
