@@ -119,9 +119,10 @@ def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRen
 def _prepare(jobs: list[Job]) -> bool:
     """What each worker would do for itself before its first case, done once here, where
     workers are forked from this process and start with it: the Word and drawing libraries
-    imported (Pillow's picture formats and the genogram's font loaded), and the templates the jobs use read and compiled. What this process holds
-    is then frozen (gc.freeze), out of the collector's way in the workers (each collection
-    would otherwise visit, and so copy, every page of it): True when workers are forked."""
+    imported (Pillow's picture formats and the genogram's font loaded), and the templates
+    the jobs use read and compiled. What this process holds is then frozen (gc.freeze),
+    out of the collector's way in the workers (each collection would otherwise visit, and
+    so copy, every page of it): True when workers are forked."""
     import multiprocessing
 
     if multiprocessing.get_start_method() != "fork":

@@ -110,6 +110,8 @@ _PARAGRAPH = re.compile(r"<w:p([ >])")
 def for_jinja(xml: str) -> str:
     """A part's XML as Jinja compiles it: each paragraph on a line of its own (see render_xml_part)."""
     return _PARAGRAPH.sub(r"\n<w:p\1", xml)
+
+
 _WHOLE = etree.XMLParser()  # strict, as etree.fromstring parses, with python-docx's element classes
 _WHOLE.set_element_class_lookup(element_class_lookup)
 
@@ -124,7 +126,7 @@ class CompiledTemplate:
     body: str | None = None
     parts: dict[str, Template] = field(default_factory=dict)
     reader: Any = None
-    parsed: dict[str, Any] = field(default_factory=dict)  # its XML parts, parsed (see _part)
+    parsed: dict[str, Any] = field(default_factory=dict)  # its XML parts, parsed (see word_parts.template_part)
     columns: bool | None = None  # whether it loops over table columns (see loops_columns)
     notes: bool | None = None  # whether it has footnotes
     packed: Packed = field(default_factory=dict)  # its parts a rendering leaves alone, deflated
