@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reunify.core.errors import ReunifyError
+from reunify.core.memory import keep_freed_memory
 from reunify.core.parallel import workers_for
 from reunify.core.problems import Problem
 from reunify.documents.catalogue import DOCUMENTS
@@ -98,6 +99,7 @@ def render_job(job: Job) -> CaseRendering:
 def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRendering]:
     """Render every job, yielding each outcome as it is done (in parallel when it helps)."""
     workers = workers_for(len(jobs), workers)
+    keep_freed_memory()  # a tenth less CPU: big pictures, allocated and freed for each case (core/memory.py)
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield render_job(job)
