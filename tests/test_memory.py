@@ -52,17 +52,38 @@ RENDER = """
 import datetime as dt, json, sys
 from pathlib import Path
 from reunify.core import memory
-from reunify.documents.batch import Job, render_many
+from reunify.documents import batch
 
-job = Job(folder=Path(sys.argv[1]), today=dt.date(2026, 11, 23), out=Path(sys.argv[2]))
-before = memory._kept
-outcomes = list(render_many([job], workers=1))
-print(json.dumps({"before": before, "after": memory._kept, "written": len(outcomes[0].written)}))
+def rendered(job):  # what a worker process does, and whether it keeps freed memory
+    outcome = render_job(job)
+    outcome.error = json.dumps(memory._kept)
+    return outcome
+
+render_job, batch.render_job = batch.render_job, rendered
+jobs = [batch.Job(folder=Path(sys.argv[1]), today=dt.date(2026, 11, 23), out=Path(sys.argv[2]) / str(n))
+        for n in range(2)]
+alone = list(batch.render_many(jobs[:1], workers=1))
+workers = list(batch.render_many(jobs, workers=2))
+print(json.dumps({"alone": json.loads(alone[0].error), "workers": [json.loads(o.error) for o in workers],
+                  "this process": memory._kept, "written": min(len(o.written) for o in alone + workers)}))
 """
 
 
-def test_rendering_keeps_freed_memory(tmp_path: Path) -> None:
+def test_rendering_processes_keep_freed_memory_and_a_program_using_the_library_keeps_its_own(
+        tmp_path: Path) -> None:
     folder = SAMPLES / "03-medium-agreement-review"
     found = json.loads(subprocess.run([sys.executable, "-c", RENDER, str(folder), str(tmp_path)],
                                       capture_output=True, text=True, check=True).stdout)
-    assert found == {"before": False, "after": True, "written": found["written"]} and found["written"] > 5
+    assert found["written"] > 5
+    assert found["workers"] == [True, True]  # the processes render_many starts
+    assert found["alone"] is False and found["this process"] is False  # the caller's own
+
+
+def test_the_render_command_keeps_freed_memory(tmp_path: Path) -> None:
+    script = ("import sys\nfrom reunify.cli import main\nfrom reunify.core import memory\n"
+              "code = main(['render', sys.argv[1], '--out', sys.argv[2], '--today', '2026-11-23', '--jobs', '1'])\n"
+              "print(code, memory._kept)")
+    done = subprocess.run([sys.executable, "-c", script, str(SAMPLES / "03-medium-agreement-review"),
+                           str(tmp_path / "out")], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-2:] == ["0", "True"]
+    assert any((tmp_path / "out").rglob("*.docx"))

@@ -104,6 +104,7 @@ def render_command(
 ) -> None:
     """Render the framework's Word documents, pre-filled from the records, each as of its
     day: a signed one as it was signed, the rest as DRAFT with a version. Exit 1 if any case failed."""
+    from reunify.core.memory import keep_freed_memory
     from reunify.documents.authority import Authorities
     from reunify.documents.batch import Job
     from reunify.documents.batch import render_many
@@ -127,6 +128,7 @@ def render_command(
                        letterhead_for(folder))
                    for folder, target in zip(folders, _outputs(folders, out_dir), strict=True)]
     outcomes = []
+    keep_freed_memory()  # this process renders, then ends: what it frees is kept for its next picture
     with progress("Rendering", len(jobs_to_run)) as advance:
         for outcome in render_many(jobs_to_run, jobs):
             outcomes.append(outcome)

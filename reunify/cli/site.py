@@ -25,6 +25,7 @@ def _render_documents(day: dt.date, jobs: int | None) -> DocumentRenderer:
 
     def render(where: Path, folders: list[Path]) -> dict[Path, tuple[Path, tuple[str, ...]]]:
         from reunify.cli.console import progress
+        from reunify.core.memory import keep_freed_memory
         from reunify.documents.authority import Authorities
         from reunify.documents.batch import Job
         from reunify.documents.batch import render_many
@@ -34,6 +35,7 @@ def _render_documents(day: dt.date, jobs: int | None) -> DocumentRenderer:
         work = [Job(folder, target, day, (), authorities.templates(folder), None, False,
                     authorities.letterhead(folder)) for folder, target in targets.items()]
         done: dict[Path, tuple[Path, tuple[str, ...]]] = {}
+        keep_freed_memory()  # this process renders, then ends: what it frees is kept for its next picture
         with progress("Rendering documents", len(work)) as advance:
             for outcome in render_many(work, jobs):
                 written = tuple(path.stem for path in outcome.written if path.parent == outcome.job.out)

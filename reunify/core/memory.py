@@ -9,8 +9,10 @@ With higher thresholds (`mallopt`) the freed memory stays in the process, to be 
 again: a worker's size is then what its largest case needed, as it is while that case
 renders anyway.
 
-Only glibc has `mallopt` (Linux; musl has a stub that does nothing): elsewhere the
-allocator is left as it is.
+Asked for by the commands that render (`render`, `site --documents`), which end when
+they are done, and by the worker processes `documents.batch.render_many` starts; a program
+that renders through the library keeps its own process's allocator as it is. Only glibc
+has `mallopt` (Linux; musl has a stub that does nothing): elsewhere nothing changes.
 """
 
 from __future__ import annotations

@@ -99,13 +99,13 @@ def render_job(job: Job) -> CaseRendering:
 def render_many(jobs: list[Job], workers: int | None = None) -> Iterator[CaseRendering]:
     """Render every job, yielding each outcome as it is done (in parallel when it helps)."""
     workers = workers_for(len(jobs), workers)
-    keep_freed_memory()  # a tenth less CPU: big pictures, allocated and freed for each case (core/memory.py)
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield render_job(job)
         return
     forked = _prepare(jobs)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Each worker keeps what it frees for its next picture (core/memory.py): a tenth less CPU.
+    with ProcessPoolExecutor(max_workers=workers, initializer=keep_freed_memory) as pool:
         try:
             futures: dict[Future[CaseRendering], Job] = {pool.submit(render_job, job): job for job in jobs}
         finally:

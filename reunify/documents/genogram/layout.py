@@ -15,11 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from dataclasses import replace
 
 from reunify.documents.genogram.generations import Family
 from reunify.documents.genogram.generations import family_of
+from reunify.documents.genogram.items import AGE_SIZE
 from reunify.documents.genogram.items import COMPACT
 from reunify.documents.genogram.items import KEY_SIZE
+from reunify.documents.genogram.items import LABEL_WIDTH
 from reunify.documents.genogram.items import LARGEST_SCALE
 from reunify.documents.genogram.items import MARGIN
 from reunify.documents.genogram.items import NOTE_SIZE
@@ -31,6 +34,7 @@ from reunify.documents.genogram.items import Box
 from reunify.documents.genogram.items import GenogramLayout
 from reunify.documents.genogram.items import Item
 from reunify.documents.genogram.items import Stroke
+from reunify.documents.genogram.items import Text
 from reunify.documents.genogram.key import KeyShape
 from reunify.documents.genogram.key import key_items
 from reunify.documents.genogram.key import key_shape
@@ -47,6 +51,10 @@ from reunify.documents.genogram.placement import positions
 from reunify.documents.genogram.placement import sibships_of
 from reunify.documents.genogram.routing import Line
 from reunify.documents.genogram.scene import Scene
+from reunify.documents.genogram.scene import ages_on
+from reunify.documents.genogram.text import age_label
+from reunify.documents.genogram.text import text_width
+from reunify.documents.genogram.text import wrap
 from reunify.documents.genogram.together import keep_households_together
 from reunify.records import Case
 from reunify.records import models as m
@@ -191,9 +199,70 @@ def _placed(case: Case, family: Family, spread: bool, sibships: dict[str, Sibshi
     return found
 
 
+# Layouts made lately, by what each was made from but the day (see _day_free), with the
+# titles it tried and the subtitle it had: a case's documents draw its genogram for each
+# day they show, and most days differ only in ages and a subtitle that take the same room.
+_LAID: list[tuple[tuple[object, ...], GenogramLayout, list[tuple[str, float, float]], str]] = []
+
+
 def layout_genogram(case: Case, today: dt.date) -> GenogramLayout:
     """Place everyone and build the drawing: the one layout both pictures are drawn from,
     sized for its page in the documents."""
+    key, subtitle = _day_free(case, today), ages_on(today)
+    for laid_key, laid, tried, laid_subtitle in _LAID:
+        if laid_key == key and _same_room(tried, laid_subtitle, subtitle):
+            found = _on(laid, case, today)
+            if found is not None:
+                return found
+    titles: list[tuple[str, float, float]] = []
+    layout = _layout(case, today, titles)
+    _LAID.insert(0, (key, layout, titles, subtitle))
+    del _LAID[4:]
+    return layout
+
+
+def _day_free(case: Case, today: dt.date) -> tuple[object, ...]:
+    """What a layout is made from, with the day only as the room its ages take.
+
+    The day enters a layout only through the ages in people's labels and the subtitle
+    (`ages_on`): as their text, and as the room each line of it takes. Two days whose
+    ages take the same room, line by line at each size of text tried (COMPACT), and
+    whose subtitles leave the title's box as wide in each way of drawing tried
+    (_same_room), give layouts that differ in that text alone (see _on). A layout reads
+    nothing else of the case than its people, its child and the child's sibling group."""
+    sizes = sorted({text for text, _ in COMPACT})
+    ages = tuple(tuple(tuple(text_width(line, AGE_SIZE * text) for line in wrap(age, AGE_SIZE * text, LABEL_WIDTH))
+                       for text in sizes) if age else () for age in (age_label(p, today) for p in case.people.people))
+    return case.people, case.case.child, case.group, ages
+
+
+def _same_room(titles: list[tuple[str, float, float]], subtitle: str, other: str) -> bool:
+    """Whether the title's box (as wide as the title or the subtitle under it) is as wide
+    with `other` as with `subtitle`, for each (title, its size, the subtitle's) tried."""
+    return all(max(text_width(title, size), text_width(subtitle, note)) ==
+               max(text_width(title, size), text_width(other, note)) for title, size, note in titles)
+
+
+def _on(layout: GenogramLayout, case: Case, today: dt.date) -> GenogramLayout | None:
+    """`layout`, made for another day whose text took the same room (see _day_free), with
+    the ages and the subtitle of `today`; None if its text is not as that implies."""
+    size = next((item.size for item in layout.items if isinstance(item, Text) and item.cls == "age"), AGE_SIZE)
+    people = {p.id: p for p in case.people.people}
+    ages = iter([line for placed in layout.people for line in wrap(age_label(people[placed.id], today), size,
+                                                                    LABEL_WIDTH)])
+    items: list[Item] = []
+    for item in layout.items:
+        if isinstance(item, Text) and item.cls in ("age", "subtitle"):
+            text = next(ages, None) if item.cls == "age" else ages_on(today)
+            if text is None:
+                return None
+            item = replace(item, text=text)
+        items.append(item)
+    return None if next(ages, None) is not None else replace(layout, items=tuple(items))
+
+
+def _layout(case: Case, today: dt.date, titles: list[tuple[str, float, float]]) -> GenogramLayout:
+    """The layout, made afresh; each title tried, with its size and the subtitle's, added to `titles`."""
     family = family_of(case)
     sibships = sibships_of(family)
     chosen: tuple[float, Scene, tuple[str, list[Item], list[Item], list[Item], list[Item], list[Item],
@@ -203,6 +272,7 @@ def layout_genogram(case: Case, today: dt.date) -> GenogramLayout:
         for text, note_lines in COMPACT:
             scene = Scene(case, today, family, placed, sibships, text, note_lines)
             titled = scene.title()
+            titles.append((titled[0], scene.title_size, scene.note_size))
             if chosen is not None and not _could_print(scene, chosen[0]):
                 continue  # it cannot be chosen, nor end the search
             drawn = _draw(scene, titled)

@@ -74,6 +74,11 @@ def text_line(x: float, baseline: float, text: str, size: float, cls: str, colou
     return [Patch(back), Text(x, baseline, text, size, cls, colour, anchor)]
 
 
+def ages_on(today: dt.date) -> str:
+    """The subtitle: the day the ages are given for."""
+    return f"Ages on {today.day} {today:%B %Y}"
+
+
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -169,7 +174,7 @@ class Scene:
     def title(self) -> tuple[str, list[Item]]:
         named = [self.people[c].name for c in self.order if c in self.marked]
         title = one_line(f"Genogram: {_and(named)}" if named else "Genogram")
-        subtitle = f"Ages on {self.today.day} {self.today:%B %Y}"
+        subtitle = ages_on(self.today)
         size, note = self.title_size, self.note_size
         self.text_boxes.append(Box(MARGIN, MARGIN, MARGIN + max(text_width(title, size), text_width(subtitle, note)),
                                    MARGIN + (size + note) * LEADING))
