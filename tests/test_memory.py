@@ -60,19 +60,23 @@ def rendered(job):  # what a worker process does, and whether it keeps freed mem
     return outcome
 
 render_job, batch.render_job = batch.render_job, rendered
-jobs = [batch.Job(folder=Path(sys.argv[1]), today=dt.date(2026, 11, 23), out=Path(sys.argv[2]) / str(n))
-        for n in range(2)]
-alone = list(batch.render_many(jobs[:1], workers=1))
-workers = list(batch.render_many(jobs, workers=2))
-print(json.dumps({"alone": json.loads(alone[0].error), "workers": [json.loads(o.error) for o in workers],
-                  "this process": memory._kept, "written": min(len(o.written) for o in alone + workers)}))
+
+if __name__ == "__main__":  # a worker started afresh (not forked: Python 3.14's default) imports this file
+    jobs = [batch.Job(folder=Path(sys.argv[1]), today=dt.date(2026, 11, 23), out=Path(sys.argv[2]) / str(n))
+            for n in range(2)]
+    alone = list(batch.render_many(jobs[:1], workers=1))
+    workers = list(batch.render_many(jobs, workers=2))
+    print(json.dumps({"alone": json.loads(alone[0].error), "workers": [json.loads(o.error) for o in workers],
+                      "this process": memory._kept, "written": min(len(o.written) for o in alone + workers)}))
 """
 
 
 def test_rendering_processes_keep_freed_memory_and_a_program_using_the_library_keeps_its_own(
         tmp_path: Path) -> None:
     folder = SAMPLES / "03-medium-agreement-review"
-    found = json.loads(subprocess.run([sys.executable, "-c", RENDER, str(folder), str(tmp_path)],
+    script = tmp_path / "render.py"  # a file, not -c: workers that are not forked import it to find `rendered`
+    script.write_text(RENDER)
+    found = json.loads(subprocess.run([sys.executable, str(script), str(folder), str(tmp_path)],
                                       capture_output=True, text=True, check=True).stdout)
     assert found["written"] > 5
     assert found["workers"] == [True, True]  # the processes render_many starts
