@@ -131,6 +131,7 @@ class Source:
         return history[-1] if history else None
 
 
+@functools.lru_cache(maxsize=4096)  # a document shows a few dozen dates, most of them in its others too
 def day(value: dt.date | None) -> str:
     """A date as a document shows it: '7 July 2026'."""
     return f"{value.day} {value:%B %Y}" if value else ""

@@ -1,8 +1,9 @@
 """A rendered Word package written as python-docx writes it, faster: a part a rendering
 leaves as its template holds it (the styles alone are most of a document) is deflated
 once per template, and those compressed bytes are written into every archive made from
-it. The archive is the same as deflating each part anew, except that a picture added by
-the rendering (compressed already) is stored as it is.
+it. The archive holds what python-docx's would, except that a picture added by the
+rendering (compressed already) is stored as it is, and the parts a rendering makes anew
+are deflated at zlib's fastest level.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from docx.opc.packuri import PACKAGE_URI
 from docx.opc.part import XmlPart
 from docx.opc.pkgwriter import _ContentTypesItem
 
+FAST = 1  # zlib's fastest level
 Packed = dict[str, tuple[bytes, int, bytes]]  # member name: (the part's bytes, their CRC, deflated)
 _COMPRESSED = (".png", ".jpeg", ".jpg")  # pictures: a genogram, a letterhead's logo
 Made = dict[tuple[str, tuple[Any, ...]], bytes]  # (part name, what it is made from): its bytes
@@ -30,7 +32,10 @@ class _Zip:
     compressed bytes written as they are; the archive is the same as deflating it."""
 
     def __init__(self, file: IO[bytes], packed: Packed) -> None:
-        self._zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
+        # What each rendering makes anew (its body, headers, footers, properties) is deflated
+        # at zlib's fastest level: a body's 50 KB in a quarter of a millisecond rather than half,
+        # for about a kilobyte more. Parts deflated once per template (_deflated) take the default.
+        self._zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=FAST)
         self._packed = packed
 
     def write(self, pack_uri: Any, blob: bytes) -> None:

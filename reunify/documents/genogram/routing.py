@@ -165,9 +165,16 @@ class _Grid:
         and the lines it crosses or runs along; the sum is made in one order throughout, so
         that equal routes are told apart the same way every time."""
         xs, ys, hug_x, hug_y = self.xs, self.ys, self.hug_x, self.hug_y
-        blocked, cut_level, cut_upright = self.blocked, self.cut_level, self.cut_upright
         soft_level, soft_upright, lines = self.soft_level, self.soft_upright, self.lines
         nx, ny = len(xs), len(ys)
+        # Where each way on is shut, from each point: the edge of the grid, a point inside an
+        # obstacle, or an edge through one (one lookup in the loop, not three).
+        blocked, cut_level, cut_upright = self.blocked, self.cut_level, self.cut_upright
+        edge = b"\x01" * ny
+        no_right = _either(blocked[ny:] + edge, cut_level)
+        no_left = _either(edge + blocked[:-ny], edge + cut_level[:-ny])
+        no_down = _either(blocked[1:] + b"\x01", _either(cut_upright, (b"\x00" * (ny - 1) + b"\x01") * nx))
+        no_up = _either(b"\x01" + blocked[:-1], _either(b"\x01" + cut_upright[:-1], (b"\x01" + b"\x00" * (ny - 1)) * nx))
         gap_x = [b - a for a, b in itertools.pairwise(xs)]  # the grid lines are in order, apart
         gap_y = [b - a for a, b in itertools.pairwise(ys)]
         # No more than what is left to pay: the shortest way to the nearest end (A*).
@@ -213,7 +220,7 @@ class _Grid:
                 if finish < 0 or total < finish_cost:
                     finish_cost, finish = total, state
             i, j = divmod(n, ny)
-            if d != LEFT and i + 1 < nx and not blocked[n + ny] and not cut_level[n]:
+            if d != LEFT and not no_right[n]:
                 m, penalty, step = n + ny, soft_level[n], gap_x[i]
                 if penalty < 0:
                     penalty = soft_level[n] = level_cost(ys[j], xs[i], xs[i + 1])
@@ -227,7 +234,7 @@ class _Grid:
                     best[4 * m], came[4 * m], left = total, state, ahead[m]
                     push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, RIGHT))
                     pushed += 1
-            if d != RIGHT and i > 0 and not blocked[n - ny] and not cut_level[n - ny]:
+            if d != RIGHT and not no_left[n]:
                 m, step = n - ny, gap_x[i - 1]
                 penalty = soft_level[m]
                 if penalty < 0:
@@ -242,7 +249,7 @@ class _Grid:
                     best[4 * m + LEFT], came[4 * m + LEFT], left = total, state, ahead[m]
                     push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, LEFT))
                     pushed += 1
-            if d != UP and j + 1 < ny and not blocked[n + 1] and not cut_upright[n]:
+            if d != UP and not no_down[n]:
                 m, penalty, step = n + 1, soft_upright[n], gap_y[j]
                 if penalty < 0:
                     penalty = soft_upright[n] = upright_cost(xs[i], ys[j], ys[j + 1])
@@ -256,7 +263,7 @@ class _Grid:
                     best[4 * m + DOWN], came[4 * m + DOWN], left = total, state, ahead[m]
                     push(heap, (total + (left if left >= 0 else estimate(m)), pushed, total, m, DOWN))
                     pushed += 1
-            if d != DOWN and j > 0 and not blocked[n - 1] and not cut_upright[n - 1]:
+            if d != DOWN and not no_up[n]:
                 m, step = n - 1, gap_y[j - 1]
                 penalty = soft_upright[m]
                 if penalty < 0:
@@ -278,6 +285,11 @@ class _Grid:
             path.append((xs[finish // 4 // ny], ys[finish // 4 % ny]))
             finish = came[finish]
         return path[::-1]
+
+
+def _either(a: bytes | bytearray, b: bytes | bytearray) -> bytes:
+    """Byte by byte, 1 where either holds 1 (both of one length, every byte 0 or 1)."""
+    return (int.from_bytes(a, "little") | int.from_bytes(b, "little")).to_bytes(len(a), "little")
 
 
 class _Lines:
