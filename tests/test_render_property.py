@@ -24,6 +24,7 @@ from reunify.documents.catalogue import DOCUMENTS
 from reunify.documents.context import clean_text
 from reunify.documents.render import case_documents
 from reunify.documents.render import render_case
+from reunify.records.values import visible
 from tests.conftest import SAMPLES
 from tests.conftest import TODAY
 from tests.test_documents import joined
@@ -59,9 +60,10 @@ def expected(text: str) -> str:
 
 
 def worth_trying(text: str) -> bool:
-    # Text fields may not be blank, and a text that is nothing but characters XML
-    # cannot hold would show as nothing and prove nothing.
-    return bool(text.strip()) and bool(expected(text))
+    # Text fields may not be blank, a name needs a character that shows (not only a soft
+    # hyphen or a zero-width space: records/values.py), and a text that is nothing but
+    # characters XML cannot hold would show as nothing and prove nothing.
+    return bool(text.strip()) and bool(visible(text)) and bool(expected(text))
 
 
 class SampleCopy:
